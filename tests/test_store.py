@@ -1,0 +1,220 @@
+"""The SQLite store: schema, round trip of contract dicts, idempotent rewrites."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import store
+
+TEXT = ("1\n强化用地保障，落实新增建设用地指标2.8\n万亩。\n\n"
+        "截至6月底，全市处置完成批而未供土地1.98万亩，省任务完成率82.5%；"
+        "耕地保护目标任务全面完成。")
+
+
+def make_doc(source: str = "reports/seed.txt", text: str = TEXT, *, ok: bool = True,
+             actual_value: float = 19800, actual_text: str = "1.98万亩") -> dict[str, Any]:
+    """A hand-built contract dict over TEXT: one task, a target, an actual, a rate."""
+    def span(s: str) -> tuple[int, int]:
+        i = text.index(s)
+        return i, i + len(s)
+
+    t0, t1 = span("2.8\n万亩")
+    a0, a1 = span(actual_text)
+    r0, r1 = span("82.5%")
+    d0, d1 = span("6月底")
+    return {
+        "doc_id": Path(source).stem, "source": source, "format": "text", "encoding": "utf-8",
+        "text": text,
+        "period": {"start_date": "2024-04-01", "end_date": "2024-06-30"},
+        "tasks": [{"id": "T1", "seq": "1", "start": 0, "end": len(text),
+                   "title": "强化用地保障，落实新增建设用地指标2.8万亩。",
+                   "departments": ["用途管制科", "土地处置办"],
+                   "period": {"start_date": "2024-04-01", "end_date": "2024-06-30"},
+                   "section": None}],
+        "quantities": [
+            {"id": "Q1", "task": "T1", "start": t0, "end": t1, "text": text[t0:t1],
+             "value": 28000, "low": None, "high": None, "unit": "亩", "written_unit": "万亩",
+             "unit_inferred": False, "kind": "area", "qualifier": "=", "role": "target",
+             "indicator": "新增建设用地指标", "indicator_key": "新增建设用地指标",
+             "target": None, "of": None, "change_of": None, "date": None,
+             "confidence": 0.98, "extractor": "pattern"},
+            {"id": "Q2", "task": "T1", "start": a0, "end": a1, "text": text[a0:a1],
+             "value": actual_value, "low": None, "high": None, "unit": "亩",
+             "written_unit": "万亩", "unit_inferred": False, "kind": "area", "qualifier": "=",
+             "role": "actual", "indicator": "批而未供土地", "indicator_key": "批而未供土地处置",
+             "target": "Q1", "of": None, "change_of": None, "date": "D1",
+             "confidence": 0.9, "extractor": "pattern"},
+            {"id": "Q3", "task": "T1", "start": r0, "end": r1, "text": text[r0:r1],
+             "value": 82.5, "low": None, "high": None, "unit": "%", "written_unit": "%",
+             "unit_inferred": False, "kind": "percent", "qualifier": "=", "role": "rate",
+             "indicator": "省任务完成率", "indicator_key": "省任务完成率",
+             "target": None, "of": "Q1", "change_of": None, "date": "D1",
+             "confidence": 0.95, "extractor": "pattern"},
+        ],
+        "dates": [{"id": "D1", "task": "T1", "start": d0, "end": d1, "text": text[d0:d1],
+                   "start_date": "2024-06-30", "end_date": "2024-06-30", "grain": "day"}],
+        "checks": [{"rule": "rate_matches_ratio", "quantities": ["Q3", "Q2", "Q1"],
+                    "expected": 70.71, "reported": 82.5, "ok": ok}],
+        "errors": [],
+    }
+
+
+@pytest.fixture()
+def conn(tmp_path: Path) -> sqlite3.Connection:
+    c = store.connect(tmp_path / "t.db")
+    yield c
+    c.close()
+
+
+def count(conn: sqlite3.Connection, table: str) -> int:
+    return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+def test_schema_pragmas(conn: sqlite3.Connection) -> None:
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    for t in ("documents", "tasks", "quantities", "dates", "links", "checks", "errors",
+              "quantities_fts", "quantities_indicator_key", "quantities_role", "quantities_unit",
+              "dates_range"):
+        assert t in names
+
+
+def test_reopen_keeps_data_and_refuses_newer_schema(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    c = store.connect(db)
+    store.write_document(c, make_doc(), "h1")
+    c.close()
+    c = store.connect(db)
+    assert count(c, "quantities") == 3
+    c.execute("PRAGMA user_version = 99")
+    c.close()
+    with pytest.raises(store.StoreError):
+        store.connect(db)
+
+
+def test_round_trip(conn: sqlite3.Connection) -> None:
+    doc = make_doc()
+    doc_row = store.write_document(conn, doc, "abc")
+    assert doc_row is not None
+    d = conn.execute("SELECT * FROM documents").fetchone()
+    assert (d["source"], d["content_hash"], d["chars"], d["text"]) == ("reports/seed.txt", "abc", len(TEXT), TEXT)
+    assert (d["period_start"], d["period_end"]) == ("2024-04-01", "2024-06-30")
+    assert count(conn, "tasks") == 1 and count(conn, "dates") == 1 and count(conn, "checks") == 1
+    rows = {r["qid"]: r for r in conn.execute("SELECT * FROM quantities")}
+    assert set(rows) == {"Q1", "Q2", "Q3"}
+    for q in doc["quantities"]:
+        r = rows[q["id"]]
+        assert TEXT[r["span_start"]:r["span_end"]] == q["text"] == r["text"]
+        assert (r["value"], r["unit"], r["written_unit"], r["role"], r["indicator"]) == (
+            q["value"], q["unit"], q["written_unit"], q["role"], q["indicator"])
+        assert (r["target_qid"], r["of_qid"], r["date_did"]) == (q["target"], q["of"], q["date"])
+        s, e = r["sentence_start"], r["sentence_end"]
+        assert TEXT[s:e] == r["sentence"]
+        assert s <= r["span_start"] and r["span_end"] <= e
+        assert r["task_title"] == doc["tasks"][0]["title"]
+    assert rows["Q2"]["sentence"] == "截至6月底，全市处置完成批而未供土地1.98万亩，省任务完成率82.5%；"
+    links = {(r[0], r[1]) for r in conn.execute(
+        "SELECT q.qid, l.type FROM links l JOIN quantities q ON q.id = l.quantity_id")}
+    assert links == {("Q2", "target"), ("Q2", "date"), ("Q3", "of"), ("Q3", "date")}
+    assert count(conn, "check_quantities") == 3
+    assert store.document_hash(conn, "reports/seed.txt") == "abc"
+    assert store.document_hash(conn, "other.txt") is None
+
+
+def test_rerun_same_document_is_one_copy(conn: sqlite3.Connection) -> None:
+    for _ in range(3):
+        store.write_document(conn, make_doc(), "abc")
+    assert count(conn, "documents") == 1
+    assert count(conn, "quantities") == 3
+    assert count(conn, "links") == 4
+    assert count(conn, "check_quantities") == 3
+    # the FTS index holds exactly the live rows
+    assert len(store.search(conn, "批而未供", limit=None)) == 2  # Q2 and Q3 share the sentence
+    assert conn.execute("INSERT INTO quantities_fts(quantities_fts) VALUES ('integrity-check')") is not None
+
+
+def test_changed_content_replaces_older_version(conn: sqlite3.Connection) -> None:
+    store.write_document(conn, make_doc(), "v1")
+    text2 = TEXT.replace("1.98万亩", "2.11万亩")
+    doc2 = make_doc(text=text2, actual_value=21100, actual_text="2.11万亩")
+    store.write_document(conn, doc2, "v2")
+    assert count(conn, "documents") == 1
+    assert store.document_hash(conn, "reports/seed.txt") == "v2"
+    values = sorted(r[0] for r in conn.execute("SELECT value FROM quantities"))
+    assert values == [82.5, 21100, 28000]
+    assert store.search(conn, "1.98") == []
+    assert len(store.search(conn, "2.11万亩")) >= 1
+
+
+def test_unreadable_result_stores_error_and_keeps_old_version(conn: sqlite3.Connection) -> None:
+    store.write_document(conn, make_doc(), "v1")
+    bad = {"doc_id": "seed", "source": "reports/seed.txt", "text": "", "tasks": [],
+           "quantities": [], "dates": [], "checks": [],
+           "errors": [{"source": "reports/seed.txt", "code": "binary", "message": "not text"}]}
+    assert store.write_document(conn, bad, "v2") is None
+    assert count(conn, "documents") == 1 and count(conn, "quantities") == 3
+    err = conn.execute("SELECT source, code, message, at FROM errors").fetchone()
+    assert (err["source"], err["code"], err["message"]) == ("reports/seed.txt", "binary", "not text")
+    assert err["at"]
+    # a later good write clears the error of that source
+    store.write_document(conn, make_doc(), "v3")
+    assert count(conn, "errors") == 0
+
+
+def test_failed_transaction_leaves_store_unchanged(conn: sqlite3.Connection) -> None:
+    store.write_document(conn, make_doc(), "v1")
+    broken = make_doc()
+    broken["quantities"][1] = {**broken["quantities"][1], "id": None}  # NOT NULL violated
+    with pytest.raises(sqlite3.IntegrityError):
+        store.write_document(conn, broken, "v2")
+    assert store.document_hash(conn, "reports/seed.txt") == "v1"
+    assert count(conn, "quantities") == 3
+
+
+def test_summary_and_series_and_export(conn: sqlite3.Connection, tmp_path: Path) -> None:
+    store.write_document(conn, make_doc("a.txt", ok=False), "a")
+    doc_b = make_doc("b.txt", actual_value=24000)
+    doc_b["period"] = {"start_date": "2024-07-01", "end_date": "2024-09-30"}
+    doc_b["dates"][0].update(start_date="2024-09-30", end_date="2024-09-30")
+    store.write_document(conn, doc_b, "b")
+    s = store.summary(conn)
+    assert s["documents"] == 2 and s["tasks"] == 2 and s["quantities"] == 6
+    assert s["quantities_by_role"] == {"target": 2, "actual": 2, "rate": 2}
+    assert s["failed_checks"] == 1
+    rows = store.series(conn, "批而未供土地处置")
+    assert [r["value"] for r in rows] == [19800, 24000]
+    assert [r["target_value"] for r in rows] == [28000, 28000]
+    assert [r["date_end"] for r in rows] == ["2024-06-30", "2024-09-30"]
+    import pandas as pd
+    for fmt in ("parquet", "csv"):
+        out = tmp_path / f"q.{fmt}"
+        assert store.export(conn, out, fmt) == 6
+        df = pd.read_parquet(out) if fmt == "parquet" else pd.read_csv(out)
+        assert len(df) == 6
+        for col in ("source", "id", "task", "value", "unit", "role", "indicator", "target",
+                    "target_value", "task_title", "task_departments", "date_start", "sentence"):
+            assert col in df.columns
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="耕地指标万亩12.5%。；！？\n \t，", max_size=80), st.data())
+def test_sentence_bounds_properties(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    s, e = store.sentence_bounds(text, start, end)
+    assert 0 <= s <= start <= end <= e <= len(text)
+    inner_before = text[s:start]
+    inner_after = text[end:max(end, e - 1)]
+    for ch in store.SENTENCE_ENDS:
+        assert ch not in inner_before
+        assert ch not in inner_after
+    assert store._PARAGRAPH_BREAK.search(inner_before) is None
+    assert store._PARAGRAPH_BREAK.search(text[end:e]) is None
