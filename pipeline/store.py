@@ -488,7 +488,9 @@ def search(conn: sqlite3.Connection, query: str = "", *, role: str | None = None
     """
     where: list[str] = []
     params: list[Any] = []
-    q = query.strip()
+    q = query.replace("\x00", "").strip()  # SQLite would cut a pattern at a NUL
+    if query.strip() and not q:
+        return []
     if len(q) >= 3:
         where.append("q.id IN (SELECT rowid FROM quantities_fts WHERE quantities_fts MATCH ?)")
         params.append(fts_phrase(q))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pipeline import store
 
 TEXT = ("1\n强化用地保障，落实新增建设用地指标2.8\n万亩。\n\n"
-        "截至6月底，全市处置完成批而未供土地1.98万亩，省任务完成率82.5%；"
+        "截至6月底，全市处置完成批而未供土地1.98万亩，耕地保护省任务完成率82.5%；"
         "耕地保护目标任务全面完成。")
 
 
@@ -120,7 +120,7 @@ def test_round_trip(conn: sqlite3.Connection) -> None:
         assert TEXT[s:e] == r["sentence"]
         assert s <= r["span_start"] and r["span_end"] <= e
         assert r["task_title"] == doc["tasks"][0]["title"]
-    assert rows["Q2"]["sentence"] == "截至6月底，全市处置完成批而未供土地1.98万亩，省任务完成率82.5%；"
+    assert rows["Q2"]["sentence"] == "截至6月底，全市处置完成批而未供土地1.98万亩，耕地保护省任务完成率82.5%；"
     links = {(r[0], r[1]) for r in conn.execute(
         "SELECT q.qid, l.type FROM links l JOIN quantities q ON q.id = l.quantity_id")}
     assert links == {("Q2", "target"), ("Q2", "date"), ("Q3", "of"), ("Q3", "date")}
