@@ -1,0 +1,148 @@
+"""The ``zhibiao`` command: thin subcommands over the pipeline's functions.
+
+    zhibiao extract PATH... [--format json|jsonl|table] [--reference-date D] [--out FILE]
+    zhibiao batch / search / export / series / serve      (pipeline/cli_data.py)
+    zhibiao eval / train                                   (pipeline/cli_eval.py, cli_train)
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import io
+import json
+import sys
+from pathlib import Path
+
+from pipeline import __version__
+
+EXTENSIONS = ("pipeline.cli_data", "pipeline.cli_eval", "pipeline.cli_train")
+
+
+def _write(out: str | None, text: str) -> None:
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _flat(text: str) -> str:
+    """A mention on one line: the line breaks a PDF dump left inside it removed."""
+    return "".join(text.split())
+
+
+def render_table(result: dict) -> str:
+    """A terminal view a person can read: tasks, then their quantities and dates."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(record=True, width=160, file=io.StringIO(), force_terminal=False)
+    src = result.get("source") or result.get("doc_id") or "(text)"
+    period = result.get("period")
+    head = f"{src}"
+    if period:
+        head += f"  period {period['start_date']}..{period['end_date']}"
+    console.print(f"[bold]{head}[/bold]")
+    for err in result.get("errors", []):
+        console.print(f"[red]error {err['code']}: {err['message']}[/red]")
+    by_id = {q["id"]: q for q in result["quantities"]}
+    groups = [(t, [q for q in result["quantities"] if q["task"] == t["id"]]) for t in result["tasks"]]
+    rest = [q for q in result["quantities"] if q["task"] is None]
+    if rest or not groups:
+        groups.append((None, rest))
+    for task, qs in groups:
+        if task:
+            depts = "、".join(task["departments"]) or "-"
+            console.print(f"\n[bold]{task['id']} 序号{task['seq']}[/bold] {task['title']}  [dim]({depts})[/dim]")
+        table = Table(show_lines=False, expand=False)
+        for col in ("id", "as written", "value", "unit", "q", "role", "indicator", "links", "date"):
+            table.add_column(col, overflow="fold")
+        for q in qs:
+            value = q["value"] if q["value"] is not None else f"{q['low']}–{q['high']}"
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            links = []
+            for kind in ("target", "of", "change_of"):
+                if q[kind]:
+                    links.append(f"{kind}→{_flat(by_id[q[kind]]['text'])}")
+            unit = (q["unit"] or "?") + ("*" if q["unit_inferred"] else "")
+            table.add_row(q["id"], _flat(q["text"]), str(value), unit, q["qualifier"], q["role"] or "",
+                          q["indicator"] or "", " ".join(links), q["date"] or "")
+        console.print(table)
+    if result["dates"]:
+        dt = Table(title="dates")
+        for col in ("id", "task", "as written", "start", "end", "grain"):
+            dt.add_column(col)
+        for d in result["dates"]:
+            dt.add_row(d["id"], d["task"] or "", _flat(d["text"]), d["start_date"] or "?",
+                       d["end_date"] or "?", d["grain"])
+        console.print(dt)
+    for c in result["checks"]:
+        mark = "[green]ok[/green]" if c["ok"] else "[red]FAILED[/red]"
+        console.print(f"check {c['rule']}: {mark}  {c['message']}")
+    console.print("[dim]* unit inferred from a linked quantity[/dim]")
+    return console.export_text()
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from pipeline.api import process_path
+    results = []
+    status = 0
+    for path in args.paths:
+        result = process_path(path, reference_date=args.reference_date)
+        if result["errors"]:
+            status = 1
+            for err in result["errors"]:
+                print(f"zhibiao: {err['source']}: {err['code']}: {err['message']}", file=sys.stderr)
+        results.append(result)
+    if args.format == "json":
+        payload = results[0] if len(results) == 1 else results
+        _write(args.out, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    elif args.format == "jsonl":
+        _write(args.out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results))
+    else:
+        _write(args.out, "\n".join(render_table(r) for r in results))
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="zhibiao",
+        description="Indicators out of Chinese government progress reports.")
+    parser.add_argument("--version", action="version", version=f"zhibiao {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    p = sub.add_parser("extract", help="extract quantities, dates, tasks and links from files")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--format", choices=("json", "jsonl", "table"), default="table")
+    p.add_argument("--reference-date", metavar="YYYY-MM-DD",
+                   help="the date that resolves dates written without a year when the "
+                        "report's own period is not stated")
+    p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    p.set_defaults(func=cmd_extract)
+    for name in EXTENSIONS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as err:
+            if err.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("zhibiao: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""Date mentions: find them in the folded view and resolve to inclusive ISO ranges.
+
+A date without a year takes it from ``default_year`` (the report's period, else the
+reference date).  With no year anywhere, the mention is kept with null dates.
+
+>>> from pipeline.normalize import fold
+>>> [(d.text, d.start_date, d.end_date, d.grain) for d in find_dates(fold("1—5月份，6月18日-20日，截至6月\\n底"), 2024)]
+[('1—5月份', '2024-01-01', '2024-05-31', 'month'), ('6月18日-20日', '2024-06-18', '2024-06-20', 'day'), ('6月\\n底', '2024-06-30', '2024-06-30', 'day')]
+>>> [(d.text, d.start_date, d.end_date, d.grain) for d in find_dates(fold("2024年第2季度；二季度；上半年；前三季度"), 2024)]
+[('2024年第2季度', '2024-04-01', '2024-06-30', 'quarter'), ('二季度', '2024-04-01', '2024-06-30', 'quarter'), ('上半年', '2024-01-01', '2024-06-30', 'half'), ('前三季度', '2024-01-01', '2024-09-30', 'quarter')]
+>>> [(d.text, d.start_date) for d in find_dates(fold("《关于做好2024年度用地的通知》2023年10月"), None)]
+[('2023年10月', '2023-10-01')]
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from collections import Counter
+
+from pipeline.normalize import View
+from pipeline.numbers import parse_number
+from pipeline.records import DateMention, Period
+
+_CN = "零〇○一二两三四五六七八九十"
+YEAR = rf"(?P<y>(?:19|20)\d\d|[{_CN}]{{4}})年度?"
+MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+QUARTER = r"[1-4一二三四]"
+NB = r"(?<![\d.])"
+
+_FORMS: list[tuple[str, str]] = [
+    # (name, regex); the first form that matches at a position wins (longest first)
+    ("md_md", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]?(?:-|~|至|到)(?P<m2>{MONTH})月(?P<d2>{DAY})[日号]"),
+    ("md_d", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]?(?:-|~|至|到)(?P<d2>{DAY})[日号]"),
+    ("m_m", rf"(?:{YEAR})?(?P<m1>{MONTH})(?:月)?(?:-|~|至|到)(?P<m2>{MONTH})月份?"),
+    ("quarter", rf"(?:{YEAR})?第?(?P<q>{QUARTER})季度"),
+    ("first_quarters", rf"(?:{YEAR})?前(?P<q>[23二三])(?:个)?季度"),
+    ("half", rf"(?:{YEAR})?(?P<h>上|下)半年"),
+    ("md", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]"),
+    ("m_part", rf"(?:{YEAR})?(?P<m1>{MONTH})月份?(?P<part>底|末|初|上旬|中旬|下旬)"),
+    ("m", rf"(?:{YEAR})?(?P<m1>{MONTH})月份?"),
+    ("y", rf"{YEAR}"),
+]
+_REGEX = re.compile("|".join(f"{NB}(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_')})"
+                             for name, rx in _FORMS))
+_TITLE = re.compile(r"《[^《》\n]{0,80}》")
+
+
+def _num(text: str | None) -> int | None:
+    if text is None:
+        return None
+    return int(parse_number(text))
+
+
+def _last_day(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _iso(year: int, month: int, day: int) -> str:
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _resolve(form: str, g: dict[str, str | None], default_year: int | None):
+    """(start, end, grain, explicit_year) or None when the numbers are no date."""
+    year = _num(g.get("y"))
+    explicit = year is not None
+    if year is None:
+        year = default_year
+    m1, m2 = _num(g.get("m1")), _num(g.get("m2"))
+    d1, d2 = _num(g.get("d1")), _num(g.get("d2"))
+    if form == "y":
+        if year is None:
+            return None
+        return _iso(year, 1, 1), _iso(year, 12, 31), "year", explicit
+    if form in ("quarter", "first_quarters"):
+        q = _num(g["q"])
+        if not 1 <= q <= 4:
+            return None
+        first = 1 if form == "first_quarters" else 3 * q - 2
+        if year is None:
+            return None, None, "quarter", explicit
+        return _iso(year, first, 1), _iso(year, 3 * q, _last_day(year, 3 * q)), "quarter", explicit
+    if form == "half":
+        if year is None:
+            return None, None, "half", explicit
+        if g["h"] == "上":
+            return _iso(year, 1, 1), _iso(year, 6, 30), "half", explicit
+        return _iso(year, 7, 1), _iso(year, 12, 31), "half", explicit
+    if m1 is None or not 1 <= m1 <= 12 or (m2 is not None and not 1 <= m2 <= 12):
+        return None
+    grain = "month" if form in ("m", "m_m") else "day"
+    if year is None:
+        return None, None, grain, explicit
+    if form == "m":
+        return _iso(year, m1, 1), _iso(year, m1, _last_day(year, m1)), "month", explicit
+    if form == "m_m":
+        if m2 < m1:
+            return None
+        return _iso(year, m1, 1), _iso(year, m2, _last_day(year, m2)), "month", explicit
+    if form == "m_part":
+        last = _last_day(year, m1)
+        lo, hi = {"底": (last, last), "末": (last, last), "初": (1, 1), "上旬": (1, 10),
+                  "中旬": (11, 20), "下旬": (21, last)}[g["part"]]
+        return _iso(year, m1, lo), _iso(year, m1, hi), "day", explicit
+    if not 1 <= d1 <= _last_day(year, m1):
+        return None
+    if form == "md":
+        return _iso(year, m1, d1), _iso(year, m1, d1), "day", explicit
+    if form == "md_d":
+        if not d1 <= d2 <= _last_day(year, m1):
+            return None
+        return _iso(year, m1, d1), _iso(year, m1, d2), "day", explicit
+    if form == "md_md":
+        if not 1 <= d2 <= _last_day(year, m2) or (m2, d2) < (m1, d1):
+            return None
+        return _iso(year, m1, d1), _iso(year, m2, d2), "day", explicit
+    return None
+
+
+def _scan(view: View):
+    """Yield (folded span, form, groups) for every date-like match outside 《titles》."""
+    titles = [m.span() for m in _TITLE.finditer(view.folded)]
+    for m in _REGEX.finditer(view.folded):
+        if any(s <= m.start() < e for s, e in titles):
+            continue
+        form = m.lastgroup
+        prefix = form + "_"
+        groups = {k[len(prefix):]: v for k, v in m.groupdict().items()
+                  if k.startswith(prefix) and v is not None}
+        yield m.span(), form, groups
+
+
+def find_dates(view: View, default_year: int | None) -> list[DateMention]:
+    out = []
+    for (fs, fe), form, groups in _scan(view):
+        try:
+            resolved = _resolve(form, groups, default_year)
+        except ValueError:
+            continue
+        if resolved is None:
+            continue
+        start_date, end_date, grain, _ = resolved
+        start, end = view.span(fs, fe)
+        out.append(DateMention(id="", start=start, end=end, text=view.text[start:end],
+                               start_date=start_date, end_date=end_date, grain=grain))
+    return out
+
+
+def detect_period(view: View, reference_year: int | None = None) -> Period | None:
+    """The report's own period: a year-qualified quarter, half or month range that the
+    title (first lines) states, else the one stated most often, else a year alone.
+
+    >>> from pipeline.normalize import fold
+    >>> detect_period(fold("序号 1 2024年第2季度 ... 2024年第2季度 ... 2023年"))
+    Period(start_date='2024-04-01', end_date='2024-06-30')
+    """
+    counts: Counter[tuple[str, str]] = Counter()
+    years: Counter[tuple[str, str]] = Counter()
+    head: tuple[str, str] | None = None
+    for (fs, fe), form, groups in _scan(view):
+        if "y" not in groups:
+            continue
+        try:
+            resolved = _resolve(form, groups, None)
+        except ValueError:
+            continue
+        if resolved is None or resolved[0] is None:
+            continue
+        key = (resolved[0], resolved[1])
+        if resolved[2] in ("quarter", "half") or form == "m_m":
+            counts[key] += 1
+            if head is None and fs < 200:
+                head = key
+        elif resolved[2] == "year":
+            years[key] += 1
+    if head:
+        return Period(*head)
+    if counts:
+        return Period(*counts.most_common(1)[0][0])
+    if years:
+        return Period(*years.most_common(1)[0][0])
+    return None

@@ -1,0 +1,226 @@
+"""Rule extractor for quantities: regexes on the folded view, built from the tables.
+
+``find_quantities(view)`` returns Quantity records whose offsets point into the
+ORIGINAL text (``view.text``).  The regex only finds spans; ``numbers`` and
+``units`` turn each span into a value.
+
+>>> from pipeline.normalize import fold
+>>> [(q.text, q.value, q.unit, q.qualifier) for q in find_quantities(fold("确保稳定在970万亩以上、85亿斤以上"))]
+[('970万亩', 9700000.0, '亩', '>='), ('85亿斤', 8500000000.0, '斤', '>=')]
+>>> [(q.text, q.value, q.role) for q in find_quantities(fold("新增28宗，同比减少89.5%,列全省第9位"))]
+[('28宗', 28.0, None), ('89.5%', -89.5, 'change'), ('第9位', 9.0, 'rank')]
+>>> find_quantities(fold("一是加强领导；二、开展一批活动；第十二届海浪节；〔2020〕44号"))
+[]
+"""
+from __future__ import annotations
+
+import functools
+import math
+import re
+
+from pipeline import numbers, units
+from pipeline.normalize import View
+from pipeline.records import Quantity
+
+CN_DIGIT = "零〇○一二两三四五六七八九"
+CN_RUN = f"[{CN_DIGIT}十][{CN_DIGIT}十百千万亿]*(?:点[{CN_DIGIT}]+)?[万亿]?"
+ARABIC = r"\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+MIXED = r"\d+万\d{1,4}(?![\d.])"
+SIGN = r"(?:负|-(?=\d))?"
+NUMBER = f"{SIGN}(?:{MIXED}|{ARABIC}|{CN_RUN})"
+FRACTION = (f"{SIGN}(?:百|千|\\d+|[{CN_DIGIT}十]+)分之(?:\\d+(?:\\.\\d+)?|[{CN_DIGIT}十百点]+)")
+RANGE_SEP = r"(?:-|~|至|到)"
+NOT_BEFORE = r"(?<![A-Za-z0-9.第])"
+
+
+@functools.cache
+def _regex() -> re.Pattern[str]:
+    table = units.units()
+    mags = sorted(units.magnitudes(), key=len, reverse=True)
+    unit_alt = "|".join(re.escape(u) for u in sorted(table, key=len, reverse=True))
+    mag_alt = "|".join(re.escape(m) for m in mags)
+    unit = f"(?:{mag_alt})?(?:{unit_alt})"
+    infix = "(?:余|多|来)?"
+    return re.compile(
+        f"(?P<rank>第(?P<rank_num>\\d+|[{CN_DIGIT}十]+)(?P<rank_unit>位|名))"
+        f"|{NOT_BEFORE}(?P<frac>{FRACTION})"
+        f"|{NOT_BEFORE}(?P<lo>{NUMBER})(?P<lo_unit>%|{mag_alt})?{RANGE_SEP}"
+        f"(?P<hi>{NUMBER}){infix}(?P<r_unit>{unit})"
+        f"|{NOT_BEFORE}(?P<num>{NUMBER})(?P<infix>{infix})(?P<unit>{unit})"
+        f"|{NOT_BEFORE}(?P<bare>\\d+(?:\\.\\d+)?(?P<bare_mag>万亿|千万|百万|万|亿))(?![\\d.])"
+    )
+
+
+_LOST_UNIT = re.compile(r"(?:指标|任务|目标)(\d+(?:\.\d+)?)$")
+
+
+def _prefix_qualifier(folded: str, start: int) -> str:
+    table = units.lexicon()["qualifier_prefix"]
+    for n in (3, 2, 1):
+        if folded[max(0, start - n):start] in table and start - n >= 0:
+            return table[folded[start - n:start]]
+    return "="
+
+
+def _suffix_qualifier(folded: str, end: int) -> str | None:
+    table = units.lexicon()["qualifier_suffix"]
+    for n in (2, 1):
+        word = folded[end:end + n]
+        if word in table and not (word == "多" and folded[end + 1:end + 2] in "个项种家"):
+            return table[word]
+    return None
+
+
+BASELINE_WORDS = ("同比", "比上年", "较年初", "环比", "比去年", "较上年", "比年初", "较去年")
+
+
+def change_cue(folded: str, start: int) -> tuple[int, bool] | None:
+    """The change cue written just before ``start`` (同比减少89.2%): (sign, names a baseline).
+
+    >>> change_cue("同比减少89.2%", 4)
+    (-1, True)
+    >>> change_cue("较年初增长了1.5%", 6)
+    (1, True)
+    >>> change_cue("新增2328亩", 2) is None
+    True
+    """
+    cues = units.lexicon()["change_cue"]
+    window = folded[max(0, start - 10):start]
+    for gap in ("", "了", "为", "达", "约", "近", "超"):
+        if not window.endswith(gap):
+            continue
+        head = window[:len(window) - len(gap)]
+        for n in range(min(6, len(head)), 1, -1):
+            if head[-n:] in cues:
+                before = folded[max(0, start - 16):start]
+                return cues[head[-n:]], any(w in before for w in BASELINE_WORDS)
+    return None
+
+
+def _is_idiom(folded: str, start: int) -> bool:
+    return any(folded.startswith(w, start) for w in units.lexicon()["not_quantity"]["idioms"])
+
+
+def _resolve_unit(written: str, number_text: str) -> tuple[units.Unit, str]:
+    """The unit, and the unit as written; a magnitude that a Chinese numeral
+    swallowed (八十五亿斤) is given back to the written unit (亿斤)."""
+    unit = units.resolve_unit(written)
+    if unit is None:
+        raise ValueError(f"unknown unit {written!r}")
+    if not re.search(r"\d", number_text):
+        mag = re.search(r"[万亿]+$", number_text)
+        if mag:
+            return unit, mag.group() + written
+    return unit, written
+
+
+def find_quantities(view: View) -> list[Quantity]:
+    folded = view.folded
+    lex = units.lexicon()
+    not_after_count = tuple(lex["not_quantity"]["not_after_count"])
+    out: list[Quantity] = []
+    for m in _regex().finditer(folded):
+        fs, fe = m.span()
+        if _is_idiom(folded, fs):
+            continue
+        try:
+            q = _resolve_match(m, folded)
+        except (ValueError, OverflowError):
+            continue
+        if q is None:
+            continue
+        value, low, high, unit, written_unit, kind, infix_q, role = q
+        if kind == "count" and folded.startswith(not_after_count, fe):
+            continue
+        if m.group("num") and kind == "count" and m.group("num") == "一":
+            continue  # 一个/一项/一次: an article, not an amount
+        qualifier = _prefix_qualifier(folded, fs)
+        if qualifier == "=":
+            qualifier = infix_q
+        if qualifier == "=":
+            qualifier = _suffix_qualifier(folded, fe) or "="
+        cue = change_cue(folded, fs) if role is None else None
+        if cue and (kind in ("percent", "percent_point", "ratio") or cue[1]):
+            role = "change"
+            if value is not None:
+                value = cue[0] * abs(value)
+        start, end = view.span(fs, fe)
+        out.append(Quantity(
+            id="", start=start, end=end, text=view.text[start:end],
+            value=value, low=low, high=high, unit=unit or None,
+            written_unit=written_unit or None, kind=kind, qualifier=qualifier,
+            role=role, confidence=0.9 if unit else 0.5, extractor="pattern"))
+    out.extend(_lost_units(view, out))
+    out.sort(key=lambda q: (q.start, q.end))
+    return out
+
+
+def _resolve_match(m: re.Match[str], folded: str):
+    """(value, low, high, unit, written_unit, kind, infix_qualifier, role) or None."""
+    if m.group("rank"):
+        return numbers.parse_number(m.group("rank_num")), None, None, "位", m.group("rank_unit"), "rank", "=", "rank"
+    if m.group("frac"):
+        text = m.group("frac")
+        written = "百分之" if "百分之" in text else "分之"
+        return _finite(numbers.parse_fraction(text)), None, None, "%", written, "percent", "=", None
+    if m.group("lo"):
+        unit, written = _resolve_unit(m.group("r_unit"), m.group("hi"))
+        lo_text = m.group("lo") + (m.group("lo_unit") or "")
+        lo_unit = m.group("lo_unit") or ""
+        if lo_unit == "%":
+            lo = numbers.parse_number(m.group("lo"))
+        elif lo_unit:
+            lo = numbers.parse_number(lo_text)
+            lo = lo * unit.factor / units.magnitudes().get(_leading_mag(m.group("r_unit")), 1.0)
+        else:
+            lo = numbers.parse_number(m.group("lo")) * unit.factor
+        hi = numbers.parse_number(m.group("hi")) * unit.factor
+        if lo > hi:
+            return None
+        return None, _finite(lo), _finite(hi), unit.base, written, unit.kind, "=", None
+    if m.group("num"):
+        unit, written = _resolve_unit(m.group("unit"), m.group("num"))
+        infix = m.group("infix")
+        infix_q = units.lexicon()["qualifier_infix"].get(infix, "=") if infix else "="
+        value = numbers.parse_number(m.group("num")) * unit.factor
+        return _finite(value), None, None, unit.base, written, unit.kind, infix_q, None
+    if m.group("bare"):
+        text = m.group("bare")
+        mag = m.group("bare_mag")
+        value = numbers.parse_number(text[: len(text) - len(mag)]) * units.magnitudes()[mag]
+        return _finite(value), None, None, "", mag, "other", "=", None
+    return None
+
+
+def _leading_mag(written: str) -> str:
+    """The magnitude word a written unit starts with: 万亩 → 万."""
+    for mag in sorted(units.magnitudes(), key=len, reverse=True):
+        if written.startswith(mag) and written != mag:
+            return mag
+    return ""
+
+
+def _finite(x: float) -> float:
+    """Reject inf/nan; round off the float noise of scaling (1.11 * 1e4)."""
+    if not math.isfinite(x):
+        raise ValueError("not finite")
+    return float(f"{x:.12g}")
+
+
+def _lost_units(view: View, found: list[Quantity]) -> list[Quantity]:
+    """A target number whose unit the dump lost: 指标2 at the end of a line."""
+    out = []
+    taken = {(q.start, q.end) for q in found}
+    for line in re.finditer(r"[^\n]+", view.text):
+        m = _LOST_UNIT.search(line.group().rstrip())
+        if not m:
+            continue
+        start = line.start() + m.start(1)
+        end = line.start() + m.end(1)
+        if any(s <= start < e for s, e in taken):
+            continue
+        out.append(Quantity(
+            id="", start=start, end=end, text=view.text[start:end],
+            value=float(m.group(1)), unit=None, written_unit=None, kind="other",
+            unit_inferred=False, role="target", confidence=0.5, extractor="pattern"))
+    return out

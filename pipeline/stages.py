@@ -1,0 +1,62 @@
+"""The pipeline, stage by stage: Document in, Extraction out.
+
+    fold → period → mentions (patterns ∪ model) → tasks/columns → roles → links → checks
+
+Each stage is a plain function over records; this module only wires them.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import replace
+
+from pipeline import dates as date_stage
+from pipeline import link, roles, structure
+from pipeline.extract import combine
+from pipeline.normalize import fold
+from pipeline.records import Document, Extraction
+
+EXTRACTORS = ("pattern", "model", "combined")
+
+
+def _reference_year(reference_date: _dt.date | str | None) -> int | None:
+    if reference_date is None:
+        return None
+    if isinstance(reference_date, str):
+        try:
+            return _dt.date.fromisoformat(reference_date).year
+        except ValueError as err:
+            raise ValueError(f"reference date {reference_date!r} is not an ISO date "
+                             "like 2024-06-30") from err
+    return reference_date.year
+
+
+def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
+               extractors: str = "combined") -> Extraction:
+    if extractors not in EXTRACTORS:
+        raise ValueError(f"extractors must be one of {EXTRACTORS}, not {extractors!r}")
+    text = doc.text
+    view = fold(text)
+    ref_year = _reference_year(reference_date)
+    period = date_stage.detect_period(view, ref_year)
+    default_year = int(period.start_date[:4]) if period else ref_year
+
+    quantities = combine.find_quantities(view, extractors)
+    dates = date_stage.find_dates(view, default_year)
+    quantities = [replace(q, id=f"Q{i + 1}") for i, q in enumerate(quantities)]
+    dates = [replace(d, id=f"D{i + 1}") for i, d in enumerate(dates)]
+
+    tasks, regions = structure.find_tasks(doc, period)
+    quantities = [replace(q, task=_task_id(tasks, q.start),
+                          column=structure.column_at(regions, q.start)) for q in quantities]
+    dates = [replace(d, task=_task_id(tasks, d.start)) for d in dates]
+
+    quantities = roles.assign_roles(view, quantities)
+    quantities, checks = link.link_all(view, quantities, dates, tasks)
+    return Extraction(text=text, doc_id=doc.doc_id, source=doc.source, period=period,
+                      tasks=tuple(tasks), quantities=tuple(quantities), dates=tuple(dates),
+                      checks=tuple(checks), format=doc.format, encoding=doc.encoding)
+
+
+def _task_id(tasks, offset: int) -> str | None:
+    t = structure.task_at(tasks, offset)
+    return t.id if t else None
