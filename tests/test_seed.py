@@ -179,3 +179,11 @@ def test_checks(seed):
     assert implied["expected"] == pytest.approx(4128 / 0.413, abs=1e-3)
     progress = [c for c in seed["checks"] if c["rule"] == "progress"]
     assert any(c["expected"] == pytest.approx(12300 / 28000 * 100, abs=1e-4) for c in progress)
+
+
+def test_extract_stays_callable_after_submodule_imports():
+    import pipeline.extract.patterns  # noqa: F401  binds pipeline.extract to the package
+    first = pipeline.extract("新增1万亩")
+    second = pipeline.extract("新增1万亩")
+    assert first == second
+    assert [q["value"] for q in first["quantities"]] == [10000]
