@@ -22,6 +22,8 @@ from pipeline.records import Check, DateMention, Quantity, Task
 SENTENCE = re.compile(r"[。；;！？!?]")
 PART_CUES = ("已整改", "已完成", "完成整改", "其中", "已处置", "已", "整改")
 WHOLE_RATE_CUES = ("整改率", "办结率", "完成率")
+# a rate is the share of a quantity before it only when one of these says so
+SHARE_CUES = ("完成率", "整改率", "办结率", "执行率", "任务的", "目标的", "计划的", "占", "比重", "比例")
 
 
 def _sentence_id(folded: str):
@@ -82,9 +84,10 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention],
     by_id = {q.id: q for q in qs}
     sent = {q.id: sid(fpos[q.id]) for q in qs}
     out: dict[str, Quantity] = dict(by_id)
+    index = {q.id: i for i, q in enumerate(qs)}
 
     def prev_in_sentence(q: Quantity, ok) -> Quantity | None:
-        for p in reversed(qs[: qs.index(q)]):
+        for p in reversed(qs[max(0, index[q.id] - 12): index[q.id]]):
             if sent[p.id] != sent[q.id]:
                 return None
             if ok(out[p.id]):
@@ -106,20 +109,20 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention],
             if base:
                 src = out.get(base.change_of or "", base)
                 cur = replace(cur, indicator=src.indicator, indicator_key=src.indicator_key)
-        elif cur.role == "rate":
+        elif cur.role == "rate" and any(c in before for c in SHARE_CUES):
             base = prev_in_sentence(q, lambda p: p.kind not in ("percent", "percent_point")
                                     and not _in_parens(folded, fpos[p.id]))
             if base:
                 whole = out[base.of] if base.of and any(c in before for c in WHOLE_RATE_CUES) else base
                 cur = replace(cur, of=whole.id)
         elif cur.kind not in ("percent", "percent_point", "rank") and cur.unit:
-            host = _paren_host(folded, q, qs, fpos)
+            host = _paren_host(folded, q, qs, fpos, index)
             if host is not None:
                 host = out[host.id]
                 cur = replace(cur, indicator=cur.indicator or host.indicator,
                               indicator_key=cur.indicator_key or host.indicator_key)
                 if host.of:
-                    twin = _paren_companion(folded, out[host.of], qs, fpos, cur.unit)
+                    twin = _paren_companion(folded, out[host.of], qs, fpos, cur.unit, index)
                     if twin is not None:
                         cur = replace(cur, of=twin.id)
             elif any(c in folded[max(0, pos - 8):pos] for c in PART_CUES):
@@ -135,13 +138,14 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention],
     return result, checks(result)
 
 
-def _paren_host(folded: str, q: Quantity, qs: list[Quantity], fpos: dict[str, int]) -> Quantity | None:
+def _paren_host(folded: str, q: Quantity, qs: list[Quantity], fpos: dict[str, int],
+                index: dict[str, int]) -> Quantity | None:
     """For a quantity written in brackets right after another (45536个（面积16.31万亩）),
     the quantity the brackets qualify."""
     pos = fpos[q.id]
     if not _in_parens(folded, pos):
         return None
-    i = qs.index(q)
+    i = index[q.id]
     if i == 0:
         return None
     prev = qs[i - 1]
@@ -152,12 +156,12 @@ def _paren_host(folded: str, q: Quantity, qs: list[Quantity], fpos: dict[str, in
 
 
 def _paren_companion(folded: str, host: Quantity, qs: list[Quantity], fpos: dict[str, int],
-                     unit: str) -> Quantity | None:
+                     unit: str, index: dict[str, int]) -> Quantity | None:
     """The bracketed quantity with ``unit`` that follows ``host``, if any."""
-    i = next(k for k, p in enumerate(qs) if p.id == host.id)
+    i = index[host.id]
     if i + 1 < len(qs):
         nxt = qs[i + 1]
-        if nxt.unit == unit and _paren_host(folded, nxt, qs, fpos) is not None:
+        if nxt.unit == unit and _paren_host(folded, nxt, qs, fpos, index) is not None:
             return nxt
     return None
 
@@ -198,11 +202,13 @@ def _best_match(q: Quantity, cands: list[Quantity], need_unit: bool) -> Quantity
 
 
 def _link_dates(view: View, out, qs, dates, sid) -> dict[str, Quantity]:
-    dpos = [(view.to_folded(d.start), d) for d in dates]
+    by_sentence: dict[int, list[tuple[int, DateMention]]] = {}
+    for d in dates:
+        p = view.to_folded(d.start)
+        by_sentence.setdefault(sid(p), []).append((p, d))
     for q in qs:
         pos = view.to_folded(q.start)
-        s = sid(pos)
-        gov = [d for p, d in dpos if p < pos and sid(p) == s]
+        gov = [d for p, d in by_sentence.get(sid(pos), ()) if p < pos]
         if gov:
             out[q.id] = replace(out[q.id], date=gov[-1].id)
     return out

@@ -97,13 +97,13 @@ class Quantity:
     role_source: str | None = None
     column: str | None = None  # which table column the mention stands in, if known
 
+    FIELD_ORDER = ("id", "task", "start", "end", "text", "value", "low", "high", "unit",
+                   "written_unit", "unit_inferred", "kind", "qualifier", "role", "indicator",
+                   "indicator_key", "target", "of", "change_of", "date", "confidence",
+                   "extractor", "role_source", "column")
+
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        order = ["id", "task", "start", "end", "text", "value", "low", "high", "unit",
-                 "written_unit", "unit_inferred", "kind", "qualifier", "role", "indicator",
-                 "indicator_key", "target", "of", "change_of", "date", "confidence",
-                 "extractor", "role_source", "column"]
-        return {k: d[k] for k in order}
+        return {k: getattr(self, k) for k in self.FIELD_ORDER}
 
 
 @dataclass(frozen=True)

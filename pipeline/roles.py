@@ -24,6 +24,7 @@ from pipeline import units
 from pipeline.normalize import View
 from pipeline.records import Quantity
 
+TARGET_SCOPE = re.compile(r"(?:目标|任务|要求|指标|预期)[是为]?[:：]")
 CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:（）()\n]")
 SENTENCE_BREAK = re.compile(r"[。；;！？!?]")
 KEY_DROP = re.compile(r"^(?:全市|全省|全国|全区|全县|各县区|我市|我省|我区|本市)|[\s“”\"'、]")
@@ -47,6 +48,13 @@ def clause_before(folded: str, start: int, limit: int = 40) -> str:
     for m in CLAUSE_BREAK.finditer(window):
         cut = m.end()
     return window[cut:]
+
+
+def period_before(folded: str, start: int, limit: int = 300) -> str:
+    """The text since the last full stop: the scope of a list opened by 目标是：."""
+    window = folded[max(0, start - limit):start]
+    cut = max(window.rfind("。"), window.rfind("！"), window.rfind("？"))
+    return window[cut + 1:]
 
 
 def sentence_before(folded: str, start: int, limit: int = 80) -> str:
@@ -94,11 +102,19 @@ def _has_any(text: str, words: list[str]) -> bool:
     return any(w in text for w in words)
 
 
-def decide_role(q: Quantity, clause: str, sentence: str) -> tuple[str, str]:
-    """(role, source) for one quantity from its kind, column and cue words."""
+def decide_role(q: Quantity, clause: str, sentence: str, scope: str = "") -> tuple[str, str]:
+    """(role, source) for one quantity from its kind, column and cue words.
+
+    ``scope`` is the text since the last full stop: inside a list that 目标是：
+    opens, every amount is a target (增长5%左右 included).
+    """
     cues = units.lexicon()["role_cue"]
-    if q.role in ("change", "rank"):
-        return q.role, "pattern"
+    if q.role == "rank":
+        return "rank", "pattern"
+    if TARGET_SCOPE.search(scope):
+        return "target", "cue"
+    if q.role == "change":
+        return "change", "pattern"
     percentish = q.kind in ("percent", "ratio")
     if percentish and _has_any(clause, cues["rate"]):
         return "rate", "cue"
@@ -132,8 +148,9 @@ def assign_roles(view: View, quantities: list[Quantity]) -> list[Quantity]:
         fs = view.to_folded(q.start)
         clause = clause_before(view.folded, fs)
         sentence = sentence_before(view.folded, fs)
-        role, source = decide_role(q, clause, sentence)
-        phrase = indicator_phrase(clause) if role not in ("change", "rank") else None
+        scope = period_before(view.folded, fs)
+        role, source = decide_role(q, clause, sentence, scope)
+        phrase = indicator_phrase(clause) if q.role != "rank" else None
         out.append(replace(q, role=role, role_source=source, indicator=phrase,
                            indicator_key=indicator_key(phrase)))
     return out

@@ -41,13 +41,17 @@ def _regex() -> re.Pattern[str]:
     mag_alt = "|".join(re.escape(m) for m in mags)
     unit = f"(?:{mag_alt})?(?:{unit_alt})"
     infix = "(?:余|多|来)?"
+    # every mention starts with a digit, a Chinese numeral, 第, 负, 百, 千 or a minus:
+    # the lookahead rejects all other positions with one character test
     return re.compile(
+        f"(?=[\\d{CN_DIGIT}十第负百千-])(?:"
         f"(?P<rank>第(?P<rank_num>\\d+|[{CN_DIGIT}十]+)(?P<rank_unit>位|名))"
         f"|{NOT_BEFORE}(?P<frac>{FRACTION})"
         f"|{NOT_BEFORE}(?P<lo>{NUMBER})(?P<lo_unit>%|{mag_alt})?{RANGE_SEP}"
         f"(?P<hi>{NUMBER}){infix}(?P<r_unit>{unit})"
         f"|{NOT_BEFORE}(?P<num>{NUMBER})(?P<infix>{infix})(?P<unit>{unit})"
         f"|{NOT_BEFORE}(?P<bare>\\d+(?:\\.\\d+)?(?P<bare_mag>万亿|千万|百万|万|亿))(?![\\d.])"
+        ")"
     )
 
 
@@ -97,8 +101,13 @@ def change_cue(folded: str, start: int) -> tuple[int, bool] | None:
     return None
 
 
+@functools.cache
+def _idioms() -> tuple[str, ...]:
+    return tuple(units.lexicon()["not_quantity"]["idioms"])
+
+
 def _is_idiom(folded: str, start: int) -> bool:
-    return any(folded.startswith(w, start) for w in units.lexicon()["not_quantity"]["idioms"])
+    return folded.startswith(_idioms(), start)
 
 
 def _resolve_unit(written: str, number_text: str) -> tuple[units.Unit, str]:
