@@ -336,8 +336,9 @@ def document_hash(conn: sqlite3.Connection, source: str) -> str | None:
 
 def write_error(conn: sqlite3.Connection, source: str, code: str, message: str,
                 content_hash: str | None = None) -> None:
-    """Record one error for ``source`` in its own transaction."""
+    """Record the error of ``source`` in its own transaction, replacing its earlier errors."""
     with transaction(conn):
+        conn.execute("DELETE FROM errors WHERE source = ?", (source,))
         _insert_error(conn, source, code, message, content_hash)
 
 

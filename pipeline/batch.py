@@ -1,0 +1,594 @@
+"""Batches: many files in, one store out.
+
+Three layers, each usable alone::
+
+    expand_inputs(inputs) -> [InputRef]          files, directories, globs, ZIP members
+    map_files(func, items, workers, engine)      (item, result | Failure) as they complete
+    run_batch(inputs, db, ...) -> BatchStats     read + hash in the parent, extract in
+                                                 workers, write in the parent
+
+The parent process is the only writer: it reads each input's bytes (bounded by
+``max_bytes``), hashes them (sha256), skips sources whose hash is already stored (unless
+``force``), sends the bytes to a worker, and stores each result in its own transaction.
+A worker that crashes or overruns the time limit loses only its current document, which
+is recorded as an error row (and retried by the next run, since no hash is stored for it).
+
+Engines: ``local`` runs one worker process per ``workers`` (spawned, restarted after a
+crash or a timeout; ``workers=1`` runs in-process, with a SIGALRM time limit but no
+protection against a hard crash); ``dask`` submits to ``distributed`` (a LocalCluster
+of ``workers`` single-threaded processes, or the cluster at ``scheduler``).  Under Dask a
+timed-out document is recorded and its result dropped, but the worker thread is not
+interrupted (threads cannot be killed).
+"""
+from __future__ import annotations
+
+import glob as _glob
+import hashlib
+import multiprocessing as mp
+import multiprocessing.connection as mpc
+import os
+import signal
+import threading
+import time
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
+
+from pipeline import store
+
+DEFAULT_TIMEOUT = 120.0          # seconds per document
+DEFAULT_MAX_BYTES = 50 * 2**20   # bytes per input file or archive member
+ARCHIVE_SEP = "!"
+_GLOB_CHARS = set("*?[")
+
+T = TypeVar("T")
+
+
+# --------------------------------------------------------------------------- records
+
+@dataclass(frozen=True)
+class InputRef:
+    """One document to read: a file, or a member of a ZIP archive (``archive.zip!a/b.txt``).
+
+    ``problem`` is set (code, sentence) when the input cannot even be listed.
+    """
+
+    source: str
+    path: str
+    member: str | None = None
+    size: int | None = None
+    problem: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker gets: the bytes of one document, already hashed by the parent."""
+
+    source: str
+    path: str
+    member: str | None
+    data: bytes
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A document a worker did not return a result for: timeout, crash, exception."""
+
+    code: str
+    message: str
+
+
+@dataclass
+class BatchStats:
+    inputs: int = 0
+    stored: int = 0
+    skipped: int = 0
+    failed: int = 0
+    chars: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    failures: list[tuple[str, str, str]] = field(default_factory=list)  # source, code, message
+
+    @property
+    def docs_per_second(self) -> float:
+        return (self.stored + self.failed) / self.seconds if self.seconds else 0.0
+
+    @property
+    def chars_per_second(self) -> float:
+        return self.chars / self.seconds if self.seconds else 0.0
+
+
+# --------------------------------------------------------------------------- inputs
+
+def unsafe_member(name: str) -> str | None:
+    """Why a ZIP member name must not be used, or None when it is a plain relative name.
+
+    >>> unsafe_member("reports/q2.txt") is None
+    True
+    >>> unsafe_member("../../etc/passwd")
+    "the member name contains '..'"
+    >>> unsafe_member("/etc/passwd")
+    'the member name is an absolute path'
+    """
+    norm = name.replace("\\", "/")
+    if norm.startswith("/") or (len(norm) > 1 and norm[1] == ":"):
+        return "the member name is an absolute path"
+    if ".." in PurePosixPath(norm).parts:
+        return "the member name contains '..'"
+    if "\x00" in norm:
+        return "the member name contains a NUL character"
+    return None
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> list[InputRef]:
+    """Files, directories (recursive, hidden entries and symlinks inside skipped), globs
+    and ZIP archives (one ref per member, never extracted) -> refs, unique by source.
+
+    An input that matches nothing, an unreadable archive and an unsafe member name each
+    give a ref with ``problem`` set, so the batch can record them.
+    """
+    out: dict[str, InputRef] = {}
+    for raw in inputs:
+        for ref in _expand_one(str(raw)):
+            out.setdefault(ref.source, ref)
+    return list(out.values())
+
+
+def _expand_one(raw: str) -> Iterator[InputRef]:
+    p = Path(raw)
+    if p.is_dir():
+        for root, dirs, files in os.walk(p, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                fp = Path(root) / name
+                if name.startswith(".") or fp.is_symlink():
+                    continue
+                yield from _file_refs(fp)
+    elif p.is_file():
+        yield from _file_refs(p)
+    elif _GLOB_CHARS & set(raw):
+        matches = sorted(_glob.glob(raw, recursive=True))
+        if not matches:
+            yield InputRef(raw, raw, problem=("no_match", f"the pattern {raw} matches no file"))
+        for m in matches:
+            if Path(m).is_file():
+                yield from _file_refs(Path(m))
+    else:
+        yield InputRef(raw, raw, problem=("not_found", f"{raw} does not exist"))
+
+
+def _file_refs(p: Path) -> Iterator[InputRef]:
+    path = os.path.normpath(str(p))
+    if p.suffix.lower() != ".zip":
+        yield InputRef(path, path, size=_size(p))
+        return
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        yield InputRef(path, path, problem=("bad_archive", f"{path} is not a readable ZIP archive: {err}"))
+        return
+    for info in infos:
+        if info.is_dir():
+            continue
+        source = f"{path}{ARCHIVE_SEP}{info.filename}"
+        why = unsafe_member(info.filename)
+        if why:
+            yield InputRef(source, path, info.filename, problem=("unsafe_member", f"{why}; skipped"))
+        elif info.flag_bits & 0x1:
+            yield InputRef(source, path, info.filename, problem=("encrypted", "the archive member is encrypted"))
+        else:
+            yield InputRef(source, path, info.filename, size=info.file_size)
+
+
+def _size(p: Path) -> int | None:
+    try:
+        return p.stat().st_size
+    except OSError:
+        return None
+
+
+class _Archives:
+    """Open ZIP archives, kept open while the batch reads their members."""
+
+    def __init__(self) -> None:
+        self._open: dict[str, zipfile.ZipFile] = {}
+
+    def get(self, path: str) -> zipfile.ZipFile:
+        if path not in self._open:
+            self._open[path] = zipfile.ZipFile(path)
+        return self._open[path]
+
+    def close(self) -> None:
+        for zf in self._open.values():
+            zf.close()
+        self._open.clear()
+
+
+def load_job(ref: InputRef, max_bytes: int, archives: _Archives | None = None) -> Job | Failure:
+    """Read (at most ``max_bytes`` of) one input and hash it; a Failure when it cannot be."""
+    if ref.problem:
+        return Failure(*ref.problem)
+    if ref.size is not None and ref.size > max_bytes:
+        return Failure("too_large", f"{ref.size} bytes is over the limit of {max_bytes} bytes")
+    try:
+        if ref.member is None:
+            with open(ref.path, "rb") as fh:
+                data = fh.read(max_bytes + 1)
+        else:
+            zips = archives or _Archives()
+            try:
+                with zips.get(ref.path).open(ref.member) as fh:
+                    data = fh.read(max_bytes + 1)
+            finally:
+                if archives is None:
+                    zips.close()
+    except FileNotFoundError:
+        return Failure("not_found", f"{ref.source} disappeared before it could be read")
+    except IsADirectoryError:
+        return Failure("is_directory", f"{ref.source} is a directory")
+    except OSError as err:
+        return Failure("unreadable", f"cannot read {ref.source}: {err.strerror or err}")
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError) as err:
+        return Failure("bad_archive", f"cannot read the archive member {ref.source}: {err}")
+    if len(data) > max_bytes:
+        return Failure("too_large", f"more than the limit of {max_bytes} bytes")
+    if not data:
+        return Failure("empty_file", f"{ref.source} is empty (0 bytes); re-export or re-download it")
+    return Job(ref.source, ref.path, ref.member, data, hashlib.sha256(data).hexdigest())
+
+
+# --------------------------------------------------------------------------- the worker
+
+def error_result(source: str, code: str, message: str) -> dict[str, Any]:
+    """A contract dict with no results and one error (as ``process_path`` gives)."""
+    from pipeline.records import ErrorRecord, Extraction
+    rec = ErrorRecord(source=source, code=code, message=message)
+    stem = PurePosixPath(source.split(ARCHIVE_SEP)[-1]).stem
+    return Extraction(text="", doc_id=stem, source=source, errors=(rec,)).to_dict()
+
+
+def _read_job(job: Job) -> Any:
+    """Bytes -> Document: ``pipeline.ingest.read_bytes`` when there is one."""
+    from pipeline import ingest
+    read_bytes = getattr(ingest, "read_bytes", None)
+    if read_bytes is not None:
+        return read_bytes(job.data, job.source)
+    if job.member is None:
+        return ingest.read_path(job.path)
+    # Fallback until ingest has read_bytes: UTF-8 text only.
+    from pipeline.records import Document
+    if b"\x00" in job.data:
+        raise ingest.ReadError("binary", "the member holds binary data, not text")
+    return Document(text=job.data.decode("utf-8-sig", errors="replace"), source=job.source,
+                    doc_id=PurePosixPath(job.member).stem)
+
+
+def extract_job(job: Job) -> dict[str, Any]:
+    """Worker function: one Job -> the contract dict (an error dict for unreadable input)."""
+    from pipeline.api import extract_document
+    from pipeline.ingest import ReadError
+    try:
+        result = extract_document(_read_job(job)).to_dict()
+    except ReadError as err:
+        return error_result(job.source, err.code, err.message)
+    except RecursionError as err:
+        return error_result(job.source, "extract_failed", f"RecursionError: {err}")
+    result["source"] = job.source
+    return result
+
+
+# --------------------------------------------------------------------------- map
+
+def map_files(func: Callable[[T], Any], items: Iterable[T], workers: int = 1,
+              engine: str = "local", scheduler: str | None = None,
+              timeout: float | None = None) -> Iterator[tuple[T, Any]]:
+    """Apply ``func`` to every item; yield ``(item, result)`` as they complete.
+
+    ``result`` is a :class:`Failure` when the call raised, timed out or its worker died.
+    ``items`` is consumed lazily (a few per worker ahead), in the calling thread.
+    ``func`` and the items must be picklable unless running in-process.
+    """
+    if engine == "dask":
+        return _map_dask(func, items, workers, scheduler, timeout)
+    if engine != "local":
+        raise ValueError(f"unknown engine {engine!r}; use local or dask")
+    if workers <= 1:
+        return _map_inline(func, items, timeout)
+    return _map_pool(func, items, workers, timeout)
+
+
+class _Timeout(BaseException):
+    """Raised by the SIGALRM handler (BaseException: not swallowed by stage code)."""
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise _Timeout()
+
+
+def _call(func: Callable[[T], Any], item: T, timeout: float | None) -> Any:
+    use_alarm = bool(timeout) and threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGALRM, _on_alarm) if use_alarm else None
+    try:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, float(timeout))  # type: ignore[arg-type]
+        return func(item)
+    except _Timeout:
+        return Failure("timeout", f"extraction took longer than the limit of {timeout:g} s")
+    except Exception as err:  # a failing document must not stop the batch; recorded
+        return Failure("worker_error", f"{type(err).__name__}: {err}")
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+
+
+def _map_inline(func: Callable[[T], Any], items: Iterable[T], timeout: float | None) -> Iterator[tuple[T, Any]]:
+    for item in items:
+        yield item, _call(func, item, timeout)
+
+
+def _worker_main(func: Callable[[Any], Any], conn: mpc.Connection) -> None:
+    """Loop of a pool process: receive an item, send back ("ok", result) or a Failure."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            item = conn.recv()
+        except EOFError:
+            return
+        if item is None:
+            return
+        conn.send(_call(func, item, None))
+
+
+class _Slot:
+    """One worker process and the item it is working on."""
+
+    def __init__(self, ctx: Any, func: Callable[[Any], Any]) -> None:
+        self.ctx, self.func = ctx, func
+        self.proc: Any = None
+        self.conn: mpc.Connection | None = None
+        self.item: Any = None
+        self.busy = False
+        self.started = 0.0
+
+    def start(self) -> None:
+        parent, child = self.ctx.Pipe(duplex=True)
+        self.proc = self.ctx.Process(target=_worker_main, args=(self.func, child), daemon=True)
+        self.proc.start()
+        child.close()
+        self.conn = parent
+
+    def send(self, item: Any) -> bool:
+        if self.proc is None or not self.proc.is_alive():
+            self.stop()
+            self.start()
+        self.item, self.busy, self.started = item, True, time.monotonic()
+        try:
+            self.conn.send(item)  # type: ignore[union-attr]
+            return True
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            return False
+
+    def take(self) -> Any:
+        item, self.item, self.busy = self.item, None, False
+        return item
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.is_alive():
+            self.proc.kill()
+        self.stop()
+
+    def stop(self) -> None:
+        if self.conn is not None:
+            try:
+                if self.proc is not None and self.proc.is_alive() and not self.busy:
+                    self.conn.send(None)
+            except OSError:
+                pass  # the process is gone already: nothing to tell it
+            self.conn.close()
+            self.conn = None
+        if self.proc is not None:
+            self.proc.join(timeout=5)
+            if self.proc.is_alive():
+                self.proc.kill()
+                self.proc.join()
+            self.proc = None
+
+
+def _map_pool(func: Callable[[T], Any], items: Iterable[T], workers: int,
+              timeout: float | None) -> Iterator[tuple[T, Any]]:
+    ctx = mp.get_context("spawn")
+    slots = [_Slot(ctx, func) for _ in range(workers)]
+    it = iter(items)
+    exhausted = False
+    try:
+        while True:
+            for slot in slots:
+                while not slot.busy and not exhausted:
+                    try:
+                        item = next(it)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    if not slot.send(item):
+                        yield slot.take(), _crashed(slot)
+                        slot.kill()
+            busy = [s for s in slots if s.busy]
+            if not busy:
+                return
+            wait_s = None
+            if timeout:
+                now = time.monotonic()
+                wait_s = max(0.0, min(s.started + timeout - now for s in busy))
+            handles: list[Any] = []
+            for s in busy:
+                handles += [s.conn, s.proc.sentinel]
+            ready = set(mpc.wait(handles, timeout=wait_s))
+            for s in busy:
+                if s.conn in ready:
+                    try:
+                        result = s.conn.recv()  # type: ignore[union-attr]
+                    except (EOFError, OSError):
+                        yield s.take(), _crashed(s)
+                        s.kill()
+                        continue
+                    yield s.take(), result
+                elif s.proc.sentinel in ready:
+                    yield s.take(), _crashed(s)
+                    s.kill()
+                elif timeout and time.monotonic() - s.started >= timeout:
+                    s.kill()
+                    yield s.take(), Failure(
+                        "timeout", f"extraction took longer than the limit of {timeout:g} s; "
+                        "the worker was stopped")
+    finally:
+        for s in slots:
+            s.busy = False
+            s.stop()
+
+
+def _crashed(slot: _Slot) -> Failure:
+    code = slot.proc.exitcode if slot.proc is not None else None
+    if slot.proc is not None and code is None:
+        slot.proc.join(timeout=1)
+        code = slot.proc.exitcode
+    how = (f"was killed by signal {-code}" if code is not None and code < 0
+           else f"exited with code {code}")
+    return Failure("worker_crashed", f"the worker process {how} while extracting this document")
+
+
+def _map_dask(func: Callable[[T], Any], items: Iterable[T], workers: int,
+              scheduler: str | None, timeout: float | None) -> Iterator[tuple[T, Any]]:
+    import dask
+    from distributed import Client, LocalCluster, wait
+    from distributed.scheduler import KilledWorker
+
+    cluster = None
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1,
+                          "distributed.worker.daemon": False}):
+        if scheduler:
+            client = Client(scheduler)
+        else:
+            cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1,
+                                   processes=True, dashboard_address=None)
+            client = Client(cluster)
+    try:
+        capacity = max(1, workers) * 2 if not scheduler else max(2, sum(
+            client.nthreads().values()) * 2)
+        it = iter(items)
+        in_flight: dict[Any, tuple[T, float]] = {}
+
+        def top_up() -> None:
+            while len(in_flight) < capacity:
+                try:
+                    item = next(it)
+                except StopIteration:
+                    return
+                fut = client.submit(func, item, pure=False)
+                in_flight[fut] = (item, time.monotonic())
+
+        top_up()
+        while in_flight:
+            wait_s = None
+            if timeout:
+                first_deadline = min(t0 + timeout for _, t0 in in_flight.values())
+                wait_s = max(0.05, first_deadline - time.monotonic())
+            try:
+                wait(list(in_flight), timeout=wait_s, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                pass  # no task finished in time: the deadline check below handles it
+            now = time.monotonic()
+            for fut in list(in_flight):
+                item, t0 = in_flight[fut]
+                if fut.done():
+                    del in_flight[fut]
+                    yield item, _dask_result(fut, KilledWorker)
+                elif timeout and now - t0 >= timeout:
+                    del in_flight[fut]
+                    fut.cancel()
+                    yield item, Failure("timeout", f"extraction took longer than the limit of "
+                                        f"{timeout:g} s (the Dask task was cancelled)")
+            top_up()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _dask_result(fut: Any, killed: type[BaseException]) -> Any:
+    try:
+        return fut.result()
+    except killed as err:
+        return Failure("worker_crashed", f"the Dask worker died while extracting this document: {err}")
+    except Exception as err:  # the task raised: recorded as this document's failure
+        return Failure("worker_error", f"{type(err).__name__}: {err}")
+
+
+# --------------------------------------------------------------------------- the batch
+
+Event = Callable[[str, str, int], None]  # (source, status: stored|skipped|error, chars)
+
+
+def run_batch(inputs: Iterable[str | Path], db: str | Path, *, workers: int = 1,
+              engine: str = "local", scheduler: str | None = None, force: bool = False,
+              timeout: float | None = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES,
+              func: Callable[[Job], dict[str, Any]] = extract_job,
+              on_start: Callable[[int], None] | None = None,
+              on_event: Event | None = None) -> BatchStats:
+    """Extract every input into the store at ``db``; see the module docstring."""
+    t0 = time.perf_counter()
+    refs = expand_inputs(inputs)
+    stats = BatchStats(inputs=len(refs))
+    if on_start:
+        on_start(len(refs))
+    conn = store.connect(db)
+    archives = _Archives()
+
+    def note(source: str, status: str, chars: int = 0, failure: tuple[str, str] | None = None) -> None:
+        if status == "stored":
+            stats.stored += 1
+            stats.chars += chars
+        elif status == "skipped":
+            stats.skipped += 1
+        else:
+            stats.failed += 1
+            if failure:
+                stats.failures.append((source, *failure))
+        if on_event:
+            on_event(source, status, chars)
+
+    def jobs() -> Iterator[Job]:
+        for ref in refs:
+            job = load_job(ref, max_bytes, archives)
+            if isinstance(job, Failure):
+                store.write_error(conn, ref.source, job.code, job.message)
+                note(ref.source, "error", 0, (job.code, job.message))
+                continue
+            if not force and store.document_hash(conn, job.source) == job.content_hash:
+                note(job.source, "skipped")
+                continue
+            stats.bytes += len(job.data)
+            yield job
+
+    try:
+        for job, result in map_files(func, jobs(), workers=workers, engine=engine,
+                                     scheduler=scheduler, timeout=timeout):
+            if isinstance(result, Failure):
+                result = error_result(job.source, result.code, result.message)
+            result["source"] = job.source
+            store.write_document(conn, result, job.content_hash)
+            errs = result.get("errors") or []
+            if errs and not result.get("text"):
+                note(job.source, "error", 0, (errs[0].get("code", ""), errs[0].get("message", "")))
+            else:
+                note(job.source, "stored", len(result.get("text") or ""))
+    finally:
+        archives.close()
+        conn.close()
+    stats.seconds = time.perf_counter() - t0
+    return stats

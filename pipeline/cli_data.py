@@ -1,0 +1,537 @@
+"""Dataset subcommands of ``zhibiao``: batch, search, export, series, serve.
+
+    zhibiao batch INPUT... --db indicators.db [--workers N] [--engine local|dask]
+                  [--scheduler ADDRESS] [--force] [--timeout S] [--max-bytes N]
+    zhibiao search [QUERY] [--role R] [--kind K] [--unit U] [--department D]
+                   [--from DATE] [--to DATE] [--failed-checks] [--format table|json|csv]
+    zhibiao export --format parquet|csv --out PATH
+    zhibiao series INDICATOR_KEY [--out chart.png|chart.svg]
+    zhibiao serve [--port 8001] [--host 127.0.0.1]
+
+Each command takes the argparse Namespace and returns an exit code: 0 done, 1 the store
+or an input is not usable (a sentence on stderr says why), 2 bad usage (argparse).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DB = "indicators.db"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add batch, search, export, series and serve to the ``zhibiao`` parser."""
+    from pipeline.batch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
+
+    p = subparsers.add_parser(
+        "batch", help="extract files, directories, globs and ZIP archives into a store",
+        description="Extract every input into one SQLite store. Unchanged inputs (same "
+                    "sha256) are skipped, changed ones re-extracted; unreadable ones become "
+                    "error rows.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    p.add_argument("--db", default=DEFAULT_DB, help=f"the store (default {DEFAULT_DB})")
+    p.add_argument("--workers", type=_positive_int, default=os.cpu_count() or 1,
+                   help="worker processes (default: CPU count; 1 runs in this process)")
+    p.add_argument("--engine", choices=("local", "dask"), default="local")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="a Dask scheduler, e.g. tcp://host:8786 (with --engine dask)")
+    p.add_argument("--force", action="store_true", help="re-extract unchanged inputs too")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+                   help=f"seconds per document (default {DEFAULT_TIMEOUT:g}; 0 = none)")
+    p.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
+                   help=f"largest input file or archive member (default {DEFAULT_MAX_BYTES})")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_batch)
+
+    p = subparsers.add_parser(
+        "search", help="find indicators by text and filters",
+        description="Search sentences, indicators and task titles (any length; the query "
+                    "is plain text, never query syntax).")
+    p.add_argument("query", nargs="?", default="", metavar="QUERY")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--role", choices=("target", "actual", "rate", "change", "rank", "other"))
+    p.add_argument("--kind")
+    p.add_argument("--unit")
+    p.add_argument("--department")
+    p.add_argument("--from", dest="date_from", metavar="DATE", type=_iso_date)
+    p.add_argument("--to", dest="date_to", metavar="DATE", type=_iso_date)
+    p.add_argument("--failed-checks", action="store_true",
+                   help="only quantities in a check that does not add up")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--limit", type=_positive_int, default=20)
+    p.set_defaults(func=cmd_search)
+
+    p = subparsers.add_parser("export", help="write all quantities as one Parquet or CSV table")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--format", choices=("parquet", "csv"), default=None,
+                   help="default: from the --out suffix")
+    p.add_argument("--out", required=True, metavar="PATH")
+    p.set_defaults(func=cmd_export)
+
+    p = subparsers.add_parser("series", help="one indicator across reports and periods")
+    p.add_argument("indicator_key", metavar="INDICATOR_KEY")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--out", metavar="CHART", help="write a chart (.png or .svg)")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.set_defaults(func=cmd_series)
+
+    p = subparsers.add_parser("serve", help="browse the store in Datasette (read-only)")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine only)")
+    p.add_argument("--port", type=int, default=8001)
+    p.add_argument("--print-metadata", action="store_true",
+                   help="print the Datasette metadata JSON and exit")
+    p.set_defaults(func=cmd_serve)
+
+
+def _positive_int(s: str) -> int:
+    v = int(s)
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"{s} is not a positive whole number")
+    return v
+
+
+def _iso_date(s: str) -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD; kept as a prefix-comparable ISO string."""
+    import datetime as dt
+    for fmt, n in (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4)):
+        try:
+            dt.datetime.strptime(s, fmt)
+            return s[:n]
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"{s} is not a date like 2024-06-30, 2024-06 or 2024")
+
+
+def _err(msg: str) -> int:
+    print(f"zhibiao: {msg}", file=sys.stderr)
+    return 1
+
+
+def _open_store(db: str) -> Any:
+    from pipeline import store
+    if not Path(db).is_file():
+        raise FileNotFoundError(db)
+    return store.connect(db, readonly=True)
+
+
+# --------------------------------------------------------------------------- batch
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeElapsedColumn)
+
+    from pipeline import batch, store
+
+    if args.scheduler and args.engine != "dask":
+        return _err("--scheduler needs --engine dask")
+    err_console = Console(stderr=True)
+    progress = Progress(TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("files  {task.fields[chars]:,} chars  "
+                                   "[red]{task.fields[errors]} errors[/red]  "
+                                   "{task.fields[skipped]} unchanged"),
+                        TimeElapsedColumn(), console=err_console, disable=args.quiet,
+                        transient=False)
+    task_id = progress.add_task("batch", total=None, chars=0, errors=0, skipped=0)
+    counts = {"chars": 0, "errors": 0, "skipped": 0}
+
+    def on_start(total: int) -> None:
+        progress.update(task_id, total=total)
+
+    def on_event(source: str, status: str, chars: int) -> None:
+        counts["chars"] += chars
+        counts["errors"] += status == "error"
+        counts["skipped"] += status == "skipped"
+        progress.update(task_id, advance=1, **counts)
+
+    try:
+        with progress:
+            stats = batch.run_batch(args.inputs, args.db, workers=args.workers,
+                                    engine=args.engine, scheduler=args.scheduler,
+                                    force=args.force, timeout=args.timeout or None,
+                                    max_bytes=args.max_bytes, on_start=on_start,
+                                    on_event=on_event)
+    except store.StoreError as err:
+        return _err(str(err))
+    conn = store.connect(args.db, readonly=True)
+    try:
+        print(render_summary(stats, store.summary(conn), args.db))
+    finally:
+        conn.close()
+    return 0
+
+
+def render_summary(stats: Any, totals: dict[str, Any], db: str) -> str:
+    """The end-of-batch report: this run, the store's totals, and what to try next."""
+    secs = stats.seconds
+    lines = [
+        f"this run: {stats.inputs} inputs, {stats.stored} extracted, {stats.skipped} unchanged "
+        f"(skipped), {stats.failed} failed, {stats.chars:,} characters in {secs:.1f} s "
+        f"({stats.docs_per_second:.1f} documents/s, {stats.chars_per_second:,.0f} characters/s)",
+        f"store {db}: {totals['documents']} documents, {totals['tasks']} tasks, "
+        f"{totals['quantities']} quantities, {totals['dates']} dates, "
+        f"{totals['checks']} checks ({totals['failed_checks']} failed), {totals['errors']} errors",
+    ]
+    if totals["quantities_by_role"]:
+        lines.append("quantities by role: " + ", ".join(
+            f"{role} {n}" for role, n in totals["quantities_by_role"].items()))
+    for source, code, message in stats.failures[:10]:
+        lines.append(f"  error {code}: {source}: {message}")
+    if len(stats.failures) > 10:
+        lines.append(f"  … and {len(stats.failures) - 10} more (zhibiao serve, table errors)")
+    dbarg = "" if db == DEFAULT_DB else f" --db {db}"
+    lines += [
+        "next commands to try:",
+        f"  zhibiao search 完成率{dbarg}",
+        f"  zhibiao search 耕地 --role actual{dbarg}",
+        f"  zhibiao search --failed-checks{dbarg}",
+        f"  zhibiao export --format parquet --out indicators.parquet{dbarg}",
+        f"  zhibiao series INDICATOR_KEY --out series.png{dbarg}",
+        f"  zhibiao serve{dbarg}",
+    ]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- search
+
+def fmt_number(v: float | None) -> str:
+    """
+    >>> fmt_number(28000.0), fmt_number(82.5), fmt_number(None), fmt_number(1e10)
+    ('28000', '82.5', '', '10000000000')
+    """
+    if v is None:
+        return ""
+    if float(v).is_integer():
+        return str(int(v))
+    return f"{v:.6g}"
+
+
+def normalised(r: dict[str, Any]) -> str:
+    """The value in the base unit: ``19800 亩``, ``3000–5000 亩``."""
+    unit = r.get("unit") or ""
+    star = "*" if r.get("unit_inferred") else ""
+    if r.get("value") is None and (r.get("low") is not None or r.get("high") is not None):
+        num = f"{fmt_number(r.get('low'))}–{fmt_number(r.get('high'))}"
+    else:
+        num = fmt_number(r.get("value"))
+    q = "" if r.get("qualifier") in (None, "=") else r["qualifier"]
+    return f"{q}{num} {unit}{star}".strip()
+
+
+def search_record(r: dict[str, Any]) -> dict[str, Any]:
+    """One search hit as the JSON the ``--format json`` output holds."""
+    return {
+        "indicator": r["indicator"], "indicator_key": r["indicator_key"],
+        "text": r["mention"], "value": r["value"], "low": r["low"], "high": r["high"],
+        "unit": r["unit"], "written_unit": r["written_unit"], "unit_inferred": r["unit_inferred"],
+        "normalised": normalised(r), "kind": r["kind"], "qualifier": r["qualifier"],
+        "role": r["role"],
+        "target": None if r["target_qid"] is None else {
+            "id": r["target_qid"], "text": r["target_text"], "value": r["target_value"],
+            "unit": r["target_unit"]},
+        "progress": r["progress"],
+        "date": None if r["date_text"] is None else {
+            "text": r["date_text"], "start_date": r["date_start"], "end_date": r["date_end"]},
+        "task": None if r["task"] is None else {"id": r["task"], "title": r["task_title"]},
+        "departments": r["departments"],
+        "sentence": r["sentence"], "sentence_start": r["sentence_start"],
+        "sentence_end": r["sentence_end"], "mention_start": r["mention_start"],
+        "mention_end": r["mention_end"], "start": r["start"], "end": r["end"],
+        "failed_check": r["failed_check"], "source": r["source"], "id": r["qid"],
+    }
+
+
+CSV_FIELDS = ["source", "id", "indicator", "role", "text", "normalised", "value", "unit",
+              "written_unit", "target_value", "target_unit", "progress", "date_start",
+              "date_end", "task", "task_title", "departments", "failed_check", "sentence",
+              "mention_start", "mention_end"]
+
+
+def _flat(s: str | None) -> str:
+    return " ".join((s or "").split())
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from pipeline import store
+    try:
+        conn = _open_store(args.db)
+    except FileNotFoundError:
+        return _err(f"no store at {args.db}; run `zhibiao batch INPUT... --db {args.db}` first")
+    try:
+        rows = store.search(conn, args.query, role=args.role, kind=args.kind, unit=args.unit,
+                            department=args.department, date_from=args.date_from,
+                            date_to=args.date_to, failed_checks=args.failed_checks,
+                            limit=args.limit)
+    finally:
+        conn.close()
+    if args.format == "json":
+        json.dump([search_record(r) for r in rows], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif args.format == "csv":
+        w = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS, extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow({**r, "id": r["qid"], "text": r["mention"], "normalised": normalised(r),
+                        "task": r["task"], "departments": "、".join(r["departments"])})
+    else:
+        print_search_table(rows, args.query)
+    return 0
+
+
+def highlighted_sentence(r: dict[str, Any]) -> Any:
+    """The sentence as rich Text with the mention in bold reverse (document text is never
+    parsed as markup, so a report containing ``[red]`` prints as written)."""
+    from rich.text import Text
+    s = r["sentence"] or ""
+    ms, me = r["mention_start"], r["mention_end"]
+    text = Text(_squash(s[:ms]))
+    text.append(_squash(s[ms:me]), style="bold reverse")
+    text.append(_squash(s[me:]))
+    return text
+
+
+def _squash(s: str | None) -> str:
+    r"""Whitespace for a table cell: line breaks next to a CJK character (a PDF dump's
+    wrapped lines) go, other runs of whitespace become one space.
+
+    >>> _squash("截至6月\n底完成2.8\n万亩  共 12 个")
+    '截至6月底完成2.8万亩 共 12 个'
+    """
+    s = re.sub(r"(?<=[^\x00-\x7f])[ \t\u3000]*\n\s*|\s*\n[ \t\u3000]*(?=[^\x00-\x7f])", "", s or "")
+    return re.sub(r"\s+", " ", s)
+
+
+def print_search_table(rows: list[dict[str, Any]], query: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    if not rows:
+        console.print(Text(f"no quantities found for {query!r}" if query else "no quantities found"))
+        return
+    table = Table(show_lines=True)
+    table.add_column("indicator (role)", overflow="fold", ratio=2)
+    table.add_column("as written → value; target, progress", overflow="fold", ratio=2)
+    table.add_column("date · task · department", overflow="fold", ratio=2)
+    table.add_column("sentence", overflow="fold", ratio=5)
+    table.add_column("source", overflow="fold", ratio=2)
+    for r in rows:
+        ind = Text(f"{r['indicator'] or ''} ({r['role'] or '?'})")
+        if r["failed_check"]:
+            ind.append("\ncheck failed", style="bold red")
+        val = Text(f"{_squash(r['mention'])} → {normalised(r)}")
+        if r["target_qid"] is not None:
+            val.append(f"\ntarget {_squash(r['target_text'])}")
+        if r["progress"] is not None:
+            val.append(f"\nprogress {r['progress']:g}%", style="bold")
+        date = r["date_text"] or (f"{r['period_start']}..{r['period_end']}" if r["period_start"] else "")
+        where = "\n".join(x for x in (_squash(date), _squash(r["task_title"])[:40],
+                                       "、".join(r["departments"])) if x)
+        table.add_row(ind, val, Text(where), highlighted_sentence(r), Text(r["source"]))
+    console.print(table)
+
+
+# --------------------------------------------------------------------------- export, series
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipeline import store
+    fmt = args.format or ("csv" if args.out.lower().endswith(".csv") else "parquet")
+    try:
+        conn = _open_store(args.db)
+    except FileNotFoundError:
+        return _err(f"no store at {args.db}; run `zhibiao batch INPUT... --db {args.db}` first")
+    try:
+        n = store.export(conn, args.out, fmt)
+    finally:
+        conn.close()
+    print(f"wrote {n} quantities to {args.out} ({fmt})", file=sys.stderr)
+    return 0
+
+
+def cmd_series(args: argparse.Namespace) -> int:
+    from pipeline import store
+    try:
+        conn = _open_store(args.db)
+    except FileNotFoundError:
+        return _err(f"no store at {args.db}; run `zhibiao batch INPUT... --db {args.db}` first")
+    try:
+        rows = store.series(conn, args.indicator_key)
+    finally:
+        conn.close()
+    if not rows:
+        return _err(f"no quantities with indicator key {args.indicator_key!r}; "
+                    "try `zhibiao search` to find the key")
+    if args.format == "json":
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif args.format == "csv":
+        w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    else:
+        print_series_table(rows, args.indicator_key)
+    if args.out:
+        plot_series(rows, args.indicator_key, args.out)
+        print(f"wrote the chart to {args.out}", file=sys.stderr)
+    return 0
+
+
+def print_series_table(rows: list[dict[str, Any]], key: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+    table = Table(title=Text(key))
+    for col in ("date", "role", "as written", "normalised", "target", "source"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        date = r["date_end"] or ""
+        if r["date_start"] and r["date_start"] != r["date_end"]:
+            date = f"{r['date_start']}..{r['date_end']}"
+        target = "" if r["target_value"] is None else f"{fmt_number(r['target_value'])} {r['target_unit'] or ''}"
+        table.add_row(Text(date), Text(r["role"] or ""), Text(_flat(r["text"])),
+                      Text(normalised(r)), Text(target), Text(r["source"]))
+    Console().print(table)
+
+
+def plot_series(rows: list[dict[str, Any]], key: str, out: str) -> None:
+    """Values over time in the indicator's most common unit: actuals (and other roles) as
+    lines with markers, targets as dashed lines."""
+    import warnings
+    from collections import Counter
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    units = Counter(r["unit"] for r in rows if r["value"] is not None)
+    unit = units.most_common(1)[0][0] if units else None
+    cjk = cjk_fonts()
+    if cjk:
+        plt.rcParams["font.sans-serif"] = cjk + list(plt.rcParams["font.sans-serif"])
+    else:
+        print("zhibiao: no CJK font found (install fonts-noto-cjk); Chinese labels in the "
+              "chart will show as boxes", file=sys.stderr)
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    labels = sorted({_x_label(r) for r in rows})
+    pos = {lab: i for i, lab in enumerate(labels)}
+    by_role: dict[str, list[tuple[int, float]]] = {}
+    targets: list[tuple[int, float]] = []
+    for r in rows:
+        x = pos[_x_label(r)]
+        if r["value"] is not None and r["unit"] == unit:
+            by_role.setdefault(r["role"] or "other", []).append((x, r["value"]))
+        if r["target_value"] is not None and r["target_unit"] == unit:
+            targets.append((x, r["target_value"]))
+    for role, pts in sorted(by_role.items()):
+        pts.sort()
+        style = "--" if role == "target" else "-"
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], style, marker="o", label=role)
+    if targets:
+        targets.sort()
+        ax.plot([p[0] for p in targets], [p[1] for p in targets], ":", marker="x",
+                label="target of actual")
+    ax.set_xticks(range(len(labels)))
+    ax.set_xticklabels(labels, rotation=30, ha="right", fontsize=8)
+    ax.set_ylabel(unit or "")
+    ax.set_title(key)
+    ax.legend()
+    with warnings.catch_warnings():
+        if not cjk:  # reported once above, not once per missing glyph
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        fig.tight_layout()
+        fig.savefig(out)
+    plt.close(fig)
+
+
+def cjk_fonts() -> list[str]:
+    """Installed font families that cover Chinese, best first."""
+    from matplotlib import font_manager
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    wanted = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
+              "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC",
+              "AR PL UMing CN", "Droid Sans Fallback")
+    return [n for n in wanted if n in names] + sorted(n for n in names if "CJK" in n and n not in wanted)
+
+
+def _x_label(r: dict[str, Any]) -> str:
+    return r["date_end"] or Path(r["source"]).name
+
+
+# --------------------------------------------------------------------------- serve
+
+def datasette_metadata() -> dict[str, Any]:
+    """Titles, column descriptions, full-text search and canned queries for Datasette."""
+    from pipeline.store import SEARCH_SELECT
+    short_search = (SEARCH_SELECT + " WHERE q.sentence LIKE '%' || :q || '%'"
+                    " OR q.indicator LIKE '%' || :q || '%' OR q.task_title LIKE '%' || :q || '%'"
+                    " GROUP BY q.id LIMIT 200")
+    return {
+        "title": "zhibiao indicators",
+        "description": "Quantities, dates, tasks and checks extracted from progress reports.",
+        "databases": {"indicators": {
+            "tables": {
+                "quantities": {
+                    "title": "Quantities",
+                    "fts_table": "quantities_fts", "fts_pk": "id",
+                    "columns": {
+                        "value": "the number scaled to unit (2.8万亩 → 28000 亩)",
+                        "unit": "base unit after taking off 万/亿/千",
+                        "written_unit": "the unit as written",
+                        "role": "target | actual | rate | change | rank | other",
+                        "indicator": "short phrase naming what is measured",
+                        "sentence": "the sentence around the mention",
+                        "span_start": "offset of the mention in the document text",
+                    }},
+                "documents": {"title": "Documents", "columns": {
+                    "content_hash": "sha256 of the input bytes", "chars": "characters of text"}},
+                "errors": {"title": "Inputs that could not be read"},
+                "checks": {"title": "Arithmetic checks", "columns": {
+                    "ok": "1 when the stated figure matches the computed one"}},
+            },
+            "queries": {
+                "short_search": {"title": "Search (any length, incl. 1–2 characters)",
+                                 "sql": short_search},
+                "failed_checks": {"title": "Checks that do not add up", "sql":
+                    "SELECT doc.source, c.rule, c.expected, c.reported, c.quantities, c.message "
+                    "FROM checks c JOIN documents doc ON doc.id = c.document_id WHERE c.ok = 0"},
+                "progress": {"title": "Progress against target", "sql":
+                    "SELECT doc.source, q.indicator, q.text AS actual, tq.text AS target, "
+                    "round(q.value * 100.0 / tq.value, 1) AS progress_pct, q.sentence "
+                    "FROM links l JOIN quantities q ON q.id = l.quantity_id "
+                    "JOIN quantities tq ON tq.id = l.to_quantity_id "
+                    "JOIN documents doc ON doc.id = q.document_id "
+                    "WHERE l.type = 'target' AND tq.value != 0 AND q.unit = tq.unit"},
+            }}},
+    }
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import shutil
+    import subprocess
+    import tempfile
+    if args.print_metadata:
+        json.dump(datasette_metadata(), sys.stdout, ensure_ascii=False, indent=1)
+        return 0
+    if not Path(args.db).is_file():
+        return _err(f"no store at {args.db}; run `zhibiao batch INPUT... --db {args.db}` first")
+    exe = shutil.which("datasette")
+    if exe is None:
+        return _err("datasette is not installed; pip install 'zhibiao[serve]'")
+    meta = datasette_metadata()
+    stem = Path(args.db).stem
+    meta["databases"] = {stem: meta["databases"]["indicators"]}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
+        json.dump(meta, fh, ensure_ascii=False)
+    try:
+        return subprocess.call([exe, "serve", "-i", args.db, "--host", args.host,
+                                "--port", str(args.port), "--metadata", fh.name])
+    finally:
+        os.unlink(fh.name)
