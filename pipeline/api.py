@@ -7,14 +7,19 @@ from pathlib import Path
 from pipeline.records import Document, ErrorRecord, Extraction
 
 
-def extract_document(document: Document, reference_date: _dt.date | str | None = None) -> Extraction:
-    """Run every stage over one Document and return the Extraction record."""
+def extract_document(document: Document, reference_date: _dt.date | str | None = None,
+                     extractors: str = "combined") -> Extraction:
+    """Run every stage over one Document and return the Extraction record.
+
+    ``extractors``: "pattern", "model" or "combined" (patterns plus the trained model).
+    """
     from pipeline.stages import run_stages
-    return run_stages(document, reference_date)
+    return run_stages(document, reference_date, extractors)
 
 
 def extract(text: str, reference_date: _dt.date | str | None = None,
-            doc_id: str | None = None, source: str | None = None) -> dict:
+            doc_id: str | None = None, source: str | None = None,
+            extractors: str = "combined") -> dict:
     """Extract quantities, dates, tasks, links and checks from ``text``.
 
     Returns the contract's dict (see ../shared/CONTRACT.md).
@@ -23,7 +28,7 @@ def extract(text: str, reference_date: _dt.date | str | None = None,
         raise TypeError(f"extract() wants str, got {type(text).__name__}; decode bytes first "
                         "or use pipeline.process_path()")
     doc = Document(text=text, doc_id=doc_id, source=source)
-    return extract_document(doc, reference_date).to_dict()
+    return extract_document(doc, reference_date, extractors).to_dict()
 
 
 def process_path(path: str | Path, reference_date: _dt.date | str | None = None,

@@ -619,17 +619,11 @@ def evaluate_pairs(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> di
 # --------------------------------------------------------------------------- running
 
 def _extract_fn(extractor: str | None) -> Callable[..., dict[str, Any]]:
-    import pipeline
-    fn = pipeline.extract
-    params = inspect.signature(fn).parameters
-    if extractor and "extractors" in params:
-        def run(text: str, **kw: Any) -> dict[str, Any]:
-            return _as_dict(fn(text, extractors=extractor, **kw))
-        return run
+    from pipeline.api import extract
 
-    def run_plain(text: str, **kw: Any) -> dict[str, Any]:
-        return _as_dict(fn(text, **kw))
-    return run_plain
+    def run(text: str, **kw: Any) -> dict[str, Any]:
+        return _as_dict(extract(text, extractors=extractor or "combined", **kw))
+    return run
 
 
 def _as_dict(obj: Any) -> dict[str, Any]:

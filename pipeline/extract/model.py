@@ -1,9 +1,191 @@
-"""Trained extractor (placeholder until models/ holds a trained pipeline)."""
+"""Trained extractors beside the patterns.
+
+* mentions: a spaCy pipeline (blank ``zh``, jieba words split at digit boundaries,
+  a CNN ``ner`` with labels QUANTITY and DATE), trained on the gold corpus by
+  ``zhibiao train``, run on the folded view; each span is resolved to a value by the
+  same parsers the patterns use, so a span the parsers cannot read is dropped.
+* roles: a scikit-learn logistic regression over the words around a quantity, used
+  where the role rules are unsure (``role_source == "default"``).
+
+Models load from ``models/`` beside the package (or ``$ZHIBIAO_MODELS``), never from a
+hub.  Without trained models both extractors return nothing and say so once.
+"""
 from __future__ import annotations
 
-from pipeline.normalize import View
-from pipeline.records import Quantity
+import functools
+import os
+import re
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from pipeline.normalize import View, fold
+from pipeline.records import DateMention, Quantity
+
+MENTION_MODEL = "mentions"
+ROLE_MODEL = "roles.joblib"
+LABELS = ("QUANTITY", "DATE")
+_DIGIT_SPLIT = re.compile(r"(\d[\d.,%]*|[^\d]+)")
+_CHUNK = re.compile(r"[^。；！？\n]{1,400}[。；！？]?")
+
+
+def models_dir() -> Path:
+    env = os.environ.get("ZHIBIAO_MODELS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "models"
+
+
+class JiebaDigitTokenizer:
+    """jieba words (with the domain dictionary), split again where digits meet
+    other characters, so that 指标2 gives 指标 | 2 and mention edges fall on tokens."""
+
+    def __init__(self, vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str):
+        from spacy.tokens import Doc
+        from pipeline.roles import _jieba
+        words: list[str] = []
+        for w in _jieba().lcut(text, HMM=False):
+            words.extend(p for p in _DIGIT_SPLIT.findall(w) if p)
+        return Doc(self.vocab, words=words, spaces=[False] * len(words))
+
+    def to_bytes(self, **kwargs) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs):
+        return self
+
+    def to_disk(self, path, **kwargs) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+
+    def from_disk(self, path, **kwargs):
+        return self
+
+
+@functools.cache
+def _register() -> None:
+    """Register the tokenizer with spaCy (once; spaCy is imported only when a model runs)."""
+    import spacy
+
+    def create_tokenizer():
+        def make(nlp):
+            return JiebaDigitTokenizer(nlp.vocab)
+        return make
+    spacy.registry.tokenizers.register("zhibiao.jieba_digits.v1", func=create_tokenizer)
+
+
+def blank_nlp():
+    import spacy
+    _register()
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "zhibiao.jieba_digits.v1"}}})
+    return nlp
+
+
+def _warn_once(message: str) -> None:
+    if not getattr(_warn_once, "done", False):
+        print(f"zhibiao: {message}", file=sys.stderr)
+        _warn_once.done = True  # type: ignore[attr-defined]
+
+
+@functools.cache
+def load_mention_model():
+    path = models_dir() / MENTION_MODEL
+    if not (path / "config.cfg").exists():
+        _warn_once(f"no trained mention model in {path}; run `zhibiao train` to build it "
+                   "(the pattern extractor works without it)")
+        return None
+    import spacy
+    _register()
+    return spacy.load(path)
+
+
+@functools.cache
+def load_role_model():
+    path = models_dir() / ROLE_MODEL
+    if not path.exists():
+        return None
+    import joblib
+    return joblib.load(path)
+
+
+def chunks(folded: str):
+    """(offset, text) pieces of at most ~400 characters, cut after sentence ends."""
+    for m in _CHUNK.finditer(folded):
+        if re.search(r"[\d一二三四五六七八九十两百千万亿]", m.group()):
+            yield m.start(), m.group()
+
+
+def model_spans(view: View) -> list[tuple[int, int, str]]:
+    """(folded start, folded end, label) of every span the NER model finds."""
+    nlp = load_mention_model()
+    if nlp is None:
+        return []
+    pieces = list(chunks(view.folded))
+    out = []
+    for (offset, _), doc in zip(pieces, nlp.pipe((t for _, t in pieces), batch_size=64)):
+        for ent in doc.ents:
+            out.append((offset + ent.start_char, offset + ent.end_char, ent.label_))
+    return out
+
+
+def _resolve_quantity(view: View, fs: int, fe: int) -> Quantity | None:
+    """The span read by the pattern parsers; None if they cannot read all of it."""
+    from pipeline.extract import patterns
+    piece = fold(view.folded[fs:fe])
+    for q in patterns.find_quantities(piece):
+        if q.start == 0 and q.end == len(piece.text):
+            start, end = view.span(fs, fe)
+            q = replace(q, start=start, end=end, text=view.text[start:end],
+                        extractor="model", confidence=0.7)
+            # the words around the span (同比减少 …) decide a change, as for the patterns
+            cue = patterns.change_cue(view.folded, fs) if q.role is None else None
+            if cue and (q.kind in ("percent", "percent_point", "ratio") or cue[1]):
+                q = replace(q, role="change",
+                            value=None if q.value is None else cue[0] * abs(q.value))
+            return q
+    return None
 
 
 def find_quantities(view: View) -> list[Quantity]:
-    return []
+    out = []
+    for fs, fe, label in model_spans(view):
+        if label != "QUANTITY":
+            continue
+        q = _resolve_quantity(view, fs, fe)
+        if q is not None:
+            out.append(q)
+    return out
+
+
+def find_dates(view: View, default_year: int | None) -> list[DateMention]:
+    from pipeline import dates
+    out = []
+    for fs, fe, label in model_spans(view):
+        if label != "DATE":
+            continue
+        piece = fold(view.folded[fs:fe])
+        for d in dates.find_dates(piece, default_year):
+            if d.start == 0 and d.end == len(piece.text):
+                start, end = view.span(fs, fe)
+                out.append(replace(d, start=start, end=end, text=view.text[start:end],
+                                   extractor="model"))
+    return out
+
+
+def role_features(folded: str, fs: int, fe: int, kind: str) -> str:
+    """The text the role classifier reads: 16 characters before the mention, its kind
+    as a token, and 6 characters after."""
+    before = folded[max(0, fs - 16):fs]
+    after = folded[fe:fe + 6]
+    return f"{before} ⟨{kind}⟩ {after}"
+
+
+def predict_roles(features: list[str]) -> list[tuple[str, float]] | None:
+    model = load_role_model()
+    if model is None or not features:
+        return None
+    probs = model.predict_proba(features)
+    labels = model.classes_
+    return [(labels[row.argmax()], float(row.max())) for row in probs]
