@@ -80,16 +80,32 @@ def _period_of(node: str) -> Period | None:
     return detect_period(fold(node))
 
 
+def row_numbers(text: str) -> list[re.Match[str]]:
+    r"""The bare 序号 lines that open rows: the longest run of lines numbered n, n+1, …
+    (a table excerpt may start at row 7).  A run of one counts only when it opens
+    the text.
+
+    >>> [m.group(1) for m in row_numbers(" 7\n任务\n8\n任务\n2024\n9*\n任务")]
+    ['7', '8', '9*']
+    """
+    lines = list(SEQ_LINE.finditer(text))
+    best: list[re.Match[str]] = []
+    for i, first in enumerate(lines):
+        run = [first]
+        for m in lines[i + 1:]:
+            if int(m.group(1).rstrip("*")) == int(run[-1].group(1).rstrip("*")) + 1:
+                run.append(m)
+        if len(run) > len(best):
+            best = run
+    if len(best) == 1 and text[:best[0].start()].strip():
+        return []
+    return best
+
+
 def tasks_from_dump(text: str, default_period: Period | None) -> tuple[list[Task], list[Region]]:
     """Rows of a flattened progress table: a bare 序号 line opens each row."""
-    seqs = []
-    expected = 1
-    for m in SEQ_LINE.finditer(text):
-        n = int(m.group(1).rstrip("*"))
-        if n == expected:
-            seqs.append(m)
-            expected += 1
-    if len(seqs) < 1:
+    seqs = row_numbers(text)
+    if not seqs:
         return [], []
     tasks, regions = [], []
     for i, m in enumerate(seqs):
