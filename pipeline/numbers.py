@@ -27,6 +27,20 @@ Finding numbers in running text is the extractors' job, not this module's.
 12.0
 >>> parse_number("二〇二四")
 2024.0
+>>> parse_number("两千三百五")     # a trailing digit takes the next lower place
+2350.0
+>>> parse_number("一万零十二")
+10012.0
+>>> parse_number("四万万"), parse_number("四万亿")
+(400000000.0, 4000000000000.0)
+>>> parse_number("两千万点五五四四")
+20000000.5544
+>>> parse_number("肆佰陆拾"), parse_number("1千零20")
+(460.0, 1020.0)
+>>> parse_number("二三十")
+Traceback (most recent call last):
+...
+ValueError: '二三十' is a vague amount (two digits before a place word)
 >>> parse_number("２．８")
 2.8
 >>> parse_fraction("百分之五")
@@ -49,9 +63,9 @@ import re
 
 from pipeline.normalize import fold_chars
 
-DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2,
-          "三": 3, "叁": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6,
-          "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
+DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "貳": 2,
+          "两": 2, "倆": 2, "三": 3, "叁": 3, "參": 3, "四": 4, "肆": 4, "五": 5, "伍": 5,
+          "六": 6, "陆": 6, "陸": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
 SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 BIG = {"万": 10_000, "亿": 100_000_000}
 
@@ -59,7 +73,7 @@ CN_DIGIT_CHARS = "".join(DIGITS)
 CN_NUMBER_CHARS = CN_DIGIT_CHARS + "".join(SMALL) + "".join(BIG)
 
 _ARABIC = re.compile(r"\d+(?:[,，]\d{3})*(?:\.\d+)?|\.\d+")
-_CN_DECIMAL = re.compile(f"([{CN_DIGIT_CHARS}]+)点([{CN_DIGIT_CHARS}]+)")
+_CN_FRACTION_DIGITS = re.compile(f"[{CN_DIGIT_CHARS}]+")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[" + CN_NUMBER_CHARS + r"]")
 _RANGE_SEP = re.compile(r"\s*(?:-|~|至|到)\s*")
 
@@ -83,15 +97,29 @@ def parse_number(written: str) -> float:
     s = s.replace(",", "").replace("，", "")
     if _ARABIC.fullmatch(s):
         return _check(sign * float(s), written)
-    # Chinese decimals: 三点五 -> 3.5 before the magnitude walk
-    s = _CN_DECIMAL.sub(lambda m: f"{_digit_string(m.group(1))}.{_digit_string(m.group(2))}", s)
-    tokens = _TOKEN.findall(s)
-    if "".join(tokens) != s:
+    # Chinese decimals: 三点五, 两千万点五五四四, 三点五万: whole part, digits, magnitudes
+    head, point, tail = s.partition("点")
+    fraction, scale = 0.0, ""
+    if point:
+        digits = _CN_FRACTION_DIGITS.match(tail)
+        if not digits or not head:
+            raise ValueError(f"cannot read {written!r} as a number")
+        fraction = float("0." + _digit_string(digits.group()))
+        scale = tail[digits.end():]
+        if scale and not all(c in BIG for c in scale):
+            raise ValueError(f"cannot read {written!r} as a number")
+    tokens = _TOKEN.findall(head)
+    if "".join(tokens) != head:
         raise ValueError(f"cannot read {written!r} as a number")
     if all(t in DIGITS for t in tokens) and len(tokens) > 1:
         # a digit string like 二〇二四
-        return _check(sign * float(_digit_string(s)), written)
-    return _check(sign * _walk(tokens, written), written)
+        whole = float(_digit_string(head))
+    else:
+        whole = _walk(tokens, written)
+    value = whole + fraction
+    for c in scale:
+        value *= BIG[c]
+    return _check(sign * value, written)
 
 
 def _digit_string(s: str) -> str:
@@ -99,29 +127,53 @@ def _digit_string(s: str) -> str:
 
 
 def _walk(tokens: list[str], written: str) -> float:
-    """Place-value walk: sections below 万, then 万 and 亿 groups."""
-    groups: list[tuple[float, int]] = []  # (value, magnitude) of closed 万/亿 groups
+    """Place-value walk: sections below 万, then 万 and 亿 groups.
+
+    A digit written last, straight after a place word, takes the next lower place
+    (两千三百五 = 2350, 一万三 = 13000); after 零 it is units (一千零五 = 1005).
+    A magnitude straight after another multiplies it (四万万, 四万亿).
+    """
+    groups: list[tuple[float, float]] = []  # (value, magnitude) of closed 万/亿 groups
     section = 0.0
     current: float | None = None
+    ndigits = 0          # Chinese digits in ``current`` (零 not counted)
+    place = 0.0          # the place word just before ``current``
+    previous = ""
     for tok in tokens:
         if tok in DIGITS:
-            current = float(DIGITS[tok]) if current is None else current * 10 + DIGITS[tok]
+            if tok in "零〇○Ｏ":
+                current, ndigits, place = 0.0, 0, 0.0
+            else:
+                current = float(DIGITS[tok]) if current is None else current * 10 + DIGITS[tok]
+                ndigits += 1
         elif tok in SMALL:
-            section += (1.0 if current is None else current) * SMALL[tok]
-            current = None
+            if ndigits > 1:
+                raise ValueError(f"{written!r} is a vague amount (two digits before a place word)")
+            if previous in SMALL and SMALL[tok] > SMALL[previous]:
+                raise ValueError(f"cannot read {written!r}: {previous}{tok} is no number")
+            section += (1.0 if not current else current) * SMALL[tok]
+            current, ndigits, place = None, 0, SMALL[tok]
         elif tok in BIG:
             mag = BIG[tok]
             value = section + (current or 0.0)
+            if value == 0 and groups and previous in BIG:
+                v, m = groups.pop()
+                groups.append((v * mag, m * mag))
+                previous = tok
+                continue
             if value == 0 and not groups:
                 value = 1.0
             while groups and groups[-1][1] < mag:
                 value += groups.pop()[0]
             groups.append((value * mag, mag))
-            section, current = 0.0, None
-        else:  # an Arabic run inside a Chinese number (3万4000)
-            if current is not None:
+            section, current, ndigits, place = 0.0, None, 0, float(mag)
+        else:  # an Arabic run inside a Chinese number (3万4000, 1千零1)
+            if current:
                 raise ValueError(f"cannot read {written!r}: two numbers in a row")
-            current = float(tok)
+            current, ndigits, place = float(tok), 0, 0.0
+        previous = tok
+    if current is not None and ndigits == 1 and place >= 100:
+        current *= place / 10
     return sum(v for v, _ in groups) + section + (current or 0.0)
 
 

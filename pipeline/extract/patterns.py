@@ -22,15 +22,33 @@ from pipeline import numbers, units
 from pipeline.normalize import View
 from pipeline.records import Quantity
 
-CN_DIGIT = "零〇○一二两三四五六七八九"
-CN_RUN = f"[{CN_DIGIT}十][{CN_DIGIT}十百千万亿]*(?:点[{CN_DIGIT}]+)?[万亿]?"
+# The number grammar, shared by the quantity regex below and by
+# ``pipeline.extract.numeric`` (find_numbers / find_percents).
+CN_PLAIN = "零〇○一二两倆三四五六七八九"
+CN_FINANCIAL = "壹贰貳叁參肆伍陆陸柒捌玖"        # 大写数字; 拾佰仟 below
+CN_DIGIT = CN_PLAIN + CN_FINANCIAL
+CN_DECIMAL_DIGIT = CN_DIGIT.replace("两", "").replace("倆", "")  # 一点两小时 is no 1.2
+CN_PLACE = "十拾百佰千仟"
+CN_MAG = "万亿"
+CN_ANY = CN_DIGIT + CN_PLACE + CN_MAG
+# A run of Chinese numerals.  A financial numeral alone is a word (陆地, 队伍, 收拾),
+# so a run that starts with one must go on with another numeral; 百/千 alone start a
+# run only before 余/多 (百余家, 千余人).
+CN_RUN = (f"(?:[{CN_PLAIN}十][{CN_ANY}]*|[{CN_FINANCIAL}拾佰仟](?=[{CN_ANY}点])[{CN_ANY}]*"
+          f"|[百千](?=[余多]))(?:点[{CN_DECIMAL_DIGIT}]+[{CN_MAG}]?)?")
+# After 分之 or 又 a financial numeral alone is a number (五分之壹).
+CN_RUN_LOOSE = f"[{CN_DIGIT}十拾][{CN_ANY}]*(?:点[{CN_DECIMAL_DIGIT}]+[{CN_MAG}]?)?"
 ARABIC = r"\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-MIXED = r"\d+万\d{1,4}(?![\d.])"
-SIGN = r"(?:负|-(?=\d))?"
+# Arabic digits between magnitude words: 3万4000, 1千零20, 5万4千6百, 25万6千
+MIXED = r"\d+(?:[万亿千百]零?\d{1,4})+(?![\d.])[万亿千百]?"
+SIGN = r"(?:负|-(?=[\d.]))?"
 NUMBER = f"{SIGN}(?:{MIXED}|{ARABIC}|{CN_RUN})"
-FRACTION = (f"{SIGN}(?:百|千|\\d+|[{CN_DIGIT}十]+)分之(?:\\d+(?:\\.\\d+)?|[{CN_DIGIT}十百点]+)")
+FRACTION = f"{SIGN}(?:[百千万]|\\d+|[{CN_ANY}]+)分之{SIGN}(?:{ARABIC}|{CN_RUN_LOOSE})"
 RANGE_SEP = r"(?:-|~|至|到)"
-NOT_BEFORE = r"(?<![A-Za-z0-9.第])"
+# No number starts inside a word, a code or another number (PM2.5, 五百分之, G20) ...
+NOT_INSIDE = f"(?<![A-Za-z0-9.{CN_ANY}])"
+# ... nor is an ordinal (第十二届) or a vague amount (数十家, 几百人) a quantity.
+NOT_BEFORE = f"{NOT_INSIDE}(?<!第)(?:(?<![数几])|(?=\\d))"
 
 
 @functools.cache
@@ -49,7 +67,7 @@ def _regex() -> re.Pattern[str]:
         f"|{NOT_BEFORE}(?P<frac>{FRACTION})"
         f"|{NOT_BEFORE}(?P<lo>{NUMBER})(?P<lo_unit>%|{mag_alt})?{RANGE_SEP}"
         f"(?P<hi>{NUMBER}){infix}(?P<r_unit>{unit})"
-        f"|{NOT_BEFORE}(?P<num>{NUMBER})(?P<infix>{infix})(?P<unit>{unit})"
+        f"|{NOT_BEFORE}(?P<num>{NUMBER})(?:(?P<imag>{mag_alt})(?=[余多]))?(?P<infix>{infix})(?P<unit>{unit})"
         f"|{NOT_BEFORE}(?P<bare>\\d+(?:\\.\\d+)?(?P<bare_mag>万亿|千万|百万|万|亿))(?![\\d.])"
         ")"
     )
@@ -152,7 +170,7 @@ def find_quantities(view: View) -> list[Quantity]:
         if cue and (kind in ("percent", "percent_point", "ratio") or cue[1]):
             role = "change"
             if value is not None:
-                value = cue[0] * abs(value)
+                value = cue[0] * value
         start, end = view.span(fs, fe)
         out.append(Quantity(
             id="", start=start, end=end, text=view.text[start:end],
@@ -170,7 +188,7 @@ def _resolve_match(m: re.Match[str], folded: str):
         return numbers.parse_number(m.group("rank_num")), None, None, "位", m.group("rank_unit"), "rank", "=", "rank"
     if m.group("frac"):
         text = m.group("frac")
-        written = "百分之" if "百分之" in text else "分之"
+        written = "百分之" if text.lstrip("负-").startswith("百分之") else "分之"
         return _finite(numbers.parse_fraction(text)), None, None, "%", written, "percent", "=", None
     if m.group("lo"):
         unit, written = _resolve_unit(m.group("r_unit"), m.group("hi"))
@@ -188,7 +206,7 @@ def _resolve_match(m: re.Match[str], folded: str):
             return None
         return None, _finite(lo), _finite(hi), unit.base, written, unit.kind, "=", None
     if m.group("num"):
-        unit, written = _resolve_unit(m.group("unit"), m.group("num"))
+        unit, written = _resolve_unit((m.group("imag") or "") + m.group("unit"), m.group("num"))
         infix = m.group("infix")
         infix_q = units.lexicon()["qualifier_infix"].get(infix, "=") if infix else "="
         value = numbers.parse_number(m.group("num")) * unit.factor
