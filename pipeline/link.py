@@ -12,6 +12,7 @@ precision the report printed.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 
@@ -20,10 +21,14 @@ from pipeline.normalize import View
 from pipeline.records import Check, DateMention, Quantity, Task
 
 SENTENCE = re.compile(r"[。；;！？!?]")
+FULL_STOP = re.compile(r"[。！？!?]")
 PART_CUES = ("已整改", "已完成", "完成整改", "其中", "已处置", "已", "整改")
+# 一是 … 六是, 5., （三）, 二、: a new item of a list; 截至目前, 今年以来: a vague new time
+LIST_ITEM = re.compile(r"[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]{1,2}[)）]|(?<![\d.])\d{1,2}[.、](?!\d)"
+                       r"|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}、|截至目前|目前|今年以来|年初以来")
 WHOLE_RATE_CUES = ("整改率", "办结率", "完成率")
-# a rate is the share of a quantity before it only when one of these says so
-SHARE_CUES = ("完成率", "整改率", "办结率", "执行率", "任务的", "目标的", "计划的", "占", "比重", "比例")
+# 占新增市场主体的25.8%: the whole is named between 占 and 的
+SHARE_NAMED = re.compile(r"占([^，。；,;占]{2,16})的$")
 
 
 def _sentence_id(folded: str):
@@ -68,6 +73,8 @@ def _similar(a: str | None, b: str | None) -> float:
     """
     if not a or not b:
         return 0.0
+    if len(a) >= 2 and len(b) >= 2 and (a in b or b in a):
+        return 1.0
     ba = {a[i:i + 2] for i in range(len(a) - 1)}
     bb = {b[i:i + 2] for i in range(len(b) - 1)}
     common = len(ba & bb)
@@ -76,8 +83,10 @@ def _similar(a: str | None, b: str | None) -> float:
     return common / min(len(ba), len(bb))
 
 
-def link_all(view: View, qs: list[Quantity], dates: list[DateMention],
-             tasks: list[Task]) -> tuple[list[Quantity], list[Check]]:
+def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: list[Task],
+             date_columns: dict[str, str | None] | None = None) -> tuple[list[Quantity], list[Check]]:
+    """All links and checks for one document.  ``date_columns`` gives the table
+    column each date stands in (task, time, target, progress …) where known."""
     folded = view.folded
     sid = _sentence_id(folded)
     fpos = {q.id: view.to_folded(q.start) for q in qs}
@@ -94,13 +103,30 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention],
                 return out[p.id]
         return None
 
+    def prev_part_whole(q: Quantity, cur: Quantity) -> Quantity | None:
+        """其中小麦产量142.5万吨 after 粮食总产量316.8万吨。: the whole may close the
+        sentence before; a list of parts (…，玉米产量151.3万吨) shares its whole."""
+        i = index[q.id]
+        for p in reversed(qs[max(0, i - 8):i]):
+            p = out[p.id]
+            if sent[p.id] < sent[q.id] - 1:
+                return None
+            if p.unit == cur.unit and p.role in ("actual", "target"):
+                if p.of and sent[p.id] == sent[q.id]:
+                    return out[p.of]
+                if p.of is None and (p.value or 0) >= (cur.value or 0):
+                    return p
+        return None
+
     for q in qs:
         cur = out[q.id]
         pos = fpos[q.id]
         before = folded[max(0, pos - 12):pos]
         if cur.role == "change":
-            base = prev_in_sentence(q, lambda p: p.role not in ("change", "rate", "rank")
-                                    and p.kind not in ("percent", "percent_point"))
+            point = cur.kind == "percent_point"
+            base = prev_in_sentence(q, lambda p: p.role not in ("change", "rank") and (
+                p.kind in ("percent", "ratio") if point else p.kind not in ("percent", "percent_point")
+                and p.role != "rate"))
             if base:
                 cur = replace(cur, change_of=base.id, indicator=cur.indicator or base.indicator,
                               indicator_key=cur.indicator_key or base.indicator_key)
@@ -109,11 +135,17 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention],
             if base:
                 src = out.get(base.change_of or "", base)
                 cur = replace(cur, indicator=src.indicator, indicator_key=src.indicator_key)
-        elif cur.role == "rate" and any(c in before for c in SHARE_CUES):
-            base = prev_in_sentence(q, lambda p: p.kind not in ("percent", "percent_point")
-                                    and not _in_parens(folded, fpos[p.id]))
-            if base:
-                whole = out[base.of] if base.of and any(c in before for c in WHOLE_RATE_CUES) else base
+        elif cur.role == "rate":
+            named = SHARE_NAMED.search(folded[max(0, pos - 24):pos])
+            whole = None
+            if named:
+                whole = _named_whole(named.group(1), [out[p.id] for p in qs[max(0, index[q.id] - 12):index[q.id]]])
+            if whole is None:
+                base = prev_in_sentence(q, lambda p: p.kind not in ("percent", "percent_point")
+                                        and not _in_parens(folded, fpos[p.id]))
+                if base:
+                    whole = out[base.of] if base.of and not before.endswith("的") else base
+            if whole is not None:
                 cur = replace(cur, of=whole.id)
         elif cur.kind not in ("percent", "percent_point", "rank") and cur.unit:
             host = _paren_host(folded, q, qs, fpos, index)
@@ -125,17 +157,27 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention],
                     twin = _paren_companion(folded, out[host.of], qs, fpos, cur.unit, index)
                     if twin is not None:
                         cur = replace(cur, of=twin.id)
-            elif any(c in folded[max(0, pos - 8):pos] for c in PART_CUES):
-                whole = prev_in_sentence(q, lambda p: p.unit == cur.unit and p.of is None
-                                         and p.role == "actual")
-                if whole and (whole.value or 0) >= (cur.value or 0):
-                    cur = replace(cur, of=whole.id)
+            elif cur.role in ("actual", "target") and any(c in folded[max(0, pos - 8):pos] for c in PART_CUES):
+                whole = prev_part_whole(q, cur)
+                if whole is not None:
+                    # 计划供应3600亩，其中工业用地1500亩: a part of a target is a target
+                    part_of_plan = whole.role == "target" and "其中" in folded[max(0, pos - 8):pos]
+                    cur = replace(cur, of=whole.id, role="target" if part_of_plan else cur.role)
         out[q.id] = cur
 
-    out = _link_targets(out, qs, tasks)
-    out = _link_dates(view, out, qs, dates, sid)
+    out = _link_targets(out, qs, tasks, sent)
+    out = _link_dates(view, out, qs, dates, date_columns or {})
     result = [out[q.id] for q in qs]
     return result, checks(result)
+
+
+def _named_whole(name: str, earlier: list[Quantity]) -> Quantity | None:
+    """The latest earlier quantity whose indicator is the named whole."""
+    best = None
+    for p in earlier:
+        if p.kind not in ("percent", "percent_point") and _similar(p.indicator_key, name) >= 0.6:
+            best = p
+    return best
 
 
 def _paren_host(folded: str, q: Quantity, qs: list[Quantity], fpos: dict[str, int],
@@ -166,14 +208,17 @@ def _paren_companion(folded: str, host: Quantity, qs: list[Quantity], fpos: dict
     return None
 
 
-def _link_targets(out: dict[str, Quantity], qs: list[Quantity], tasks: list[Task]) -> dict[str, Quantity]:
+def _link_targets(out: dict[str, Quantity], qs: list[Quantity], tasks: list[Task],
+                  sent: dict[str, int]) -> dict[str, Quantity]:
+    """Unit inheritance for lost units, then actual → target for the same indicator:
+    in its task when the report has rows, else nearby (the 300 characters before, or
+    later in the same clause group: 达到2.31%，规划目标为2.5%)."""
     targets = [q for q in qs if out[q.id].role == "target"]
     for q in qs:
         cur = out[q.id]
-        # unit inheritance: a target whose unit was lost takes it from its task's target
         if cur.unit is None and cur.role == "target":
             best = _best_match(cur, [out[t.id] for t in targets if t.id != q.id and out[t.id].unit
-                                     and out[t.id].task == cur.task], need_unit=False)
+                                     and out[t.id].task == cur.task])
             if best is not None:
                 written = best.written_unit or best.unit
                 unit = units.resolve_unit(written)
@@ -183,34 +228,78 @@ def _link_targets(out: dict[str, Quantity], qs: list[Quantity], tasks: list[Task
                                   of=best.id,
                                   indicator=cur.indicator or best.indicator,
                                   indicator_key=cur.indicator_key or best.indicator_key)
-        elif cur.role == "actual" and cur.of is None and cur.unit:
-            cands = [out[t.id] for t in targets if t.start < cur.start or out[t.id].task == cur.task]
-            cands = [t for t in cands if t.task == cur.task and t.unit == cur.unit and not t.unit_inferred]
-            best = _best_match(cur, cands, need_unit=True)
+        elif cur.role == "actual" and cur.unit:
+            if cur.task is not None:
+                cands = [out[t.id] for t in targets if out[t.id].task == cur.task]
+            else:
+                cands = [out[t.id] for t in targets if -300 < t.start - cur.start < 40]
+            cands = [t for t in cands if t.unit == cur.unit and not t.unit_inferred and t.id != cur.id]
+            best = _best_match(cur, cands)
+            if best is None and cur.of is None and cur.task is not None and not cur.indicator_key:
+                best = _row_target(cur, cands)
+            if best is None and cur.of is None and cur.task is None:
+                # 计划改造农村户厕420户，截至9月30日完成386户: the same sentence
+                best = _nearest_before(cur, [t for t in cands if sent[t.id] == sent[cur.id]])
             if best is not None:
                 cur = replace(cur, target=best.id)
         out[q.id] = cur
     return out
 
 
-def _best_match(q: Quantity, cands: list[Quantity], need_unit: bool) -> Quantity | None:
-    scored = [(_similar(q.indicator_key, c.indicator_key), -abs(c.start - q.start), c) for c in cands]
+def _row_target(q: Quantity, cands: list[Quantity]) -> Quantity | None:
+    """In a table row with no indicator to go by: the row's own (annual) target from
+    the task column, else its quarterly target."""
+    annual = [c for c in cands if c.column == "task"]
+    return _nearest_before(q, annual) or _nearest_before(q, cands)
+
+
+def _best_match(q: Quantity, cands: list[Quantity]) -> Quantity | None:
+    """The candidate with the most similar indicator; ties go to the task column's
+    (annual) target, then to the closest."""
+    scored = [(_similar(q.indicator_key, c.indicator_key), c.column == "task", -abs(c.start - q.start), c)
+              for c in cands]
     scored = [s for s in scored if s[0] >= 0.5]
     if not scored:
         return None
-    return max(scored, key=lambda s: (s[0], s[1]))[2]
+    return max(scored, key=lambda s: s[:3])[3]
 
 
-def _link_dates(view: View, out, qs, dates, sid) -> dict[str, Quantity]:
-    by_sentence: dict[int, list[tuple[int, DateMention]]] = {}
+def _nearest_before(q: Quantity, cands: list[Quantity]) -> Quantity | None:
+    """With no indicator to go by, the closest target: before, or just after in the text."""
+    if not cands:
+        return None
+    return min(cands, key=lambda c: (c.start > q.start, abs(c.start - q.start)))
+
+
+def _link_dates(view: View, out: dict[str, Quantity], qs: list[Quantity], dates: list[DateMention],
+                date_columns: dict[str, str | None]) -> dict[str, Quantity]:
+    """A date governs the quantities after it to the end of its sentence (。, not ；),
+    unless a new list item (二是, 5., （三）) or a vague time (截至目前) comes first.
+    Dates in the task and time-node columns govern nothing, nor does a baseline
+    (较二季度末增加…)."""
+    folded = view.folded
+    marks = []
     for d in dates:
-        p = view.to_folded(d.start)
-        by_sentence.setdefault(sid(p), []).append((p, d))
+        ds, de = view.to_folded(d.start), view.to_folded(d.end - 1) + 1
+        if date_columns.get(d.id) in ("task", "target", "time") or folded[max(0, ds - 1):ds] in ("较", "比"):
+            continue
+        marks.append((ds, de, d))
+    marks.sort(key=lambda m: m[0])
+    starts = [m[0] for m in marks]
+    resets = [m.start() for m in LIST_ITEM.finditer(folded)]
+    stops = [m.start() for m in FULL_STOP.finditer(folded)]
     for q in qs:
         pos = view.to_folded(q.start)
-        gov = [d for p, d in by_sentence.get(sid(pos), ()) if p < pos]
-        if gov:
-            out[q.id] = replace(out[q.id], date=gov[-1].id)
+        k = bisect.bisect_right(starts, pos) - 1
+        if k < 0:
+            continue
+        _, dend, d = marks[k]
+        if dend > pos or d.task != out[q.id].task:
+            continue
+        barriers = (resets, stops)
+        if any((i := bisect.bisect_right(b, pos) - 1) >= 0 and b[i] >= dend for b in barriers):
+            continue
+        out[q.id] = replace(out[q.id], date=d.id)
     return out
 
 

@@ -102,39 +102,56 @@ def _has_any(text: str, words: list[str]) -> bool:
     return any(w in text for w in words)
 
 
-def decide_role(q: Quantity, clause: str, sentence: str, scope: str = "") -> tuple[str, str]:
+# 完成全年任务的41.3%, 占新增市场主体的25.8%, 为预算的39.8%, 税收占比72.2%
+SHARE_OF = re.compile(r"(?:占|为|完成|达到?|是|超)[^，。；,;]{0,14}的$|占比?$|占比为$")
+TARGET_AFTER = ("目标", "的目标", "任务", "的任务")
+
+
+def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
+                has_base: bool = False) -> tuple[str, str]:
     """(role, source) for one quantity from its kind, column and cue words.
 
-    ``scope`` is the text since the last full stop: inside a list that 目标是：
-    opens, every amount is a target (增长5%左右 included).
+    ``clause`` is the text of the clause before the number, ``scope`` the text since
+    the last full stop (inside a list that 目标是： opens, every amount is a target,
+    增长5%左右 included), ``after`` a few characters after the mention, and
+    ``has_base`` whether a non-percent quantity stands earlier in the same sentence
+    (开工率92.5% after 已开工172个 is a rate of it; 城镇化率58.7% alone is a level).
+
+    >>> from pipeline.records import Quantity
+    >>> pct = Quantity(id="", start=0, end=0, text="", value=1.0, unit="%", written_unit="%", kind="percent")
+    >>> decide_role(pct, "完成全年任务的")
+    ('rate', 'cue')
+    >>> decide_role(pct, "城镇化率为")
+    ('actual', 'default')
+    >>> decide_role(pct, "开工率", has_base=True)
+    ('rate', 'cue')
     """
     cues = units.lexicon()["role_cue"]
+    percentish = q.kind in ("percent", "ratio")
     if q.role == "rank":
         return "rank", "pattern"
     if TARGET_SCOPE.search(scope):
         return "target", "cue"
     if q.role == "change":
         return "change", "pattern"
-    percentish = q.kind in ("percent", "ratio")
-    if percentish and _has_any(clause, cues["rate"]):
+    if percentish and SHARE_OF.search(clause):
         return "rate", "cue"
     if q.column in ("task", "target", "time"):
         return "target", "column"
-    if q.column == "rate":
-        return "rate", "column"
-    if q.column == "actual":
-        return "actual", "column"
-    if _has_any(clause, cues["target"]) and not _has_any(clause, ["已", "完成"]):
+    if q.column in ("rate", "actual"):
+        return q.column, "column"
+    settled = "已" in clause
+    if not settled and (_has_any(clause, cues["target"]) or after.startswith(TARGET_AFTER)):
         return "target", "cue"
+    if percentish and has_base and _has_any(clause, cues["rate"]):
+        return "rate", "cue"
     if q.role == "target":
         return "target", "pattern"
     if (_has_any(clause, cues["target_weak"]) and not _has_any(clause, cues["actual"])
             and q.column != "progress"):
         return "target", "cue"
     if percentish:
-        if _has_any(sentence, ["目标", "预期", "力争", "确保"]):
-            return "target", "cue"
-        return "rate", "default"
+        return "actual", "default"
     if _has_any(clause, cues["actual"]):
         return "actual", "cue"
     if q.column == "progress":
@@ -142,15 +159,65 @@ def decide_role(q: Quantity, clause: str, sentence: str, scope: str = "") -> tup
     return "actual", "default"
 
 
-def assign_roles(view: View, quantities: list[Quantity]) -> list[Quantity]:
-    out = []
-    for q in quantities:
+ABSOLUTE_CHANGE_VERBS = ("增加", "减少", "增长", "下降", "提高", "提升", "增产", "减产", "降低",
+                         "回落", "上升", "下滑", "增收", "减收", "压减", "高于", "低于")
+
+
+def _absolute_change(folded: str, fs: int) -> int | None:
+    """The sign when a change verb stands right before an absolute amount
+    (增产74亿斤, 减少约1500亿元, 较二季度末增加71.4公顷); None otherwise."""
+    from pipeline.extract.patterns import change_cue
+    cue = change_cue(folded, fs)
+    if cue is None:
+        return None
+    window = folded[max(0, fs - 6):fs].rstrip("了为达约近超")
+    return cue[0] if window.endswith(ABSOLUTE_CHANGE_VERBS) else None
+
+
+def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False) -> list[Quantity]:
+    folded = view.folded
+    out: list[Quantity] = []
+    last_sentence_break = -1
+    for i, q in enumerate(quantities):
         fs = view.to_folded(q.start)
-        clause = clause_before(view.folded, fs)
-        sentence = sentence_before(view.folded, fs)
-        scope = period_before(view.folded, fs)
-        role, source = decide_role(q, clause, sentence, scope)
+        fe = view.to_folded(q.end - 1) + 1 if q.end > q.start else fs
+        clause = clause_before(folded, fs)
+        scope = period_before(folded, fs)
+        sentence_start = fs - len(sentence_before(folded, fs, limit=200))
+        has_base = any(p.kind not in ("percent", "percent_point", "rank") and p.unit
+                       and view.to_folded(p.start) >= sentence_start for p in out[-6:])
+        role, source = decide_role(q, clause, scope, folded[fe:fe + 4], has_base)
+        value = q.value
+        prev = out[-1] if out else None
+        if (prev is not None and prev.role == "change" and role != "change"
+                and folded[view.to_folded(prev.end - 1) + 1:fs] in ("、", "和", "与")):
+            role, source = "change", "list"  # 分别增长8.9%、7.7%
+            if value is not None and prev.value is not None and prev.value < 0:
+                value = -abs(value)
+        elif role in ("actual", "rate") and source in ("cue", "default", "column"):
+            sign = _absolute_change(folded, fs)
+            if sign is not None:
+                role, source = "change", "cue"
+                value = None if value is None else sign * abs(value)
         phrase = indicator_phrase(clause) if q.role != "rank" else None
-        out.append(replace(q, role=role, role_source=source, indicator=phrase,
+        out.append(replace(q, role=role, role_source=source, value=value, indicator=phrase,
                            indicator_key=indicator_key(phrase)))
+    if use_model:
+        out = _model_roles(view, out)
+    return out
+
+
+def _model_roles(view: View, qs: list[Quantity]) -> list[Quantity]:
+    """Where the rules fell to their default, ask the trained classifier."""
+    from pipeline.extract import model
+    unsure = [i for i, q in enumerate(qs) if q.role_source == "default"]
+    feats = [model.role_features(view.folded, view.to_folded(qs[i].start),
+                                 view.to_folded(qs[i].end - 1) + 1, qs[i].kind) for i in unsure]
+    preds = model.predict_roles(feats)
+    if preds is None:
+        return qs
+    out = list(qs)
+    for i, (role, prob) in zip(unsure, preds):
+        if role in ("actual", "target", "rate") and prob >= 0.6:
+            out[i] = replace(out[i], role=role, role_source="model")
     return out

@@ -50,8 +50,9 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
                           column=structure.column_at(regions, q.start)) for q in quantities]
     dates = [replace(d, task=_task_id(tasks, d.start)) for d in dates]
 
-    quantities = roles.assign_roles(view, quantities)
-    quantities, checks = link.link_all(view, quantities, dates, tasks)
+    quantities = roles.assign_roles(view, quantities, use_model=extractors != "pattern")
+    date_columns = {d.id: structure.column_at(regions, d.start) for d in dates}
+    quantities, checks = link.link_all(view, quantities, dates, tasks, date_columns)
     return Extraction(text=text, doc_id=doc.doc_id, source=doc.source, period=period,
                       tasks=tuple(tasks), quantities=tuple(quantities), dates=tuple(dates),
                       checks=tuple(checks), format=doc.format, encoding=doc.encoding)
