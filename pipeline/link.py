@@ -135,6 +135,11 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: li
             if base:
                 src = out.get(base.change_of or "", base)
                 cur = replace(cur, indicator=src.indicator, indicator_key=src.indicator_key)
+        elif cur.role == "rate" and cur.column == "rate":
+            # a completion-rate column: the share of the row's target
+            row_targets = [p for p in qs if p.task == cur.task and out[p.id].role == "target" and p.unit]
+            if len(row_targets) == 1:
+                cur = replace(cur, of=row_targets[0].id)
         elif cur.role == "rate":
             named = SHARE_NAMED.search(folded[max(0, pos - 24):pos])
             whole = None
@@ -233,7 +238,7 @@ def _link_targets(out: dict[str, Quantity], qs: list[Quantity], tasks: list[Task
                 cands = [out[t.id] for t in targets if out[t.id].task == cur.task]
             else:
                 cands = [out[t.id] for t in targets if -300 < t.start - cur.start < 40]
-            cands = [t for t in cands if t.unit == cur.unit and not t.unit_inferred and t.id != cur.id]
+            cands = [t for t in cands if t.unit == cur.unit and t.id != cur.id]
             best = _best_match(cur, cands)
             if best is None and cur.of is None and cur.task is not None and not cur.indicator_key:
                 best = _row_target(cur, cands)
@@ -333,6 +338,16 @@ def checks(qs: list[Quantity]) -> list[Check]:
                 out.append(Check("implied_target", (q.id, whole.id, target.id), round(implied, 6),
                                  target.value, ok, f"{_flat(whole.text)} at {_flat(q.text)} implies a target of "
                                  f"{implied:.6g} {whole.unit}; stated {_flat(target.text)}"))
+        if q.role == "rate" and q.column == "rate" and q.task and q.value is not None:
+            row = [p for p in qs if p.task == q.task and p.id != q.id and p.unit and p.unit != "%"]
+            actual = [p for p in row if p.role == "actual" and p.target]
+            if len(actual) == 1 and by_id[actual[0].target].value:
+                target = by_id[actual[0].target]
+                expected = actual[0].value / target.value * 100
+                ok = abs(expected - q.value) <= _tolerance(q.value, q.text)
+                out.append(Check("row_rate", (q.id, actual[0].id, target.id), round(expected, 6), q.value, ok,
+                                 f"{_flat(actual[0].text)}/{_flat(target.text)} = {expected:.4g}% "
+                                 f"vs the rate column's {_flat(q.text)}%"))
         if q.role == "actual" and q.target and q.value is not None:
             target = by_id[q.target]
             if target.value:

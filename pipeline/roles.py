@@ -199,7 +199,7 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
             if sign is not None:
                 role, source = "change", "cue"
                 value = None if value is None else sign * abs(value)
-        phrase = indicator_phrase(clause) if q.role != "rank" else None
+        phrase = q.indicator or (indicator_phrase(clause) if q.role != "rank" else None)
         out.append(replace(q, role=role, role_source=source, value=value, indicator=phrase,
                            indicator_key=indicator_key(phrase)))
     if use_model:

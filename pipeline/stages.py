@@ -40,7 +40,11 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     period = date_stage.detect_period(view, ref_year)
     default_year = int(period.start_date[:4]) if period else ref_year
 
+    if not any(b.kind == "cell" for b in doc.blocks):
+        doc = replace(doc, blocks=doc.blocks + structure.text_table_cells(text))
     quantities = combine.find_quantities(view, extractors)
+    quantities = sorted(quantities + structure.cell_quantities(text, doc.blocks, quantities),
+                        key=lambda q: (q.start, q.end))
     dates = date_stage.find_dates(view, default_year)
     quantities = [replace(q, id=f"Q{i + 1}") for i, q in enumerate(quantities)]
     dates = [replace(d, id=f"D{i + 1}") for i, d in enumerate(dates)]

@@ -27,12 +27,18 @@ SPLIT_DEPTS = re.compile(r"[、，,；;/\s]+")
 LONG_LINE = 20  # characters: the progress column's lines are wider than this
 
 HEADER_COLUMNS = [  # header keyword → column, first match wins
-    ("序号", "seq"), ("责任", "department"), ("牵头", "department"), ("单位", "department"),
-    ("时间", "time"), ("节点", "time"), ("季度目标", "target"), ("目标", "target"),
-    ("计划", "target"), ("任务", "task"), ("进展", "progress"), ("完成情况", "progress"),
-    ("进度", "progress"), ("完成率", "rate"), ("完成", "actual"), ("内容", "task"),
-    ("事项", "task"), ("指标", "task"), ("项目", "task"),
+    ("序号", "seq"), ("责任", "department"), ("牵头", "department"), ("单位：", "unit"),
+    ("单位:", "unit"), ("单位", "department"), ("时间", "time"), ("节点", "time"),
+    ("完成率", "rate"), ("完成目标", "rate"), ("完成比例", "rate"), ("%", "rate"), ("％", "rate"),
+    ("季度目标", "target"), ("目标", "target"), ("计划", "target"), ("任务", "task"),
+    ("进展", "progress"), ("完成情况", "progress"), ("进度", "actual"), ("完成", "actual"),
+    ("实际", "actual"), ("内容", "task"), ("事项", "task"), ("指标", "label"),
+    ("项目", "label"), ("名称", "label"),
 ]
+CELL_SPLIT = re.compile(r"\t| {2,}|\u3000{2,}")
+BARE_NUMBER = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|[-+]?\d+(?:\.\d+)?%?")
+UNIT_IN_BRACKETS = re.compile(r"[（(]\s*(?:单位[:：])?\s*([^()（）]{1,8}?)\s*[)）]")
+UNIT_STATED = re.compile(r"单位[:：]\s*([^\s，,。；;)）]{1,6})")
 
 
 @dataclass(frozen=True)
@@ -162,9 +168,12 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
         if SECTION_LINE.match(first) or re.fullmatch(r"[一二三四五六七八九十]+、.*", first):
             section = first
             continue
-        if not re.fullmatch(r"\d{1,3}\*?", seq):
+        label_row = "seq" not in by_col and ("label" in by_col or "task" in by_col)
+        if not re.fullmatch(r"\d{1,3}\*?", seq) and not label_row:
             continue
-        task_cell = by_col.get("task")
+        if label_row:
+            seq = None
+        task_cell = by_col.get("task") or by_col.get("label")
         title = _squash(doc.text[task_cell.start:task_cell.end]) if task_cell else ""
         depts = by_col.get("department")
         departments = departments_in(doc.text[depts.start:depts.end]) if depts else ()
@@ -179,6 +188,113 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
             if column:
                 regions.append(Region(b.start, b.end, column))
     return tasks, regions
+
+
+def text_table_cells(text: str) -> tuple[Block, ...]:
+    r"""Cell blocks for tables written as text: runs of two or more lines whose cells
+    are separated by TAB (or two or more spaces); the first line of a run is the header.
+
+    >>> t = "进展表\n指标\t目标任务\t进度\n城镇新增就业(人)\t6500\t3412\n"
+    >>> [(b.row, b.col, t[b.start:b.end], b.header) for b in text_table_cells(t)][-2:]
+    [(1, 1, '6500', '目标任务'), (1, 2, '3412', '进度')]
+    """
+    blocks: list[Block] = []
+    run: list[list[tuple[int, int]]] = []
+    table = 0
+
+    def flush() -> None:
+        nonlocal table
+        if len(run) >= 2:
+            header = [text[s:e] for s, e in run[0]]
+            for r, cells in enumerate(run[1:], start=1):
+                for c, (s, e) in enumerate(cells):
+                    blocks.append(Block("cell", s, e, table=table, row=r, col=c,
+                                        header=header[c] if c < len(header) else None))
+            table += 1
+        run.clear()
+
+    pos = 0
+    for line in text.split("\n"):
+        cells, last = [], 0
+        for m in CELL_SPLIT.finditer(line):
+            cells.append((last, m.start()))
+            last = m.end()
+        cells.append((last, len(line)))
+        cells = [(pos + a, pos + b) for a, b in cells if line[a:b].strip()]
+        if len(cells) >= 2 and ("\t" in line or (run and len(cells) == len(run[0]))):
+            run.append(cells)
+        else:
+            flush()
+        pos += len(line) + 1
+    flush()
+    return tuple(blocks)
+
+
+def _cell_unit(*labels: str | None) -> str | None:
+    """The unit a header or row label states: 完成目标(%) → %, 单位：万元 → 万元."""
+    from pipeline.units import resolve_unit
+    for label in labels:
+        if not label:
+            continue
+        for rx in (UNIT_IN_BRACKETS, UNIT_STATED):
+            for m in rx.finditer(label):
+                if resolve_unit(m.group(1).strip()):
+                    return m.group(1).strip()
+    return None
+
+
+def _label(text: str) -> str:
+    return UNIT_IN_BRACKETS.sub("", _squash(text)).strip() or text
+
+
+def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
+    """Quantities written as bare numbers in table cells, their unit taken from the
+    column header (完成目标(%), 单位：万元) or the row label (城镇新增就业(人)), with
+    ``unit_inferred`` true, the row label as the indicator and the column's role."""
+    from pipeline.records import Quantity
+    from pipeline.units import resolve_unit
+    cells = [b for b in blocks if b.kind == "cell" and b.row is not None]
+    rows: dict[tuple, list[Block]] = {}
+    for b in cells:
+        rows.setdefault((b.table, b.sheet, b.row), []).append(b)
+    table_unit: dict[tuple, str | None] = {}
+    out = []
+    for key, row in rows.items():
+        row = sorted(row, key=lambda b: b.col or 0)
+        label_cell = next((b for b in row if column_of_header(b.header) in ("label", "task")), None)
+        if label_cell is None:
+            label_cell = next((b for b in row if text[b.start:b.end].strip()
+                               and not BARE_NUMBER.fullmatch(text[b.start:b.end].strip())
+                               and column_of_header(b.header) != "seq"), None)
+        label = text[label_cell.start:label_cell.end] if label_cell else None
+        tkey = (key[0], key[1])
+        if tkey not in table_unit:
+            table_unit[tkey] = next((u for b in cells if (b.table, b.sheet) == tkey
+                                     for u in [_cell_unit(b.header)] if u and "单位" in (b.header or "")), None)
+        for b in row:
+            raw = text[b.start:b.end]
+            value_text = raw.strip()
+            column = column_of_header(b.header)
+            if column in ("seq", "time", "department") or not BARE_NUMBER.fullmatch(value_text):
+                continue
+            start = b.start + raw.index(value_text)
+            end = start + len(value_text)
+            if any(q.start < end and start < q.end for q in taken):
+                continue
+            written = "%" if value_text.endswith("%") else (
+                _cell_unit(b.header) or _cell_unit(label) or table_unit[tkey])
+            unit = resolve_unit(written) if written else None
+            number = float(value_text.rstrip("%").replace(",", ""))
+            role = {"target": "target", "actual": "actual", "rate": "rate",
+                    "progress": "actual"}.get(column or "", None)
+            indicator = _label(label) if label else None
+            out.append(Quantity(
+                id="", start=start, end=end, text=text[start:end],
+                value=float(f"{number * (unit.factor if unit else 1):.12g}"),
+                unit=unit.base if unit else None, written_unit=None, kind=unit.kind if unit else "other",
+                unit_inferred=unit is not None and not value_text.endswith("%"),
+                role=role, indicator=indicator, column=column, confidence=0.8, extractor="table"))
+    return out
 
 
 def find_tasks(doc: Document, default_period: Period | None) -> tuple[list[Task], list[Region]]:

@@ -1,0 +1,109 @@
+"""Tasks (table rows), columns and cell quantities across formats and encodings."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import fixtures_build as fb
+from pipeline.api import process_path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "samples" / "seed_2024q2.txt"
+
+
+def _summary(result):
+    tasks = [(t["seq"], tuple(t["departments"]), t["period"]["start_date"] if t["period"] else None)
+             for t in result["tasks"]]
+    qs = [("".join(q["text"].split()), q["value"], q["unit"], q["role"],
+           next((t["seq"] for t in result["tasks"] if t["id"] == q["task"]), None))
+          for q in result["quantities"]]
+    return tasks, qs
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    return fb.write_all(tmp_path_factory.mktemp("formats"))
+
+
+EXPECTED_TASKS = [("1", ("用途管制科", "土地处置办"), "2024-04-01"), ("2", ("矿产保护科",), "2024-04-01"),
+                  ("3", ("耕地保护科",), "2024-04-01")]
+EXPECTED_QUANTITIES = [
+    ("2.8万亩", 28000.0, "亩", "target", "1"), ("1万亩", 10000.0, "亩", "target", "1"),
+    ("2万亩", 20000.0, "亩", "target", "1"), ("1.23万亩", 12300.0, "亩", "actual", "1"),
+    ("1.98万亩", 19800.0, "亩", "actual", "1"), ("82.5%", 82.5, "%", "rate", "1"),
+    ("2宗", 2.0, "宗", "target", "2"), ("2宗", 2.0, "宗", "target", "2"),
+    ("970万亩", 9700000.0, "亩", "target", "3"), ("45536个", 45536.0, "个", "actual", "3"),
+    ("38321个", 38321.0, "个", "actual", "3"), ("84.16%", 84.16, "%", "rate", "3"),
+]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "html", "pdf", "utf8", "utf8_bom", "gb18030", "utf16",
+                                 "utf16le_nobom", "utf16be_nobom"])
+def test_same_table_in_every_format(written, fmt):
+    result = process_path(written[fmt], reference_date="2024-06-30")
+    assert result["errors"] == []
+    tasks, qs = _summary(result)
+    assert tasks == EXPECTED_TASKS
+    assert qs == EXPECTED_QUANTITIES
+
+
+def test_seed_reencoded_gives_the_same_extraction(tmp_path):
+    text = SEED.read_text(encoding="utf-8")
+    results = {}
+    for codec in ("utf-8", "gb18030", "utf-16"):
+        path = tmp_path / f"seed.{codec}.txt"
+        path.write_bytes(text.encode(codec))
+        results[codec] = process_path(path)
+    base = _summary(results["utf-8"])
+    assert base[0] == [("1", ("用途管制科", "土地处置办"), "2024-04-01"), ("2", ("矿产保护科",), "2024-04-01"),
+                       ("3", ("耕地保护科",), "2024-04-01")]
+    assert _summary(results["gb18030"]) == base
+    assert _summary(results["utf-16"]) == base
+    assert results["gb18030"]["encoding"] == "gb18030"
+
+
+TABLE_DUMP = """2024年上半年就业工作主要指标完成情况
+指标名称\t目标任务\t进度\t完成目标(%)
+城镇新增就业(人)\t26000\t32095\t123.4
+失业人员再就业(人)\t8000\t4128\t51.6
+就业困难人员就业(人)\t2000\t1500\t80.0
+创业担保贷款(万元)\t30000\t12500\t41.7
+"""
+
+
+def test_bare_numbers_take_units_from_labels_and_headers(tmp_path):
+    path = tmp_path / "dump.txt"
+    path.write_text(TABLE_DUMP, encoding="utf-8")
+    result = process_path(path)
+    rows = {}
+    for q in result["quantities"]:
+        rows.setdefault(q["indicator"], {})[q["role"]] = (q["value"], q["unit"], q["unit_inferred"])
+    assert rows["城镇新增就业"] == {"target": (26000, "人", True), "actual": (32095, "人", True),
+                               "rate": (123.4, "%", True)}
+    assert rows["创业担保贷款"]["target"] == (3e8, "元", True)
+    assert rows["创业担保贷款"]["actual"] == (1.25e8, "元", True)
+    assert result["period"] == {"start_date": "2024-01-01", "end_date": "2024-06-30"}
+    by_id = {q["id"]: q for q in result["quantities"]}
+    actual = next(q for q in result["quantities"] if q["indicator"] == "城镇新增就业" and q["role"] == "actual")
+    assert by_id[actual["target"]]["value"] == 26000
+    checks = {(c["rule"], c["reported"]): c["ok"] for c in result["checks"]}
+    assert checks[("row_rate", 123.4)] is True
+    assert checks[("row_rate", 80.0)] is False  # 1500/2000 is 75%, not the 80.0 printed
+
+
+def test_rows_may_start_at_any_number():
+    from pipeline.structure import tasks_from_dump
+    text = " 7\n\n新增市场主体\n1.5万户\n\n商务局\n\n8\n\n稳定外贸\n\n商务局\n"
+    tasks, _ = tasks_from_dump(text, None)
+    assert [(t.seq, t.departments) for t in tasks] == [("7", ("商务局",)), ("8", ("商务局",))]
+
+
+@pytest.mark.skipif(not (ROOT.parent / "shared" / "corpus" / "pdf" / "honze-2023-disclosure-report.pdf").exists(),
+                    reason="../shared/corpus/pdf is absent")
+def test_real_pdf_cells_carry_units_from_headers():
+    result = process_path(ROOT.parent / "shared" / "corpus" / "pdf" / "honze-2023-disclosure-report.pdf")
+    assert result["errors"] == []
+    money = [q for q in result["quantities"] if q["text"] == "7730.28"]
+    assert money and money[0]["unit"] == "元" and money[0]["value"] == pytest.approx(77302800)
+    assert money[0]["unit_inferred"] is True
