@@ -13,6 +13,7 @@ reference date).  With no year anywhere, the mention is kept with null dates.
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from collections import Counter
@@ -30,6 +31,7 @@ NB = r"(?<![\d.])"
 
 _FORMS: list[tuple[str, str]] = [
     # (name, regex); the first form that matches at a position wins (longest first)
+    ("years", rf"(?P<y1>(?:19|20)\d\d)年?(?:-|~|至|到){YEAR}"),
     ("md_md", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]?(?:-|~|至|到)(?P<m2>{MONTH})月(?P<d2>{DAY})[日号]"),
     ("md_d", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]?(?:-|~|至|到)(?P<d2>{DAY})[日号]"),
     ("m_m", rf"(?:{YEAR})?(?P<m1>{MONTH})(?:月)?(?:-|~|至|到)(?P<m2>{MONTH})月份?"),
@@ -75,6 +77,11 @@ def _resolve(form: str, g: dict[str, str | None], default_year: int | None):
         if year is None:
             return None
         return _iso(year, 1, 1), _iso(year, 12, 31), "year", explicit
+    if form == "years":
+        first = _num(g["y1"])
+        if first > year:
+            return None
+        return _iso(first, 1, 1), _iso(year, 12, 31), "year", explicit
     if form in ("quarter", "first_quarters"):
         q = _num(g["q"])
         if not 1 <= q <= 4:
@@ -122,9 +129,11 @@ def _resolve(form: str, g: dict[str, str | None], default_year: int | None):
 
 def _scan(view: View):
     """Yield (folded span, form, groups) for every date-like match outside 《titles》."""
-    titles = [m.span() for m in _TITLE.finditer(view.folded)]
+    titles = [m.span() for m in _TITLE.finditer(view.folded)]  # sorted, disjoint
+    starts = [s for s, _ in titles]
     for m in _REGEX.finditer(view.folded):
-        if any(s <= m.start() < e for s, e in titles):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.start() < titles[i][1]:
             continue
         form = m.lastgroup
         prefix = form + "_"
@@ -174,7 +183,7 @@ def detect_period(view: View, reference_year: int | None = None) -> Period | Non
             counts[key] += 1
             if head is None and fs < 200:
                 head = key
-        elif resolved[2] == "year":
+        elif form == "y":
             years[key] += 1
     if head:
         return Period(*head)

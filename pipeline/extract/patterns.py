@@ -62,7 +62,7 @@ def _regex() -> re.Pattern[str]:
     # every mention starts with a digit, a Chinese numeral, 第, 负, 百, 千 or a minus:
     # the lookahead rejects all other positions with one character test
     return re.compile(
-        f"(?=[\\d{CN_DIGIT}十第负百千-])(?:"
+        f"(?=[\\d{CN_DIGIT}十拾佰仟第负百千-])(?:"
         f"(?P<rank>第(?P<rank_num>\\d+|[{CN_DIGIT}十]+)(?P<rank_unit>位|名))"
         f"|{NOT_BEFORE}(?P<frac>{FRACTION})"
         f"|{NOT_BEFORE}(?P<lo>{NUMBER})(?P<lo_unit>%|{mag_alt})?{RANGE_SEP}"
