@@ -104,6 +104,29 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_targets(args: argparse.Namespace) -> int:
+    from pipeline.api import extract
+    from pipeline.crossdoc import join_targets, read_reports
+    path = Path(args.reports)
+    if not path.is_file():
+        print(f"zhibiao: {path} is not a file; pass a JSONL of reports with fields year, title, "
+              "content (e.g. ../shared/corpus/gwr/government_work_reports.jsonl)", file=sys.stderr)
+        return 2
+    docs = {year: extract(text, doc_id=str(year), extractors=args.extractors)
+            for year, _title, text in read_reports(path, args.first, args.last + 1)}
+    rows = [r for r in join_targets(docs) if args.first <= r.year <= args.last
+            and (args.all or r.actual is not None)]
+    if args.format == "json":
+        _write(args.out, json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=1) + "\n")
+        return 0
+    lines = ["| year | indicator | target | achieved (next report) | bound met |", "|---|---|---|---|---|"]
+    for r in rows:
+        mark = {True: "yes", False: "no", None: "-"}[r.met]
+        lines.append(f"| {r.year} | {r.indicator} | {r.target} ({r.qualifier}) | {r.actual or '-'} | {mark} |")
+    _write(args.out, "\n".join(lines) + "\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zhibiao",
@@ -118,6 +141,16 @@ def build_parser() -> argparse.ArgumentParser:
                         "report's own period is not stated")
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     p.set_defaults(func=cmd_extract)
+    p = sub.add_parser("targets", help="targets of one year's report joined with the results "
+                                       "the next year's report states")
+    p.add_argument("reports", metavar="JSONL", help="reports, one JSON object per line: year, title, content")
+    p.add_argument("--from", dest="first", type=int, default=2021)
+    p.add_argument("--to", dest="last", type=int, default=2025)
+    p.add_argument("--all", action="store_true", help="also targets with no result found")
+    p.add_argument("--extractors", choices=("pattern", "combined"), default="pattern")
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    p.add_argument("--out", metavar="FILE")
+    p.set_defaults(func=cmd_targets)
     for name in EXTENSIONS:
         try:
             module = importlib.import_module(name)

@@ -1,0 +1,110 @@
+"""Targets set in one report, results stated in a later one: joined by indicator key.
+
+A government work report of year Y sets the targets for Y (国内生产总值增长5%左右) and
+the report of Y+1 states what was achieved in Y (国内生产总值增长5%).  ``join_targets``
+pairs each target of the report for Y with the first statement of the same indicator
+(same key, same unit) in the report for Y+1.  Pure: extraction dicts in, rows out.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+# words that end an indicator phrase but do not change what is measured
+TRAILING = re.compile(r"(?:平均|平均为|增长|增速|上涨|涨幅|下降|降低|降幅|提高|达到|保持在|控制在|为|约|"
+                      r"在|左右|以上|以内|目标|预期|预期目标|首次跃上|稳定在|分别)+$")
+
+
+def series_key(key: str | None) -> str | None:
+    """The indicator key with trailing verbs taken off.
+
+    >>> series_key("居民消费价格涨幅"), series_key("居民消费价格上涨")
+    ('居民消费价格', '居民消费价格')
+    >>> series_key("城镇调查失业率平均")
+    '城镇调查失业率'
+    """
+    if not key:
+        return None
+    key = TRAILING.sub("", key)
+    return key if len(key) >= 2 else None
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    indicator: str
+    year: int
+    target: str
+    target_value: float | None
+    qualifier: str
+    unit: str | None
+    actual: str | None
+    actual_value: float | None
+    met: bool | None
+    target_sentence: str
+    actual_sentence: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    s = max(text.rfind(c, 0, start) for c in "。；\n") + 1
+    e = min((i for i in (text.find(c, end) for c in "。；\n") if i >= 0), default=len(text))
+    return "".join(text[s:e + 1].split())
+
+
+def met(target: dict[str, Any], actual: dict[str, Any]) -> bool | None:
+    """Whether the actual meets a bound (以上, 不低于, 以内 …); None for a target that is
+    only approximate (5%左右), where the difference speaks for itself."""
+    t, a = target["value"], actual["value"]
+    if t is None or a is None:
+        return None
+    q = target["qualifier"]
+    if q in (">=", ">"):
+        return a >= t
+    if q in ("<=", "<"):
+        return a <= t
+    return None
+
+
+def join_targets(docs: dict[int, dict[str, Any]]) -> list[TargetRow]:
+    """``docs``: year → extraction dict of that year's report."""
+    rows = []
+    for year in sorted(docs):
+        nxt = docs.get(year + 1)
+        doc = docs[year]
+        seen = set()
+        for t in doc["quantities"]:
+            key = series_key(t.get("indicator_key"))
+            if t["role"] != "target" or not key or (key, t["unit"]) in seen:
+                continue
+            seen.add((key, t["unit"]))
+            match = None
+            if nxt is not None:
+                match = next((a for a in nxt["quantities"]
+                              if a["role"] in ("actual", "change") and a["unit"] == t["unit"]
+                              and series_key(a.get("indicator_key")) == key), None)
+            rows.append(TargetRow(
+                indicator=key, year=year, target="".join(t["text"].split()), target_value=t["value"],
+                qualifier=t["qualifier"], unit=t["unit"],
+                actual="".join(match["text"].split()) if match else None,
+                actual_value=match["value"] if match else None,
+                met=met(t, match) if match else None,
+                target_sentence=_sentence(doc["text"], t["start"], t["end"]),
+                actual_sentence=_sentence(nxt["text"], match["start"], match["end"]) if match else None))
+    return rows
+
+
+def read_reports(path: Path, first: int, last: int) -> Iterable[tuple[int, str, str]]:
+    """(year, title, text) from a JSONL of reports with fields year, title, content."""
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            year = rec.get("year")
+            if year is None or not str(year).isdigit():
+                continue
+            if first <= int(year) <= last:
+                yield int(year), rec.get("title") or "", rec["content"]
