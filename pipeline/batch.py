@@ -22,6 +22,7 @@ interrupted (threads cannot be killed).
 """
 from __future__ import annotations
 
+import contextlib
 import glob as _glob
 import hashlib
 import multiprocessing as mp
@@ -385,11 +386,9 @@ class _Slot:
 
     def stop(self) -> None:
         if self.conn is not None:
-            try:
-                if self.proc is not None and self.proc.is_alive() and not self.busy:
+            if self.proc is not None and self.proc.is_alive() and not self.busy:
+                with contextlib.suppress(OSError):  # it died between the check and the send
                     self.conn.send(None)
-            except OSError:
-                pass  # the process is gone already: nothing to tell it
             self.conn.close()
             self.conn = None
         if self.proc is not None:

@@ -472,7 +472,7 @@ def datasette_metadata() -> dict[str, Any]:
     from pipeline.store import SEARCH_SELECT
     short_search = (SEARCH_SELECT + " WHERE q.sentence LIKE '%' || :q || '%'"
                     " OR q.indicator LIKE '%' || :q || '%' OR q.task_title LIKE '%' || :q || '%'"
-                    " GROUP BY q.id LIMIT 200")
+                    " ORDER BY q.id LIMIT 200")
     return {
         "title": "zhibiao indicators",
         "description": "Quantities, dates, tasks and checks extracted from progress reports.",

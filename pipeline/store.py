@@ -156,7 +156,7 @@ CREATE INDEX quantities_indicator_key ON quantities(indicator_key);
 CREATE INDEX quantities_role ON quantities(role);
 CREATE INDEX quantities_unit ON quantities(unit);
 CREATE INDEX quantities_kind ON quantities(kind);
-CREATE INDEX links_quantity ON links(quantity_id, type);
+CREATE UNIQUE INDEX links_quantity ON links(quantity_id, type);
 CREATE INDEX links_to_quantity ON links(to_quantity_id);
 CREATE INDEX links_to_date ON links(to_date_id);
 CREATE INDEX links_document ON links(document_id);
@@ -520,7 +520,8 @@ def search(conn: sqlite3.Connection, query: str = "", *, role: str | None = None
     sql = SEARCH_SELECT
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " GROUP BY q.id ORDER BY doc.source, q.span_start"
+    # store order (documents as written, mentions in text order): streams, so LIMIT stops early
+    sql += " ORDER BY q.id"
     if limit is not None:
         sql += " LIMIT ?"
         params.append(int(limit))
