@@ -1,14 +1,20 @@
 """Merge the candidates of the pattern extractor and the trained model.
 
-Overlapping candidates are resolved in favour of the pattern (it resolves values
-exactly); a model span that no pattern covers is kept when the number parser can
-read it.  Each mention keeps its ``extractor``.
+* Every pattern mention is kept, except a *weak* one (a count written in Chinese
+  numerals, 八项 / 两批 / 三次, where idioms and names hide) that the model does not
+  confirm: there the model decides.
+* A model span that no pattern covers is added when the number parsers can read it.
+* Each mention keeps its ``extractor``; with no trained model the patterns stand alone.
 """
 from __future__ import annotations
+
+import re
 
 from pipeline.extract import patterns
 from pipeline.normalize import View
 from pipeline.records import Quantity
+
+_ASCII_DIGIT = re.compile(r"\d")
 
 
 def find_quantities(view: View, extractors: str = "combined") -> list[Quantity]:
@@ -17,6 +23,8 @@ def find_quantities(view: View, extractors: str = "combined") -> list[Quantity]:
         found = patterns.find_quantities(view)
     if extractors in ("model", "combined"):
         from pipeline.extract import model
+        if model.load_mention_model() is None:
+            return found
         extra = model.find_quantities(view)
         if extractors == "model":
             return extra
@@ -24,11 +32,27 @@ def find_quantities(view: View, extractors: str = "combined") -> list[Quantity]:
     return found
 
 
+def is_weak(q: Quantity) -> bool:
+    """A count written in Chinese numerals: 三次产业, 八项规定, 两批 are names and idioms
+    as often as amounts.
+
+    >>> from pipeline.records import Quantity
+    >>> is_weak(Quantity(id="", start=0, end=2, text="八项", value=8.0, unit="项", written_unit="项", kind="count"))
+    True
+    >>> is_weak(Quantity(id="", start=0, end=3, text="28宗", value=28.0, unit="宗", written_unit="宗", kind="count"))
+    False
+    """
+    return q.extractor == "pattern" and q.kind == "count" and not _ASCII_DIGIT.search(q.text)
+
+
+def _overlaps(q: Quantity, others: list[Quantity]) -> bool:
+    return any(p.start < q.end and q.start < p.end for p in others)
+
+
 def merge(primary: list[Quantity], secondary: list[Quantity]) -> list[Quantity]:
-    """Keep every primary mention; add secondary ones that overlap none of them."""
-    out = list(primary)
-    for q in secondary:
-        if not any(p.start < q.end and q.start < p.end for p in primary):
-            out.append(q)
+    """Pattern mentions (minus weak ones the model does not confirm) plus model spans
+    that overlap no pattern mention."""
+    kept = [q for q in primary if not is_weak(q) or _overlaps(q, secondary)]
+    out = kept + [q for q in secondary if not _overlaps(q, primary)]
     out.sort(key=lambda q: (q.start, q.end))
     return out
