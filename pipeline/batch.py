@@ -73,6 +73,7 @@ class Job:
     member: str | None
     data: bytes
     content_hash: str
+    max_bytes: int = DEFAULT_MAX_BYTES  # also bounds what a reader may decompress
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,8 @@ def _expand_one(raw: str) -> Iterator[InputRef]:
         if not matches:
             yield InputRef(raw, raw, problem=("no_match", f"the pattern {raw} matches no file"))
         for m in matches:
-            if Path(m).is_file():
+            # like the directory walk: symlinks are not followed (they may point outside)
+            if Path(m).is_file() and not Path(m).is_symlink():
                 yield from _file_refs(Path(m))
     else:
         yield InputRef(raw, raw, problem=("not_found", f"{raw} does not exist"))
@@ -218,8 +220,10 @@ def load_job(ref: InputRef, max_bytes: int, archives: _Archives | None = None) -
         return Failure("too_large", f"{ref.size} bytes is over the limit of {max_bytes} bytes")
     try:
         if ref.member is None:
-            with open(ref.path, "rb") as fh:
-                data = fh.read(max_bytes + 1)
+            data = _read_regular(ref.path, max_bytes + 1)
+            if data is None:
+                return Failure("not_a_file", f"{ref.source} is not a regular file (a pipe, "
+                               "socket or device); copy its content to a file first")
         else:
             zips = archives or _Archives()
             try:
@@ -240,7 +244,27 @@ def load_job(ref: InputRef, max_bytes: int, archives: _Archives | None = None) -
         return Failure("too_large", f"more than the limit of {max_bytes} bytes")
     if not data:
         return Failure("empty_file", f"{ref.source} is empty (0 bytes); re-export or re-download it")
-    return Job(ref.source, ref.path, ref.member, data, hashlib.sha256(data).hexdigest())
+    return Job(ref.source, ref.path, ref.member, data, hashlib.sha256(data).hexdigest(), max_bytes)
+
+
+def _read_regular(path: str, limit: int) -> bytes | None:
+    """At most ``limit`` bytes of the regular file at ``path``; None when it is not one.
+
+    Opened non-blocking and checked with fstat on the open descriptor, so a FIFO (which
+    would block ``open`` until a writer came) or a file swapped for one after listing
+    is refused rather than hanging the batch.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        import stat as _stat
+        if not _stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=True) as fh:
+            fd = -1
+            return fh.read(limit)
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 # --------------------------------------------------------------------------- the worker
@@ -258,7 +282,7 @@ def _read_job(job: Job) -> Any:
     from pipeline import ingest
     read_bytes = getattr(ingest, "read_bytes", None)
     if read_bytes is not None:
-        return read_bytes(job.data, job.source)
+        return read_bytes(job.data, job.source, max_bytes=job.max_bytes)
     if job.member is None:
         return ingest.read_path(job.path)
     # Fallback until ingest has read_bytes: UTF-8 text only.
@@ -269,12 +293,16 @@ def _read_job(job: Job) -> Any:
                     doc_id=PurePosixPath(job.member).stem)
 
 
-def extract_job(job: Job) -> dict[str, Any]:
-    """Worker function: one Job -> the contract dict (an error dict for unreadable input)."""
+def extract_job(job: Job, extractors: str = "combined") -> dict[str, Any]:
+    """Worker function: one Job -> the contract dict (an error dict for unreadable input).
+
+    ``extractors`` as in :func:`pipeline.api.extract_document`; bind it with
+    ``functools.partial(extract_job, extractors="pattern")`` for a pattern-only batch.
+    """
     from pipeline.api import extract_document
     from pipeline.ingest import ReadError
     try:
-        result = extract_document(_read_job(job)).to_dict()
+        result = extract_document(_read_job(job), extractors=extractors).to_dict()
     except ReadError as err:
         return error_result(job.source, err.code, err.message)
     except RecursionError as err:
@@ -333,9 +361,22 @@ def _map_inline(func: Callable[[T], Any], items: Iterable[T], timeout: float | N
         yield item, _call(func, item, timeout)
 
 
+READY = "ready"
+WARM_UP_LIMIT = 300.0  # seconds a new worker may take to load jieba and the models
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary and the trained models before the first document, so
+    that start-up time never counts against a document's time limit."""
+    from pipeline.api import extract
+    extract("预热：全市新增建设用地1万亩，同比增长5%。")
+
+
 def _worker_main(func: Callable[[Any], Any], conn: mpc.Connection) -> None:
     """Loop of a pool process: receive an item, send back ("ok", result) or a Failure."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up()
+    conn.send(READY)
     while True:
         try:
             item = conn.recv()
@@ -363,6 +404,10 @@ class _Slot:
         self.proc.start()
         child.close()
         self.conn = parent
+        # wait for the worker to warm up; a worker that dies here is restarted by send()
+        if parent.poll(WARM_UP_LIMIT):
+            with contextlib.suppress(EOFError, OSError):
+                parent.recv()
 
     def send(self, item: Any) -> bool:
         if self.proc is None or not self.proc.is_alive():
