@@ -38,6 +38,11 @@ _TABLE.update({ord(k): v for k, v in {
     "\u00a0": " ", "\u3000": " ",
 }.items()})
 
+# Unpaired surrogates (text decoded with errors="surrogateescape") cannot be encoded;
+# the matching view carries U+FFFD in their place so that no consumer (jieba, spaCy)
+# chokes on them.  One for one, so offsets are unchanged.
+_TABLE.update({cp: "\ufffd" for cp in range(0xD800, 0xE000)})
+
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u3000\u2028\u2029]+")
 _ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
@@ -74,6 +79,8 @@ def fold_chars(text: str) -> str:
 
     >>> fold_chars("１，３５０．５％　１—５月")
     '1，350.5% 1-5月'
+    >>> fold_chars("2.8\\ud800万亩") == "2.8\\ufffd万亩"
+    True
     """
     return text.translate(_TABLE)
 
@@ -82,7 +89,7 @@ def fold(text: str) -> View:
     """Build the matching view of ``text`` (see the module doc)."""
     chars = fold_chars(text)
     parts: list[str] = []
-    pos = array("q")
+    pos = array("i" if len(text) < 2**31 - 1 else "q")  # 4 bytes a char when it fits
     last = 0
     for m in _WS.finditer(chars):
         s, e = m.span()

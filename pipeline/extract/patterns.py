@@ -14,6 +14,7 @@ ORIGINAL text (``view.text``).  The regex only finds spans; ``numbers`` and
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -38,12 +39,14 @@ CN_RUN = (f"(?:[{CN_PLAIN}十][{CN_ANY}]*|[{CN_FINANCIAL}拾佰仟](?=[{CN_ANY}�
           f"|[百千](?=[余多]))(?:点[{CN_DECIMAL_DIGIT}]+[{CN_MAG}]?)?")
 # After 分之 or 又 a financial numeral alone is a number (五分之壹).
 CN_RUN_LOOSE = f"[{CN_DIGIT}十拾][{CN_ANY}]*(?:点[{CN_DECIMAL_DIGIT}]+[{CN_MAG}]?)?"
-ARABIC = r"\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Digit runs are possessive (\d++): a number is always the whole run, and a failed
+# unit never makes the engine retry every shorter run (linear time on digit soup).
+ARABIC = r"\d{1,3}(?:[,，]\d{3})+(?:\.\d++)?|\d++(?:\.\d++)?"
 # Arabic digits between magnitude words: 3万4000, 1千零20, 5万4千6百, 25万6千
-MIXED = r"\d+(?:[万亿千百]零?\d{1,4})+(?![\d.])[万亿千百]?"
+MIXED = r"\d++(?:[万亿千百]零?\d{1,4})+(?![\d.])[万亿千百]?"
 SIGN = r"(?:负|-(?=[\d.]))?"
 NUMBER = f"{SIGN}(?:{MIXED}|{ARABIC}|{CN_RUN})"
-FRACTION = f"{SIGN}(?:[百千万]|\\d+|[{CN_ANY}]+)分之{SIGN}(?:{ARABIC}|{CN_RUN_LOOSE})"
+FRACTION = f"{SIGN}(?:[百千万]|\\d++|[{CN_ANY}]+)分之{SIGN}(?:{ARABIC}|{CN_RUN_LOOSE})"
 RANGE_SEP = r"(?:-|~|至|到)"
 # No number starts inside a word, a code or another number (PM2.5, 五百分之, G20) ...
 NOT_INSIDE = f"(?<![A-Za-z0-9.{CN_ANY}])"
@@ -68,7 +71,7 @@ def _regex() -> re.Pattern[str]:
         f"|{NOT_BEFORE}(?P<lo>{NUMBER})(?P<lo_unit>%|{mag_alt})?{RANGE_SEP}"
         f"(?P<hi>{NUMBER}){infix}(?P<r_unit>{unit})"
         f"|{NOT_BEFORE}(?P<num>{NUMBER})(?:(?P<imag>{mag_alt})(?=[余多]))?(?P<infix>{infix})(?P<unit>{unit})"
-        f"|{NOT_BEFORE}(?P<bare>\\d+(?:\\.\\d+)?(?P<bare_mag>万亿|千万|百万|万|亿))(?![\\d.])"
+        f"|{NOT_BEFORE}(?P<bare>\\d++(?:\\.\\d++)?(?P<bare_mag>万亿|千万|百万|万|亿))(?![\\d.])"
         ")"
     )
 
@@ -237,14 +240,16 @@ def _finite(x: float) -> float:
 def _lost_units(view: View, found: list[Quantity]) -> list[Quantity]:
     """A target number whose unit the dump lost: 指标2 at the end of a line."""
     out = []
-    taken = {(q.start, q.end) for q in found}
+    taken = sorted((q.start, q.end) for q in found)  # disjoint spans
+    starts = [s for s, _ in taken]
     for line in re.finditer(r"[^\n]+", view.text):
         m = _LOST_UNIT.search(line.group().rstrip())
         if not m:
             continue
         start = line.start() + m.start(1)
         end = line.start() + m.end(1)
-        if any(s <= start < e for s, e in taken):
+        i = bisect.bisect_right(starts, start) - 1
+        if i >= 0 and start < taken[i][1]:
             continue
         out.append(Quantity(
             id="", start=start, end=end, text=view.text[start:end],
