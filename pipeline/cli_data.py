@@ -83,7 +83,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("serve", help="browse the store in Datasette (read-only)")
     p.add_argument("--db", default=DEFAULT_DB)
-    p.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine only)")
+    p.add_argument("--host", default=None,
+                   help="default 127.0.0.1 (this machine only); other addresses only when given here")
     p.add_argument("--port", type=int, default=8001)
     p.add_argument("--print-metadata", action="store_true",
                    help="print the Datasette metadata JSON and exit")
@@ -467,71 +468,7 @@ def _x_label(r: dict[str, Any]) -> str:
 
 # --------------------------------------------------------------------------- serve
 
-def datasette_metadata() -> dict[str, Any]:
-    """Titles, column descriptions, full-text search and canned queries for Datasette."""
-    from pipeline.store import SEARCH_SELECT
-    short_search = (SEARCH_SELECT + " WHERE q.sentence LIKE '%' || :q || '%'"
-                    " OR q.indicator LIKE '%' || :q || '%' OR q.task_title LIKE '%' || :q || '%'"
-                    " ORDER BY q.id LIMIT 200")
-    return {
-        "title": "zhibiao indicators",
-        "description": "Quantities, dates, tasks and checks extracted from progress reports.",
-        "databases": {"indicators": {
-            "tables": {
-                "quantities": {
-                    "title": "Quantities",
-                    "fts_table": "quantities_fts", "fts_pk": "id",
-                    "columns": {
-                        "value": "the number scaled to unit (2.8万亩 → 28000 亩)",
-                        "unit": "base unit after taking off 万/亿/千",
-                        "written_unit": "the unit as written",
-                        "role": "target | actual | rate | change | rank | other",
-                        "indicator": "short phrase naming what is measured",
-                        "sentence": "the sentence around the mention",
-                        "span_start": "offset of the mention in the document text",
-                    }},
-                "documents": {"title": "Documents", "columns": {
-                    "content_hash": "sha256 of the input bytes", "chars": "characters of text"}},
-                "errors": {"title": "Inputs that could not be read"},
-                "checks": {"title": "Arithmetic checks", "columns": {
-                    "ok": "1 when the stated figure matches the computed one"}},
-            },
-            "queries": {
-                "short_search": {"title": "Search (any length, incl. 1–2 characters)",
-                                 "sql": short_search},
-                "failed_checks": {"title": "Checks that do not add up", "sql":
-                    "SELECT doc.source, c.rule, c.expected, c.reported, c.quantities, c.message "
-                    "FROM checks c JOIN documents doc ON doc.id = c.document_id WHERE c.ok = 0"},
-                "progress": {"title": "Progress against target", "sql":
-                    "SELECT doc.source, q.indicator, q.text AS actual, tq.text AS target, "
-                    "round(q.value * 100.0 / tq.value, 1) AS progress_pct, q.sentence "
-                    "FROM links l JOIN quantities q ON q.id = l.quantity_id "
-                    "JOIN quantities tq ON tq.id = l.to_quantity_id "
-                    "JOIN documents doc ON doc.id = q.document_id "
-                    "WHERE l.type = 'target' AND tq.value != 0 AND q.unit = tq.unit"},
-            }}},
-    }
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
-    import shutil
-    import subprocess
-    import tempfile
-    if args.print_metadata:
-        json.dump(datasette_metadata(), sys.stdout, ensure_ascii=False, indent=1)
-        return 0
-    if not Path(args.db).is_file():
-        return _err(f"no store at {args.db}; run `zhibiao batch INPUT... --db {args.db}` first")
-    exe = shutil.which("datasette")
-    if exe is None:
-        return _err("datasette is not installed; pip install 'zhibiao[serve]'")
-    meta = datasette_metadata()
-    stem = Path(args.db).stem
-    meta["databases"] = {stem: meta["databases"]["indicators"]}
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
-        json.dump(meta, fh, ensure_ascii=False)
-    try:
-        return subprocess.call([exe, "serve", "-i", args.db, "--host", args.host,
-                                "--port", str(args.port), "--metadata", fh.name])
-    finally:
-        os.unlink(fh.name)
+    """Datasette over the store with the zhibiao pages (see :mod:`pipeline.serve`)."""
+    from pipeline import serve
+    return serve.run(args.db, args.host, args.port, print_metadata=args.print_metadata)

@@ -1,0 +1,1 @@
+"""The Datasette plugins directory of ``zhibiao serve`` (``--plugins-dir``)."""

@@ -1,0 +1,66 @@
+"""Datasette plugin (loaded with ``--plugins-dir``): the zhibiao index and task pages.
+
+    /-/zhibiao                          documents and tasks, with links
+    /-/zhibiao/task/<doc_id>/<task_id>  progress bars and flagged checks of one task
+
+The URL parts arrive percent-encoded (Datasette routes on the raw path) and are decoded
+here.  The data comes from :mod:`pipeline.serve.pages`, the HTML from
+:mod:`pipeline.serve.templates` rendered by Datasette's autoescaping Jinja environment.
+"""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+from datasette import NotFound, Response, hookimpl
+
+from pipeline.serve import pages, templates
+
+
+def _db(datasette: Any) -> Any:
+    return datasette.get_database()
+
+
+async def _render(datasette: Any, request: Any, source: str, context: dict[str, Any],
+                  status: int = 200) -> Response:
+    template = datasette.jinja_env.from_string(source)
+    db = _db(datasette)
+    context = {**context, "index_url": datasette.urls.path(pages.BASE),
+               "db_url": datasette.urls.database(db.name)}
+    html = await datasette.render_template(template, context, request=request)
+    return Response.html(html, status=status)
+
+
+async def index(datasette: Any, request: Any) -> Response:
+    raw = request.args.get("offset") or "0"
+    offset = int(raw) if raw.isdigit() else 0
+    ctx = await _db(datasette).execute_fn(lambda conn: pages.index_context(conn, offset))
+    return await _render(datasette, request, templates.INDEX, ctx)
+
+
+async def task(datasette: Any, request: Any) -> Response:
+    key = unquote(request.url_vars["doc"])
+    tid = unquote(request.url_vars["tid"])
+    source = request.args.get("source")
+    db = _db(datasette)
+    docs = await db.execute_fn(lambda conn: pages.find_documents(conn, key, source))
+    if not docs:
+        raise NotFound(f"no document {key}")
+    if len(docs) > 1:
+        choices = [{"source": d["source"], "url": pages.task_url(key, tid, d["source"])}
+                   for d in docs]
+        return await _render(datasette, request, templates.CHOOSE,
+                             {"key": key, "choices": choices})
+    doc_id = int(docs[0]["id"])
+    ctx = await db.execute_fn(lambda conn: pages.task_context(conn, doc_id, tid))
+    if ctx is None:
+        raise NotFound(f"no task {tid} in {key}")
+    return await _render(datasette, request, templates.TASK, ctx)
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return [
+        (r"^/-/zhibiao/?$", index),
+        (r"^/-/zhibiao/task/(?P<doc>[^/]+)/(?P<tid>[^/]+)/?$", task),
+    ]
