@@ -73,7 +73,7 @@ def _similar(a: str | None, b: str | None) -> float:
     """
     if not a or not b:
         return 0.0
-    if len(a) >= 2 and len(b) >= 2 and (a in b or b in a):
+    if min(len(a), len(b)) >= 3 and (a in b or b in a):
         return 1.0
     ba = {a[i:i + 2] for i in range(len(a) - 1)}
     bb = {b[i:i + 2] for i in range(len(b) - 1)}
