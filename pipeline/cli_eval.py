@@ -26,8 +26,34 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--extractor", choices=["pattern", "model", "combined"], default="combined")
     p.add_argument("--shared", metavar="DIR", type=Path, default=None,
                    help="the shared data directory (default ../shared from the project root)")
+    p.add_argument("--compare", action="store_true",
+                   help="score pattern, model and combined extractors side by side (markdown)")
     p.set_defaults(func=run_eval)
     return p
+
+
+COMPARE = [("quantity F1 (strict)", "quantity_strict_f1"), ("quantity F1 (overlap)", "quantity_overlap_f1"),
+           ("value+unit", "value_unit_accuracy"), ("qualifier", "qualifier_accuracy"),
+           ("role accuracy", "role_accuracy"), ("indicator exact", "indicator_exact"),
+           ("indicator overlap", "indicator_overlap"), ("task assignment", "task_assignment_accuracy"),
+           ("link target F1", "link_target_f1"), ("link of F1", "link_of_f1"),
+           ("link change_of F1", "link_change_of_f1"), ("link date F1", "link_date_f1"),
+           ("links F1 (all)", "link_all_f1"), ("date F1 (strict)", "date_strict_f1"),
+           ("date normalisation", "date_normalisation_accuracy")]
+
+
+def compare_table(docs: list[dict[str, Any]], pred: Path | None = None) -> str:
+    """A markdown table: one row per measure, one column per extractor."""
+    extractors = ("pattern", "model", "combined")
+    results = {ex: ev.run_evaluation(docs, pred, ex)["overall"] for ex in extractors}
+    lines = ["| measure | " + " | ".join(extractors) + " |", "|---|" + "---|" * len(extractors)]
+    for name, key in COMPARE:
+        cells = []
+        for ex in extractors:
+            v = results[ex].get(key)
+            cells.append("-" if v is None else f"{v:.3f}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def run_eval(args: argparse.Namespace) -> int:
@@ -38,6 +64,11 @@ def run_eval(args: argparse.Namespace) -> int:
         print("no gold documents to evaluate" + (f" (skipped: {', '.join(skipped)})"
                                                   if skipped else ""))
         return 2
+    if args.compare:
+        print(f"split {split or 'files'}: {len(docs)} documents" +
+              (f" (skipped: {', '.join(skipped)})" if skipped else ""))
+        print(compare_table(docs, args.pred))
+        return 0
     result: dict[str, Any] = ev.run_evaluation(docs, args.pred, args.extractor)
     result["split"] = split or "files"
     result["skipped"] = skipped

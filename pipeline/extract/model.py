@@ -139,7 +139,11 @@ def _resolve_quantity(view: View, fs: int, fe: int) -> Quantity | None:
             start, end = view.span(fs, fe)
             q = replace(q, start=start, end=end, text=view.text[start:end],
                         extractor="model", confidence=0.7)
-            # the words around the span (同比减少 …) decide a change, as for the patterns
+            # the words around the span (约, 以上, 同比减少 …) qualify it, as for the patterns
+            if q.qualifier == "=":
+                prefix = patterns._prefix_qualifier(view.folded, fs)
+                suffix = patterns._suffix_qualifier(view.folded, fe)
+                q = replace(q, qualifier=prefix if prefix != "=" else suffix or "=")
             cue = patterns.change_cue(view.folded, fs) if q.role is None else None
             if cue and (q.kind in ("percent", "percent_point", "ratio") or cue[1]):
                 q = replace(q, role="change",
