@@ -13,11 +13,13 @@ unpaired surrogates — ``pipeline.extract``:
 ``find_numbers`` / ``find_percents`` are held to the same span and value rules.
 Big single-line inputs go through the pattern path (``extractors="pattern"``): the
 trained model is orders of magnitude slower and is not what is under test here.
-The 5 MB line runs by default; the 50 MB one is marked ``slow`` (about 40 s).
+The 5 MB line runs by default (about 25 s); the 50 MB one is marked ``slow`` and runs
+only with ZHIBIAO_SLOW=1 (about 220 s on the pattern path: over the 60 s budget).
 """
 from __future__ import annotations
 
 import math
+import os
 import random
 
 import pytest
@@ -155,5 +157,7 @@ def test_5mb_single_line():
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("ZHIBIAO_SLOW"),
+                    reason="50 MB takes ~220 s; run with ZHIBIAO_SLOW=1")
 def test_50mb_single_line():
     _check_big(50_000_000)
