@@ -42,10 +42,11 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
 
     if not any(b.kind == "cell" for b in doc.blocks):
         doc = replace(doc, blocks=doc.blocks + structure.text_table_cells(text))
-    quantities = combine.find_quantities(view, extractors)
+    dates = date_stage.find_dates(view, default_year)
+    date_spans = [(view.to_folded(d.start), view.to_folded(d.end - 1) + 1) for d in dates]
+    quantities = combine.find_quantities(view, extractors, explained=date_spans)
     quantities = sorted(quantities + structure.cell_quantities(text, doc.blocks, quantities),
                         key=lambda q: (q.start, q.end))
-    dates = date_stage.find_dates(view, default_year)
     quantities = [replace(q, id=f"Q{i + 1}") for i, q in enumerate(quantities)]
     dates = [replace(d, id=f"D{i + 1}") for i, d in enumerate(dates)]
 

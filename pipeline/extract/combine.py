@@ -5,6 +5,11 @@
   confirm: there the model decides.
 * A model span that no pattern covers is added when the number parsers can read it.
 * Each mention keeps its ``extractor``; with no trained model the patterns stand alone.
+
+In the combined run the model reads only the pieces of text where the rules are
+unsure or silent: a piece holding a weak mention, or digits that no pattern mention
+and no date explains.  Elsewhere it would only repeat the patterns, at a tenth of
+their speed.
 """
 from __future__ import annotations
 
@@ -17,7 +22,9 @@ from pipeline.records import Quantity
 _ASCII_DIGIT = re.compile(r"\d")
 
 
-def find_quantities(view: View, extractors: str = "combined") -> list[Quantity]:
+def find_quantities(view: View, extractors: str = "combined",
+                    explained: list[tuple[int, int]] = ()) -> list[Quantity]:
+    """``explained``: folded spans already accounted for (the date mentions)."""
     found: list[Quantity] = []
     if extractors in ("pattern", "combined"):
         found = patterns.find_quantities(view)
@@ -25,11 +32,31 @@ def find_quantities(view: View, extractors: str = "combined") -> list[Quantity]:
         from pipeline.extract import model
         if model.load_mention_model() is None:
             return found
-        extra = model.find_quantities(view)
         if extractors == "model":
-            return extra
-        found = merge(found, extra)
+            return model.find_quantities(view)
+        pieces = unsure_pieces(view, found, explained)
+        found = merge(found, model.find_quantities(view, pieces))
     return found
+
+
+def unsure_pieces(view: View, found: list[Quantity], explained: list[tuple[int, int]]) -> list[tuple[int, str]]:
+    """The model's pieces that hold a weak mention or an unexplained digit."""
+    from pipeline.extract import model
+    covered = bytearray(len(view.folded))
+    for q in found:
+        if not is_weak(q):
+            fs, fe = view.to_folded(q.start), view.to_folded(q.end - 1) + 1
+            covered[fs:fe] = b"\x01" * (fe - fs)
+    for fs, fe in explained:
+        covered[fs:fe] = b"\x01" * (fe - fs)
+    weak = [view.to_folded(q.start) for q in found if is_weak(q)]
+    out = []
+    for offset, text in model.chunks(view.folded):
+        end = offset + len(text)
+        if any(offset <= w < end for w in weak) or any(
+                not covered[offset + m.start()] for m in _ASCII_DIGIT.finditer(text)):
+            out.append((offset, text))
+    return out
 
 
 def is_weak(q: Quantity) -> bool:
@@ -50,8 +77,8 @@ def _overlaps(q: Quantity, others: list[Quantity]) -> bool:
 
 
 def merge(primary: list[Quantity], secondary: list[Quantity]) -> list[Quantity]:
-    """Pattern mentions (minus weak ones the model does not confirm) plus model spans
-    that overlap no pattern mention."""
+    """Pattern mentions (minus weak ones the model does not confirm: the model reads
+    every piece that holds one) plus model spans that overlap no pattern mention."""
     kept = [q for q in primary if not is_weak(q) or _overlaps(q, secondary)]
     out = kept + [q for q in secondary if not _overlaps(q, primary)]
     out.sort(key=lambda q: (q.start, q.end))

@@ -117,12 +117,14 @@ def chunks(folded: str):
             yield m.start(), m.group()
 
 
-def model_spans(view: View) -> list[tuple[int, int, str]]:
-    """(folded start, folded end, label) of every span the NER model finds."""
+def model_spans(view: View, pieces: list[tuple[int, str]] | None = None) -> list[tuple[int, int, str]]:
+    """(folded start, folded end, label) of every span the NER model finds, in the
+    given (offset, text) pieces of the folded text, or in all of it."""
     nlp = load_mention_model()
     if nlp is None:
         return []
-    pieces = list(chunks(view.folded))
+    if pieces is None:
+        pieces = list(chunks(view.folded))
     out = []
     for (offset, _), doc in zip(pieces, nlp.pipe((t for _, t in pieces), batch_size=64)):
         for ent in doc.ents:
@@ -152,9 +154,9 @@ def _resolve_quantity(view: View, fs: int, fe: int) -> Quantity | None:
     return None
 
 
-def find_quantities(view: View) -> list[Quantity]:
+def find_quantities(view: View, pieces: list[tuple[int, str]] | None = None) -> list[Quantity]:
     out = []
-    for fs, fe, label in model_spans(view):
+    for fs, fe, label in model_spans(view, pieces):
         if label != "QUANTITY":
             continue
         q = _resolve_quantity(view, fs, fe)
