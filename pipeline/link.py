@@ -162,6 +162,10 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: li
                     twin = _paren_companion(folded, out[host.of], qs, fpos, cur.unit, index)
                     if twin is not None:
                         cur = replace(cur, of=twin.id)
+            elif cur.role in ("actual", "target") and _list_part(folded, q, qs, out, fpos, index):
+                # 其中工业用地1500亩、住宅用地900亩: the next part of the same list
+                prev = out[qs[index[q.id] - 1].id]
+                cur = replace(cur, of=prev.of, role=prev.role)
             elif cur.role in ("actual", "target") and any(c in folded[max(0, pos - 8):pos] for c in PART_CUES):
                 whole = prev_part_whole(q, cur)
                 if whole is not None:
@@ -174,6 +178,20 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: li
     out = _link_dates(view, out, qs, dates, date_columns or {})
     result = [out[q.id] for q in qs]
     return result, checks(result)
+
+
+def _list_part(folded: str, q: Quantity, qs: list[Quantity], out: dict[str, Quantity],
+               fpos: dict[str, int], index: dict[str, int]) -> bool:
+    """Whether ``q`` continues a list of parts: the quantity before it, in the same
+    clause group and unit, is a part, and only 、 or ，and words stand between."""
+    i = index[q.id]
+    if i == 0:
+        return False
+    prev = out[qs[i - 1].id]
+    if prev.of is None or prev.unit != q.unit:
+        return False
+    gap = folded[fpos[prev.id] + len("".join(prev.text.split())):fpos[q.id]]
+    return gap[:1] in ("、", "，", ",") and not re.search(r"[。；;！？\d]", gap) and len(gap) <= 12
 
 
 def _named_whole(name: str, earlier: list[Quantity]) -> Quantity | None:
@@ -237,7 +255,7 @@ def _link_targets(out: dict[str, Quantity], qs: list[Quantity], tasks: list[Task
             if cur.task is not None:
                 cands = [out[t.id] for t in targets if out[t.id].task == cur.task]
             else:
-                cands = [out[t.id] for t in targets if -300 < t.start - cur.start < 40]
+                cands = [out[t.id] for t in targets if -600 < t.start - cur.start < 40]
             cands = [t for t in cands if t.unit == cur.unit and t.id != cur.id]
             best = _best_match(cur, cands)
             if best is None and cur.of is None and cur.task is not None and not cur.indicator_key:

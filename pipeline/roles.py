@@ -70,21 +70,40 @@ def _stops() -> frozenset[str]:
     return frozenset(units.lexicon()["indicator"]["stop"])
 
 
+@functools.cache
+def _soft_verbs() -> frozenset[str]:
+    return frozenset(units.lexicon()["indicator"]["soft_verbs"])
+
+
 def indicator_phrase(clause: str) -> str | None:
-    """The noun phrase that ends a clause, read backwards until a stop word."""
+    """The noun phrase that ends a clause, read backwards until a stop word.  A phrase
+    shorter than three characters takes back the verbs before it (完成投资, 已办结).
+
+    >>> indicator_phrase("已办结"), indicator_phrase("完成投资"), indicator_phrase("全县新增市场主体")
+    ('已办结', '完成投资', '新增市场主体')
+    """
     words = _jieba().lcut(clause)
-    stops = _stops()
+    stops, soft = _stops(), _soft_verbs()
     while words and words[-1] in stops:
         words.pop()
     picked: list[str] = []
-    for w in reversed(words):
-        if w in stops or not w.strip():
+    i = len(words) - 1
+    while i >= 0:
+        w = words[i]
+        if w in stops or not w.strip() or re.fullmatch(r"[\d.%]+", w):
             break
-        if re.fullmatch(r"[\d.%]+", w):
+        if w in soft and len("".join(picked)) >= 3:
             break
         picked.insert(0, w)
+        i -= 1
     phrase = "".join(picked)
     return phrase if len(phrase) >= 2 else None
+
+
+def rate_phrase(clause: str) -> str | None:
+    """A rate's indicator when no noun names it: 完成全年任务的 → 完成全年任务."""
+    m = re.search(r"(?:占|完成)[^，。；,;]{1,14}?(?=的$)", clause)
+    return m.group(0) if m else None
 
 
 def indicator_key(phrase: str | None) -> str | None:
@@ -200,6 +219,8 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
                 role, source = "change", "cue"
                 value = None if value is None else sign * abs(value)
         phrase = q.indicator or (indicator_phrase(clause) if q.role != "rank" else None)
+        if role == "rate" and (phrase is None or SHARE_OF.search(clause)):
+            phrase = rate_phrase(clause) or phrase
         out.append(replace(q, role=role, role_source=source, value=value, indicator=phrase,
                            indicator_key=indicator_key(phrase)))
     if use_model:
