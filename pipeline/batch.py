@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import glob as _glob
 import hashlib
+import itertools
 import multiprocessing as mp
 import multiprocessing.connection as mpc
 import os
@@ -293,14 +294,16 @@ def _read_job(job: Job) -> Any:
                     doc_id=PurePosixPath(job.member).stem)
 
 
-def extract_job(job: Job, extractors: str = "combined") -> dict[str, Any]:
+def extract_job(job: Job, extractors: str | None = None) -> dict[str, Any]:
     """Worker function: one Job -> the contract dict (an error dict for unreadable input).
 
     ``extractors`` as in :func:`pipeline.api.extract_document`; bind it with
     ``functools.partial(extract_job, extractors="pattern")`` for a pattern-only batch.
+    None: the ``ZHIBIAO_EXTRACTORS`` environment variable, else "combined".
     """
     from pipeline.api import extract_document
     from pipeline.ingest import ReadError
+    extractors = extractors or os.environ.get("ZHIBIAO_EXTRACTORS") or "combined"
     try:
         result = extract_document(_read_job(job), extractors=extractors).to_dict()
     except ReadError as err:
@@ -365,17 +368,26 @@ READY = "ready"
 WARM_UP_LIMIT = 300.0  # seconds a new worker may take to load jieba and the models
 
 
-def warm_up() -> None:
+def warm_up(extractors: str | None = None) -> None:
     """Load jieba's dictionary and the trained models before the first document, so
-    that start-up time never counts against a document's time limit."""
+    that start-up time never counts against a document's time limit.  ``extractors``:
+    what the worker will run ("pattern" loads no models); None as in extract_job."""
     from pipeline.api import extract
-    extract("预热：全市新增建设用地1万亩，同比增长5%。")
+    extractors = extractors or os.environ.get("ZHIBIAO_EXTRACTORS") or "combined"
+    extract("预热：全市新增建设用地1万亩，同比增长5%。", extractors=extractors)
+
+
+def _extractors_of(func: Callable[[Any], Any]) -> str | None:
+    """The extractors a worker function runs: ``partial(extract_job, extractors=...)``,
+    or a function with an ``extractors`` attribute; None when it does not say."""
+    keywords = getattr(func, "keywords", None) or {}
+    return keywords.get("extractors") or getattr(func, "extractors", None)
 
 
 def _worker_main(func: Callable[[Any], Any], conn: mpc.Connection) -> None:
     """Loop of a pool process: receive an item, send back ("ok", result) or a Failure."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    warm_up()
+    warm_up(_extractors_of(func))
     conn.send(READY)
     while True:
         try:
@@ -398,16 +410,20 @@ class _Slot:
         self.busy = False
         self.started = 0.0
 
-    def start(self) -> None:
+    def start(self, wait: bool = True) -> None:
         parent, child = self.ctx.Pipe(duplex=True)
         self.proc = self.ctx.Process(target=_worker_main, args=(self.func, child), daemon=True)
         self.proc.start()
         child.close()
         self.conn = parent
-        # wait for the worker to warm up; a worker that dies here is restarted by send()
-        if parent.poll(WARM_UP_LIMIT):
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
+        """Wait for the worker to warm up; a worker that dies here is restarted by send()."""
+        if self.conn is not None and self.conn.poll(WARM_UP_LIMIT):
             with contextlib.suppress(EOFError, OSError):
-                parent.recv()
+                self.conn.recv()
 
     def send(self, item: Any) -> bool:
         if self.proc is None or not self.proc.is_alive():
@@ -449,8 +465,18 @@ def _map_pool(func: Callable[[T], Any], items: Iterable[T], workers: int,
     ctx = mp.get_context("spawn")
     slots = [_Slot(ctx, func) for _ in range(workers)]
     it = iter(items)
+    try:
+        first = next(it)
+    except StopIteration:
+        return
+    it = itertools.chain([first], it)
     exhausted = False
     try:
+        # start every worker first, then wait: they warm up side by side, not in turn
+        for slot in slots:
+            slot.start(wait=False)
+        for slot in slots:
+            slot.wait_ready()
         while True:
             for slot in slots:
                 while not slot.busy and not exhausted:
