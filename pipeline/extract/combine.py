@@ -20,6 +20,7 @@ from pipeline.normalize import View
 from pipeline.records import Quantity
 
 _ASCII_DIGIT = re.compile(r"\d")
+CN_NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟")
 
 
 def find_quantities(view: View, extractors: str = "combined",
@@ -60,8 +61,8 @@ def unsure_pieces(view: View, found: list[Quantity], explained: list[tuple[int, 
 
 
 def is_weak(q: Quantity) -> bool:
-    """A count written in Chinese numerals: 三次产业, 八项规定, 两批 are names and idioms
-    as often as amounts.
+    """A count written with one Chinese numeral: 三次产业, 八项规定, 两批, 五项原则 are
+    names and idioms as often as amounts (三百二十人次 is not weak).
 
     >>> from pipeline.records import Quantity
     >>> is_weak(Quantity(id="", start=0, end=2, text="八项", value=8.0, unit="项", written_unit="项", kind="count"))
@@ -69,17 +70,36 @@ def is_weak(q: Quantity) -> bool:
     >>> is_weak(Quantity(id="", start=0, end=3, text="28宗", value=28.0, unit="宗", written_unit="宗", kind="count"))
     False
     """
-    return q.extractor == "pattern" and q.kind == "count" and not _ASCII_DIGIT.search(q.text)
+    if q.extractor != "pattern" or q.kind != "count" or _ASCII_DIGIT.search(q.text):
+        return False
+    numerals = [c for c in q.text if c in CN_NUMERALS]
+    return len(numerals) == 1 and q.value is not None and q.value < 10
 
 
-def _overlaps(q: Quantity, others: list[Quantity]) -> bool:
-    return any(p.start < q.end and q.start < p.end for p in others)
+def _overlapping(qs: list[Quantity], others: list[Quantity]) -> set[int]:
+    """Indices of ``qs`` that overlap some mention of ``others`` (one sweep over both
+    lists sorted by start: linear after sorting)."""
+    hits: set[int] = set()
+    order = sorted(range(len(qs)), key=lambda i: qs[i].start)
+    spans = sorted((o.start, o.end) for o in others)
+    j, reach = 0, []  # spans started before the current mention's end
+    for i in order:
+        q = qs[i]
+        while j < len(spans) and spans[j][0] < q.end:
+            reach.append(spans[j])
+            j += 1
+        reach = [s for s in reach if s[1] > q.start]
+        if reach:
+            hits.add(i)
+    return hits
 
 
 def merge(primary: list[Quantity], secondary: list[Quantity]) -> list[Quantity]:
     """Pattern mentions (minus weak ones the model does not confirm: the model reads
     every piece that holds one) plus model spans that overlap no pattern mention."""
-    kept = [q for q in primary if not is_weak(q) or _overlaps(q, secondary)]
-    out = kept + [q for q in secondary if not _overlaps(q, primary)]
+    confirmed = _overlapping(primary, secondary)
+    kept = [q for i, q in enumerate(primary) if not is_weak(q) or i in confirmed]
+    covered = _overlapping(secondary, primary)
+    out = kept + [q for i, q in enumerate(secondary) if i not in covered]
     out.sort(key=lambda q: (q.start, q.end))
     return out

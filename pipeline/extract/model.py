@@ -138,6 +138,8 @@ def _resolve_quantity(view: View, fs: int, fe: int) -> Quantity | None:
     piece = fold(view.folded[fs:fe])
     for q in patterns.find_quantities(piece):
         if q.start == 0 and q.end == len(piece.text):
+            if q.kind == "count" and view.folded.startswith(patterns.not_after_count(), fe):
+                return None  # 3个 of 3个月
             start, end = view.span(fs, fe)
             q = replace(q, start=start, end=end, text=view.text[start:end],
                         extractor="model", confidence=0.7)
@@ -194,4 +196,4 @@ def predict_roles(features: list[str]) -> list[tuple[str, float]] | None:
         return None
     probs = model.predict_proba(features)
     labels = model.classes_
-    return [(labels[row.argmax()], float(row.max())) for row in probs]
+    return [(str(labels[row.argmax()]), float(row.max())) for row in probs]

@@ -127,6 +127,12 @@ def _idioms() -> tuple[str, ...]:
     return tuple(units.lexicon()["not_quantity"]["idioms"])
 
 
+@functools.cache
+def not_after_count() -> tuple[str, ...]:
+    """Words that, right after a count, make it a duration (3个月) or another word."""
+    return tuple(units.lexicon()["not_quantity"]["not_after_count"])
+
+
 def _is_idiom(folded: str, start: int) -> bool:
     return folded.startswith(_idioms(), start)
 
@@ -147,7 +153,7 @@ def _resolve_unit(written: str, number_text: str) -> tuple[units.Unit, str]:
 def find_quantities(view: View) -> list[Quantity]:
     folded = view.folded
     lex = units.lexicon()
-    not_after_count = tuple(lex["not_quantity"]["not_after_count"])
+    after_count = not_after_count()
     out: list[Quantity] = []
     for m in _regex().finditer(folded):
         fs, fe = m.span()
@@ -160,7 +166,7 @@ def find_quantities(view: View) -> list[Quantity]:
         if q is None:
             continue
         value, low, high, unit, written_unit, kind, infix_q, role = q
-        if kind == "count" and folded.startswith(not_after_count, fe):
+        if kind == "count" and folded.startswith(after_count, fe):
             continue
         if m.group("num") and kind == "count" and m.group("num") == "一":
             continue  # 一个/一项/一次: an article, not an amount
