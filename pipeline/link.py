@@ -13,6 +13,7 @@ precision the report printed.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import replace
 
@@ -62,6 +63,12 @@ def decimals(x: float, written: str | None = None) -> int:
     return len(s.split(".")[1].rstrip("0")) if "." in s else 0
 
 
+@functools.lru_cache(maxsize=65536)
+def _bigrams(s: str) -> frozenset[str]:
+    return frozenset(s[i:i + 2] for i in range(len(s) - 1))
+
+
+@functools.lru_cache(maxsize=262144)
 def _similar(a: str | None, b: str | None) -> float:
     """Character-bigram overlap of two indicator phrases, 0..1; phrases that share
     fewer than two bigrams (面积 and 粮食播种面积) score 0.
@@ -75,8 +82,7 @@ def _similar(a: str | None, b: str | None) -> float:
         return 0.0
     if min(len(a), len(b)) >= 3 and (a in b or b in a):
         return 1.0
-    ba = {a[i:i + 2] for i in range(len(a) - 1)}
-    bb = {b[i:i + 2] for i in range(len(b) - 1)}
+    ba, bb = _bigrams(a), _bigrams(b)
     common = len(ba & bb)
     if common < 2:
         return 0.0
@@ -94,6 +100,9 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: li
     sent = {q.id: sid(fpos[q.id]) for q in qs}
     out: dict[str, Quantity] = dict(by_id)
     index = {q.id: i for i, q in enumerate(qs)}
+    in_task: dict[str | None, list[Quantity]] = {}
+    for q in qs:
+        in_task.setdefault(q.task, []).append(q)
 
     def prev_in_sentence(q: Quantity, ok) -> Quantity | None:
         for p in reversed(qs[max(0, index[q.id] - 12): index[q.id]]):
@@ -137,7 +146,7 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: li
                 cur = replace(cur, indicator=src.indicator, indicator_key=src.indicator_key)
         elif cur.role == "rate" and cur.column == "rate":
             # a completion-rate column: the share of the row's target
-            row_targets = [p for p in qs if p.task == cur.task and out[p.id].role == "target" and p.unit]
+            row_targets = [p for p in in_task.get(cur.task, []) if out[p.id].role == "target" and p.unit]
             if len(row_targets) == 1:
                 cur = replace(cur, of=row_targets[0].id)
         elif cur.role == "rate":
@@ -237,11 +246,15 @@ def _link_targets(out: dict[str, Quantity], qs: list[Quantity], tasks: list[Task
     in its task when the report has rows, else nearby (the 300 characters before, or
     later in the same clause group: 达到2.31%，规划目标为2.5%)."""
     targets = [q for q in qs if out[q.id].role == "target"]
+    by_task: dict[str | None, list[Quantity]] = {}
+    for t in targets:
+        by_task.setdefault(t.task, []).append(t)
+    starts = [t.start for t in by_task.get(None, [])]
     for q in qs:
         cur = out[q.id]
         if cur.unit is None and cur.role == "target":
-            best = _best_match(cur, [out[t.id] for t in targets if t.id != q.id and out[t.id].unit
-                                     and out[t.id].task == cur.task])
+            best = _best_match(cur, [out[t.id] for t in _near(by_task.get(cur.task, []), cur)
+                                     if t.id != q.id and out[t.id].unit])
             if best is not None:
                 written = best.written_unit or best.unit
                 unit = units.resolve_unit(written)
@@ -253,9 +266,11 @@ def _link_targets(out: dict[str, Quantity], qs: list[Quantity], tasks: list[Task
                                   indicator_key=cur.indicator_key or best.indicator_key)
         elif cur.role == "actual" and cur.unit:
             if cur.task is not None:
-                cands = [out[t.id] for t in targets if out[t.id].task == cur.task]
+                cands = [out[t.id] for t in _near(by_task.get(cur.task, []), cur)]
             else:
-                cands = [out[t.id] for t in targets if -600 < t.start - cur.start < 40]
+                lo = bisect.bisect_left(starts, cur.start - 600)
+                hi = bisect.bisect_left(starts, cur.start + 40)
+                cands = [out[t.id] for t in by_task.get(None, [])[lo:hi]]
             cands = [t for t in cands if t.unit == cur.unit and t.id != cur.id]
             best = _best_match(cur, cands)
             if best is None and cur.of is None and cur.task is not None and not cur.indicator_key:
@@ -267,6 +282,18 @@ def _link_targets(out: dict[str, Quantity], qs: list[Quantity], tasks: list[Task
                 cur = replace(cur, target=best.id)
         out[q.id] = cur
     return out
+
+
+NEAR = 40  # candidates considered per quantity: the closest targets of its task
+
+
+def _near(targets: list[Quantity], q: Quantity) -> list[Quantity]:
+    """The targets of a task (sorted by start) around ``q``: all of them in any real
+    table row, a window of NEAR in a runaway one."""
+    if len(targets) <= NEAR:
+        return targets
+    i = bisect.bisect_left([t.start for t in targets], q.start)
+    return targets[max(0, i - NEAR // 2): i + NEAR // 2]
 
 
 def _row_target(q: Quantity, cands: list[Quantity]) -> Quantity | None:
@@ -336,12 +363,18 @@ def _tolerance(reported: float, written: str | None) -> float:
 
 def checks(qs: list[Quantity]) -> list[Check]:
     by_id = {q.id: q for q in qs}
+    parts_of: dict[str, list[Quantity]] = {}
+    row_of: dict[str, list[Quantity]] = {}
+    for p in qs:
+        if p.of and p.role != "rate":
+            parts_of.setdefault(p.of, []).append(p)
+        if p.task and p.unit and p.unit != "%":
+            row_of.setdefault(p.task, []).append(p)
     out: list[Check] = []
     for q in qs:
         if q.role == "rate" and q.of and q.value is not None:
             whole = by_id[q.of]
-            parts = [p for p in qs if p.of == whole.id and p.role != "rate" and p.unit == whole.unit
-                     and p.start < q.start]
+            parts = [p for p in parts_of.get(whole.id, []) if p.unit == whole.unit and p.start < q.start]
             if parts and whole.value:
                 part = parts[-1]
                 expected = part.value / whole.value * 100
@@ -357,7 +390,7 @@ def checks(qs: list[Quantity]) -> list[Check]:
                                  target.value, ok, f"{_flat(whole.text)} at {_flat(q.text)} implies a target of "
                                  f"{implied:.6g} {whole.unit}; stated {_flat(target.text)}"))
         if q.role == "rate" and q.column == "rate" and q.task and q.value is not None:
-            row = [p for p in qs if p.task == q.task and p.id != q.id and p.unit and p.unit != "%"]
+            row = [p for p in row_of.get(q.task, []) if p.id != q.id]
             actual = [p for p in row if p.role == "actual" and p.target]
             if len(actual) == 1 and by_id[actual[0].target].value:
                 target = by_id[actual[0].target]

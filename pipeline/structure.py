@@ -95,12 +95,14 @@ def row_numbers(text: str) -> list[re.Match[str]]:
     ['7', '8', '9*']
     """
     lines = list(SEQ_LINE.finditer(text))
+    # runs[n]: the longest run so far that ends with a line numbered n (one pass)
+    runs: dict[int, list[re.Match[str]]] = {}
     best: list[re.Match[str]] = []
-    for i, first in enumerate(lines):
-        run = [first]
-        for m in lines[i + 1:]:
-            if int(m.group(1).rstrip("*")) == int(run[-1].group(1).rstrip("*")) + 1:
-                run.append(m)
+    for m in lines:
+        n = int(m.group(1).rstrip("*"))
+        run = runs.get(n - 1, []) + [m] if n - 1 in runs else [m]
+        if len(run) > len(runs.get(n, [])):
+            runs[n] = run
         if len(run) > len(best):
             best = run
     if len(best) == 1 and text[:best[0].start()].strip():
