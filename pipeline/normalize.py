@@ -5,7 +5,8 @@ letters and punctuation become ASCII (``２.８％`` → ``2.8%``), dashes and t
 become ``-`` and ``~``, traditional magnitude characters become simplified ones,
 and whitespace runs (the line breaks a PDF dump puts inside ``2.8\\n万亩``) are
 removed.  A whitespace run between two ASCII digits or letters is kept as one
-space so that separate numbers never fuse.
+space so that separate numbers never fuse, and a TAB (the readers' cell separator)
+is kept as it is, so that no mention runs from one table cell into the next.
 
 ``View.span(fs, fe)`` turns a half-open span in the folded text into the
 half-open span of the ORIGINAL text, so ``text[start:end]`` is the mention as
@@ -43,7 +44,7 @@ _TABLE.update({ord(k): v for k, v in {
 # chokes on them.  One for one, so offsets are unchanged.
 _TABLE.update({cp: "\ufffd" for cp in range(0xD800, 0xE000)})
 
-_WS = re.compile(r"[ \t\r\n\f\v\u00a0\u3000\u2028\u2029]+")
+_WS = re.compile(r"[ \r\n\f\v\u00a0\u3000\u2028\u2029]+")
 _ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 

@@ -107,3 +107,34 @@ def test_real_pdf_cells_carry_units_from_headers():
     money = [q for q in result["quantities"] if q["text"] == "7730.28"]
     assert money and money[0]["unit"] == "元" and money[0]["value"] == pytest.approx(77302800)
     assert money[0]["unit_inferred"] is True
+
+
+def test_sections_starred_rows_and_merged_departments(tmp_path):
+    """A DOCX table as archives hold it: a section row over its rows, a row numbered
+    9*, one responsible unit merged down three rows, units in the headers."""
+    import docx
+    d = docx.Document()
+    d.add_paragraph("2024年上半年民生实事进展情况")
+    rows = [
+        ("序号", "重点任务", "目标任务(个)", "完成(个)", "责任单位"),
+        ("一、就业促进工程", "", "", "", ""),
+        ("8", "新建零工市场", "12", "9", "人社局"),
+        ("9*", "建设创业孵化基地", "4", "4", ""),
+        ("10", "开发公益性岗位", "300", "315", ""),
+    ]
+    table = d.add_table(rows=len(rows), cols=5)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    table.cell(1, 0).merge(table.cell(1, 4)).text = "一、就业促进工程"
+    table.cell(2, 4).merge(table.cell(4, 4)).text = "人社局"
+    path = tmp_path / "table.docx"
+    d.save(path)
+    result = process_path(path)
+    assert [(t["seq"], t["departments"], t["section"]) for t in result["tasks"]] == [
+        ("8", ["人社局"], "一、就业促进工程"), ("9*", ["人社局"], "一、就业促进工程"),
+        ("10", ["人社局"], "一、就业促进工程")]
+    got = [(q["text"], q["role"], q["unit"], q["unit_inferred"]) for q in result["quantities"]]
+    assert got == [("12", "target", "个", True), ("9", "actual", "个", True), ("4", "target", "个", True),
+                   ("4", "actual", "个", True), ("300", "target", "个", True), ("315", "actual", "个", True)]
+    assert result["period"] == {"start_date": "2024-01-01", "end_date": "2024-06-30"}
