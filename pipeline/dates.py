@@ -32,6 +32,7 @@ NB = r"(?<![\d.])"
 _FORMS: list[tuple[str, str]] = [
     # (name, regex); the first form that matches at a position wins (longest first)
     ("years", rf"(?P<y1>(?:19|20)\d\d)年?(?:-|~|至|到){YEAR}"),
+    ("ymd", r"(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m1>1[0-2]|0?[1-9])(?P=sep)(?P<d1>3[01]|[12]\d|0?[1-9])(?![\d.])"),
     ("md_md", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]?(?:-|~|至|到)(?P<m2>{MONTH})月(?P<d2>{DAY})[日号]"),
     ("md_d", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]?(?:-|~|至|到)(?P<d2>{DAY})[日号]"),
     ("m_m", rf"(?:{YEAR})?(?P<m1>{MONTH})(?:月)?(?:-|~|至|到)(?P<m2>{MONTH})月份?"),
@@ -47,7 +48,8 @@ _FORMS: list[tuple[str, str]] = [
 # rejects all other positions with one character test (speed on long texts).
 _START = f"(?=[\\d{_CN}第前上下])"
 _REGEX = re.compile(_START + "(?:" + "|".join(
-    f"{NB}(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_')})" for name, rx in _FORMS) + ")")
+    f"{NB}(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_').replace('(?P=', f'(?P={name}_')})" for name, rx in _FORMS) + ")")
+CODE_BEFORE = re.compile(r"(?:编号|代码|编码|批号|文号|证号|号码|No\.?|NO\.?)[:：]?$")
 _TITLE = re.compile(r"《[^《》\n]{0,80}》")
 
 
@@ -114,7 +116,7 @@ def _resolve(form: str, g: dict[str, str | None], default_year: int | None):
         return _iso(year, m1, lo), _iso(year, m1, hi), "day", explicit
     if not 1 <= d1 <= _last_day(year, m1):
         return None
-    if form == "md":
+    if form in ("md", "ymd"):
         return _iso(year, m1, d1), _iso(year, m1, d1), "day", explicit
     if form == "md_d":
         if not d1 <= d2 <= _last_day(year, m1):
@@ -136,6 +138,8 @@ def _scan(view: View):
         if i >= 0 and m.start() < titles[i][1]:
             continue
         form = m.lastgroup
+        if form == "ymd" and CODE_BEFORE.search(view.folded[max(0, m.start() - 6):m.start()]):
+            continue  # 地块编号2024-03-12 is a code, not a date
         prefix = form + "_"
         groups = {k[len(prefix):]: v for k, v in m.groupdict().items()
                   if k.startswith(prefix) and v is not None}

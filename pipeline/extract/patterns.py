@@ -48,6 +48,8 @@ SIGN = r"(?:负|-(?=[\d.]))?"
 NUMBER = f"{SIGN}(?:{MIXED}|{ARABIC}|{CN_RUN})"
 FRACTION = f"{SIGN}(?:[百千万]|\\d++|[{CN_ANY}]+)分之{SIGN}(?:{ARABIC}|{CN_RUN_LOOSE})"
 RANGE_SEP = r"(?:-|~|至|到)"
+RANK_BEFORE = re.compile(r"(?:排名|排在|排|居|位居|位列|列)[^，。；,;]{0,5}$")
+RANK_NOT_AFTER = re.compile(r"[\d季届批次期年月章条款号个项轮]")
 # No number starts inside a word, a code or another number (PM2.5, 五百分之, G20) ...
 NOT_INSIDE = f"(?<![A-Za-z0-9.{CN_ANY}])"
 # ... nor is an ordinal (第十二届) or a vague amount (数十家, 几百人) a quantity.
@@ -66,7 +68,7 @@ def _regex() -> re.Pattern[str]:
     # the lookahead rejects all other positions with one character test
     return re.compile(
         f"(?=[\\d{CN_DIGIT}十拾佰仟第负百千-])(?:"
-        f"(?P<rank>第(?P<rank_num>\\d+|[{CN_DIGIT}十]+)(?P<rank_unit>位|名))"
+        f"(?P<rank>第(?P<rank_num>\\d+|[{CN_DIGIT}十]+)(?P<rank_unit>位|名)?)"
         f"|{NOT_BEFORE}(?P<frac>{FRACTION})"
         f"|{NOT_BEFORE}(?P<lo>{NUMBER})(?P<lo_unit>%|{mag_alt})?{RANGE_SEP}"
         f"(?P<hi>{NUMBER}){infix}(?P<r_unit>{unit})"
@@ -194,7 +196,12 @@ def find_quantities(view: View) -> list[Quantity]:
 def _resolve_match(m: re.Match[str], folded: str):
     """(value, low, high, unit, written_unit, kind, infix_qualifier, role) or None."""
     if m.group("rank"):
-        return numbers.parse_number(m.group("rank_num")), None, None, "位", m.group("rank_unit"), "rank", "=", "rank"
+        # 第9位 / 第3名; a bare 第3 only after 排名, 居, 列 … (not 第2季度, 第十二届)
+        if not m.group("rank_unit") and (not RANK_BEFORE.search(folded[max(0, m.start() - 8):m.start()])
+                                         or RANK_NOT_AFTER.match(folded, m.end())):
+            return None
+        return (numbers.parse_number(m.group("rank_num")), None, None, "位",
+                m.group("rank_unit"), "rank", "=", "rank")
     if m.group("frac"):
         text = m.group("frac")
         written = "百分之" if text.lstrip("负-").startswith("百分之") else "分之"
