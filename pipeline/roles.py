@@ -90,8 +90,8 @@ def indicator_phrase(clause: str) -> str | None:
     i = len(words) - 1
     while i >= 0:
         w = words[i]
-        if w in stops or not w.strip() or re.fullmatch(r"[\d.%]+", w):
-            break
+        if w in stops or not w.strip() or re.search(r"\d", w) or units.resolve_unit(w):
+            break  # a stop word, or the number and unit of the quantity before
         if w in soft and len("".join(picked)) >= 3:
             break
         picked.insert(0, w)
