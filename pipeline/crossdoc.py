@@ -70,6 +70,17 @@ def met(target: dict[str, Any], actual: dict[str, Any]) -> bool | None:
     return None
 
 
+TARGETS_START = re.compile(r"(?:主要)?预期目标[是为]?[:：]|主要目标[是为]?[:：]")
+
+
+def _review(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The quantities a report states before it sets this year's targets (预期目标是：):
+    its review of the year before."""
+    m = TARGETS_START.search(doc["text"])
+    end = m.start() if m else len(doc["text"])
+    return [q for q in doc["quantities"] if q["start"] < end]
+
+
 def join_targets(docs: dict[int, dict[str, Any]]) -> list[TargetRow]:
     """``docs``: year → extraction dict of that year's report."""
     rows = []
@@ -84,7 +95,7 @@ def join_targets(docs: dict[int, dict[str, Any]]) -> list[TargetRow]:
             seen.add((key, t["unit"]))
             match = None
             if nxt is not None:
-                match = next((a for a in nxt["quantities"]
+                match = next((a for a in _review(nxt)
                               if a["role"] in ("actual", "change") and a["unit"] == t["unit"]
                               and series_key(a.get("indicator_key")) == key), None)
             rows.append(TargetRow(
