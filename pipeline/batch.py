@@ -477,17 +477,22 @@ def _map_pool(func: Callable[[T], Any], items: Iterable[T], workers: int,
             slot.start(wait=False)
         for slot in slots:
             slot.wait_ready()
+
+        def fill(slot: _Slot) -> Iterator[tuple[Any, Failure]]:
+            nonlocal exhausted
+            while not slot.busy and not exhausted:
+                try:
+                    item = next(it)
+                except StopIteration:
+                    exhausted = True
+                    break
+                if not slot.send(item):
+                    yield slot.take(), _crashed(slot)
+                    slot.kill()
+
         while True:
             for slot in slots:
-                while not slot.busy and not exhausted:
-                    try:
-                        item = next(it)
-                    except StopIteration:
-                        exhausted = True
-                        break
-                    if not slot.send(item):
-                        yield slot.take(), _crashed(slot)
-                        slot.kill()
+                yield from fill(slot)
             busy = [s for s in slots if s.busy]
             if not busy:
                 return
@@ -507,7 +512,11 @@ def _map_pool(func: Callable[[T], Any], items: Iterable[T], workers: int,
                         yield s.take(), _crashed(s)
                         s.kill()
                         continue
-                    yield s.take(), result
+                    item = s.take()
+                    # the worker gets its next document before the caller stores this
+                    # result, so it is not idle while the single writer writes
+                    yield from fill(s)
+                    yield item, result
                 elif s.proc.sentinel in ready:
                     yield s.take(), _crashed(s)
                     s.kill()
