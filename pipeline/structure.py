@@ -48,6 +48,14 @@ class Region:
     column: str
 
 
+def is_header_row(text: str, row: list[Block]) -> bool:
+    """A row that repeats its own column headers (a header repeated after a page
+    break, or the lower line of a two-line header)."""
+    cells = [(_squash(text[b.start:b.end]), _squash(b.header or "")) for b in row]
+    cells = [(t, h) for t, h in cells if t]
+    return bool(cells) and all(h and t in h for t, h in cells)
+
+
 def column_of_header(header: str | None) -> str | None:
     if not header:
         return None
@@ -163,6 +171,8 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
     section = None
     for key in sorted(rows, key=lambda k: min(b.start for b in rows[k])):
         row = sorted(rows[key], key=lambda b: (b.col or 0))
+        if is_header_row(doc.text, row):
+            continue
         by_col = {column_of_header(b.header): b for b in row if column_of_header(b.header)}
         seq_cell = by_col.get("seq") or row[0]
         seq = _squash(doc.text[seq_cell.start:seq_cell.end])
@@ -263,6 +273,8 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
     out = []
     for key, row in rows.items():
         row = sorted(row, key=lambda b: b.col or 0)
+        if is_header_row(text, row):
+            continue
         label_cell = next((b for b in row if column_of_header(b.header) in ("label", "task")), None)
         if label_cell is None:
             label_cell = next((b for b in row if text[b.start:b.end].strip()
