@@ -319,7 +319,7 @@ def _run_batch_main(args: argparse.Namespace) -> int:
     root = Path(args.run_batch[0])
     if os.geteuid() == 0:  # root reads mode-000 files: inject the EACCES instead
         batch._read_regular = eacces("unreadable.txt")
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    base = peak_rss_mib()
     t0 = time.perf_counter()
     stats = batch.run_batch([root], args.run_batch[1], workers=args.workers,
                             max_bytes=args.max_bytes, timeout=args.timeout, func=pattern_job,
@@ -327,8 +327,8 @@ def _run_batch_main(args: argparse.Namespace) -> int:
     print(json.dumps({
         "stored": stats.stored, "failed": stats.failed, "skipped": stats.skipped,
         "seconds": round(time.perf_counter() - t0, 2),
-        "parent_maxrss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "parent_start_rss_mib": round(base / 1024, 1),
+        "parent_maxrss_mib": peak_rss_mib(),
+        "parent_start_rss_mib": base,
         "worker_maxrss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         "eacces_injected": os.geteuid() == 0,
     }))
@@ -561,6 +561,18 @@ def _has_schema(db: Path) -> bool:
         return True
     except sqlite3.OperationalError:
         return False
+
+
+def peak_rss_mib() -> float:
+    """This process's peak RSS (VmHWM): unlike ru_maxrss it is not inherited through
+    fork + exec from a larger parent."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 # --------------------------------------------------------------------------- main

@@ -1,0 +1,306 @@
+"""Speed: extraction throughput, length scaling, memory, a profile, batch throughput.
+
+    python benchmarks/speed.py                    # everything (~10 minutes on 2 cores)
+    python benchmarks/speed.py --only extract     # extraction + scaling + profile
+    python benchmarks/speed.py --only batch --docs 2000
+
+Writes ``benchmarks/speed.json`` and prints markdown tables.
+
+* extraction: ``pipeline.api.extract`` over the gwr reports
+  (../shared/corpus/gwr/government_work_reports.jsonl, field ``content``), one process,
+  one core; best of 3 passes (``--repeats``) for "pattern" and "combined"; characters
+  per second.
+* scaling: one report repeated 1x, 10x, 100x; time ratio against 1x (100x must take at
+  most 110x the time for linear cost).
+* memory: peak traced Python allocation (tracemalloc) of one extraction per length.
+* profile: pyinstrument over a pattern pass on the reports; the 10 functions with the
+  most self time.
+* batch: ``run_batch`` with 1 and 2 workers over the reports (one file each) and over
+  ``--docs`` generated progress-report paragraphs; documents/s and characters/s over
+  the whole run and in steady state (first to last stored document, i.e. without
+  worker start-up); store size per 1,000 quantities; peak RSS of parent and workers.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+GWR = ROOT.parent / "shared" / "corpus" / "gwr" / "government_work_reports.jsonl"
+if not GWR.exists():
+    GWR = Path("/work/shared/corpus/gwr/government_work_reports.jsonl")
+
+
+def reports() -> list[str]:
+    return [json.loads(line)["content"] for line in GWR.open(encoding="utf-8") if line.strip()]
+
+
+def extraction(texts: list[str], extractors: str, repeats: int) -> dict[str, Any]:
+    from pipeline.api import extract
+    extract(texts[0][:2000], extractors=extractors)  # load jieba / models
+    chars = sum(map(len, texts))
+    best = float("inf")
+    for _ in range(repeats):
+        gc.collect()
+        t0 = time.process_time()
+        for t in texts:
+            extract(t, extractors=extractors)
+        best = min(best, time.process_time() - t0)
+    return {"extractors": extractors, "documents": len(texts), "chars": chars,
+            "cpu_seconds": round(best, 2), "chars_per_s_per_core": round(chars / best)}
+
+
+def scaling(text: str, extractors: str, factors: tuple[int, ...] = (1, 10, 100)) -> dict[str, Any]:
+    from pipeline.api import extract
+    extract(text, extractors=extractors)
+    out = {}
+    base = None
+    for f in factors:
+        doc = (text.rstrip() + "\n") * f
+        gc.collect()
+        t0 = time.process_time()
+        extract(doc, extractors=extractors)
+        dt = time.process_time() - t0
+        tracemalloc.start()
+        if f <= 10:  # tracing slows extraction ~2x; the 100x peak is scaled from 10x
+            extract(doc, extractors=extractors)
+            peak = tracemalloc.get_traced_memory()[1]
+        else:
+            peak = None
+        tracemalloc.stop()
+        base = base or dt
+        out[f"{f}x"] = {"chars": len(doc), "seconds": round(dt, 3), "ratio": round(dt / base, 1),
+                        "peak_traced_mib": round(peak / 2**20, 1) if peak else None}
+    return {"extractors": extractors, **out}
+
+
+def profile(texts: list[str], extractors: str = "pattern", top: int = 10) -> list[dict[str, Any]]:
+    from pyinstrument import Profiler
+
+    from pipeline.api import extract
+    extract(texts[0][:2000], extractors=extractors)
+    prof = Profiler(interval=0.001)
+    prof.start()
+    for t in texts:
+        extract(t, extractors=extractors)
+    prof.stop()
+    session = prof.last_session
+    total = session.duration
+    agg: dict[tuple[str, str, int], float] = {}
+
+    def walk(frame: Any) -> None:
+        key = (frame.function, frame.file_path_short or "", frame.line_no or 0)
+        real = [c for c in frame.children if not c.is_synthetic]
+        # pyinstrument keeps a frame's own time in synthetic "[self]" children
+        own = frame.time - sum(c.time for c in real)
+        agg[key] = agg.get(key, 0.0) + max(0.0, own)
+        for child in real:
+            walk(child)
+
+    walk(session.root_frame())
+    rows = sorted(agg.items(), key=lambda kv: -kv[1])
+    out = []
+    for (fn, path, line), t in rows:
+        if fn in ("[self]", "[await]") or path == "":
+            continue
+        out.append({"function": fn, "where": f"{path}:{line}", "self_seconds": round(t, 3),
+                    "share": round(t / total, 3)})
+        if len(out) == top:
+            break
+    Path(ROOT / "benchmarks" / "profile.txt").write_text(
+        prof.output_text(unicode=False, color=False), encoding="utf-8")
+    return out
+
+
+def generated(root: Path, n: int) -> tuple[int, int]:
+    from reliability import paragraph
+    root.mkdir(parents=True, exist_ok=True)
+    chars = 0
+    for i in range(n):
+        text = paragraph(10_000 + i, sentences=3 + i % 5)
+        sub = root / f"{i // 1000:02d}"
+        sub.mkdir(exist_ok=True)
+        (sub / f"p{i:05d}.txt").write_text(text, encoding="utf-8")
+        chars += len(text)
+    return n, chars
+
+
+def gwr_files(root: Path) -> tuple[int, int]:
+    root.mkdir(parents=True, exist_ok=True)
+    texts = reports()
+    for i, t in enumerate(texts):
+        (root / f"gwr{i:03d}.txt").write_text(t, encoding="utf-8")
+    return len(texts), sum(map(len, texts))
+
+
+def batch_run(inputs: Path, workers: int, extractors: str) -> dict[str, Any]:
+    """One batch in a fresh process (clean RSS numbers); see _batch_main."""
+    with tempfile.TemporaryDirectory(prefix="zhibiao-speed-") as d:
+        db = Path(d) / "b.db"
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--run-batch", str(inputs), str(db),
+               "--workers", str(workers), "--extractors", extractors]
+        out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
+        if out.returncode:
+            raise RuntimeError(out.stderr[-3000:])
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _batch_main(args: argparse.Namespace) -> int:
+    import functools
+    import sqlite3
+
+    from pipeline import batch
+    inputs, db = args.run_batch
+    first: list[float] = []
+    last = [0.0]
+    chars_after_first = [0]
+
+    def on_event(source: str, status: str, chars: int) -> None:
+        now = time.perf_counter()
+        if status == "stored":
+            if not first:
+                first.append(now)
+            else:
+                chars_after_first[0] += chars
+            last[0] = now
+
+    func = functools.partial(batch.extract_job, extractors=args.extractors)
+    t0 = time.perf_counter()
+    stats = batch.run_batch([inputs], db, workers=args.workers, func=func, on_event=on_event,
+                            timeout=None)
+    total = time.perf_counter() - t0
+    conn = sqlite3.connect(db)
+    quantities = conn.execute("SELECT COUNT(*) FROM quantities").fetchone()[0]
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    size = os.path.getsize(db)
+    steady = last[0] - first[0] if first else 0.0
+    docs = stats.stored + stats.failed
+    print(json.dumps({
+        "workers": args.workers, "extractors": args.extractors, "documents": docs,
+        "stored": stats.stored, "failed": stats.failed, "chars": stats.chars,
+        "seconds": round(total, 2), "docs_per_s": round(docs / total, 1),
+        "chars_per_s": round(stats.chars / total),
+        "steady_seconds": round(steady, 2),
+        "steady_docs_per_s": round((stats.stored - 1) / steady, 1) if steady else None,
+        "steady_chars_per_s": round(chars_after_first[0] / steady) if steady else None,
+        "quantities": quantities, "store_bytes": size,
+        "store_kib_per_1000_quantities": round(size / 1024 / max(1, quantities) * 1000, 1),
+        "parent_maxrss_mib": peak_rss_mib(),
+        "worker_maxrss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+    }))
+    return 0
+
+
+def peak_rss_mib() -> float:
+    """This process's peak RSS (VmHWM): unlike ru_maxrss it is not inherited through
+    fork + exec from a larger parent."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--only", choices=("extract", "batch"))
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--docs", type=int, default=10_000)
+    ap.add_argument("--batch-extractors", default="pattern,combined")
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "speed.json"))
+    ap.add_argument("--run-batch", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    ap.add_argument("--extractors", default="combined", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.run_batch:
+        return _batch_main(args)
+    out: dict[str, Any] = {}
+    if Path(args.out).exists():
+        out = json.loads(Path(args.out).read_text(encoding="utf-8"))
+    out["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    if args.only in (None, "extract"):
+        texts = reports()
+        out["extraction"] = [extraction(texts, ex, args.repeats) for ex in ("pattern", "combined")]
+        one = sorted(texts, key=len)[len(texts) // 2]  # the report of median length
+        out["scaling"] = [scaling(one, "pattern")]
+        _save(args.out, out)
+        out["profile_pattern"] = profile(texts, "pattern")
+        _save(args.out, out)
+    if args.only in (None, "batch"):
+        with tempfile.TemporaryDirectory(prefix="zhibiao-speed-in-") as d:
+            gdir, pdir = Path(d) / "gwr", Path(d) / "gen"
+            gwr_files(gdir)
+            generated(pdir, args.docs)
+            runs = []
+            for ex in args.batch_extractors.split(","):
+                for name, inputs in (("gwr", gdir), (f"generated_{args.docs}", pdir)):
+                    for w in (1, 2):
+                        r = batch_run(inputs, w, ex)
+                        runs.append({"corpus": name, **r})
+                        print(f"batch {name} {ex} workers={w}: {r['docs_per_s']} docs/s "
+                              f"(steady {r['steady_docs_per_s']})", file=sys.stderr)
+            out["batch"] = runs
+        _save(args.out, out)
+    print(markdown(out))
+    return 0
+
+
+def _save(path: str, out: dict[str, Any]) -> None:
+    Path(path).write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def markdown(out: dict[str, Any]) -> str:
+    lines: list[str] = []
+    if "extraction" in out:
+        lines += ["| extraction (gwr reports, 1 core, best of 3) | characters | CPU s | characters/s |",
+                  "|---|---|---|---|"]
+        for e in out["extraction"]:
+            lines.append(f"| {e['extractors']} | {e['chars']:,} | {e['cpu_seconds']} | "
+                         f"{e['chars_per_s_per_core']:,} |")
+        lines.append("")
+    for s in out.get("scaling", []):
+        lines += [f"| length ({s['extractors']}) | characters | seconds | time ratio | peak traced MiB |",
+                  "|---|---|---|---|---|"]
+        for k in ("1x", "10x", "100x"):
+            if k in s:
+                v = s[k]
+                lines.append(f"| {k} | {v['chars']:,} | {v['seconds']} | {v['ratio']} | "
+                             f"{v['peak_traced_mib'] if v['peak_traced_mib'] is not None else '-'} |")
+        lines.append("")
+    if out.get("profile_pattern"):
+        lines += ["| hot spot (pattern, self time) | where | share |", "|---|---|---|"]
+        for p in out["profile_pattern"]:
+            lines.append(f"| {p['function']} | {p['where']} | {p['share'] * 100:.1f}% |")
+        lines.append("")
+    if out.get("batch"):
+        lines += ["| batch | extractors | workers | docs | docs/s | chars/s | steady docs/s | "
+                  "2 vs 1 (steady) | store KiB / 1,000 quantities | peak RSS parent / worker MiB |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        one = {(r["corpus"], r["extractors"]): r for r in out["batch"] if r["workers"] == 1}
+        for r in out["batch"]:
+            base = one.get((r["corpus"], r["extractors"]))
+            ratio = (f"{r['steady_docs_per_s'] / base['steady_docs_per_s']:.2f}x"
+                     if r["workers"] == 2 and base and base["steady_docs_per_s"] else "")
+            lines.append(f"| {r['corpus']} | {r['extractors']} | {r['workers']} | {r['documents']:,} | "
+                         f"{r['docs_per_s']} | {r['chars_per_s']:,} | {r['steady_docs_per_s']} | "
+                         f"{ratio} | {r['store_kib_per_1000_quantities']} | "
+                         f"{r['parent_maxrss_mib']} / {r['worker_maxrss_mib']} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
