@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 import os
 import re
@@ -46,6 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help=f"seconds per document (default {DEFAULT_TIMEOUT:g}; 0 = none)")
     p.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
                    help=f"largest input file or archive member (default {DEFAULT_MAX_BYTES})")
+    p.add_argument("--extractors", choices=("pattern", "combined"), default="combined",
+                   help="patterns alone, or patterns plus the trained models (default)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_batch)
 
@@ -158,7 +161,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
                                     engine=args.engine, scheduler=args.scheduler,
                                     force=args.force, timeout=args.timeout or None,
                                     max_bytes=args.max_bytes, on_start=on_start,
-                                    on_event=on_event)
+                                    on_event=on_event,
+                                    func=functools.partial(batch.extract_job, extractors=args.extractors))
     except store.StoreError as err:
         return _err(str(err))
     conn = store.connect(args.db, readonly=True)
