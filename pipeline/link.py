@@ -357,6 +357,12 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def _scale(q: Quantity) -> float:
+    """The factor from the number as printed to the value (万亩 → 10000)."""
+    unit = units.resolve_unit(q.written_unit) if q.written_unit else None
+    return unit.factor if unit else 1.0
+
+
 def _tolerance(reported: float, written: str | None) -> float:
     return 0.5 * 10 ** -decimals(reported, written) + 1e-9
 
@@ -399,6 +405,13 @@ def checks(qs: list[Quantity]) -> list[Check]:
                 out.append(Check("row_rate", (q.id, actual[0].id, target.id), round(expected, 6), q.value, ok,
                                  f"{_flat(actual[0].text)}/{_flat(target.text)} = {expected:.4g}% "
                                  f"vs the rate column's {_flat(q.text)}%"))
+        parts = [p for p in parts_of.get(q.id, []) if p.unit == q.unit and p.value is not None]
+        if len(parts) >= 2 and q.value is not None and q.role in ("actual", "target"):
+            total = sum(p.value for p in parts)
+            ok = total <= q.value * (1 + 1e-9) + _tolerance(q.value, q.text) * _scale(q)
+            out.append(Check("parts_within_total", tuple([q.id] + [p.id for p in parts]), round(total, 6),
+                             q.value, ok, f"the parts {' + '.join(_flat(p.text) for p in parts)} = "
+                             f"{total:.6g} {q.unit} against the total {_flat(q.text)}"))
         if q.role == "actual" and q.target and q.value is not None:
             target = by_id[q.target]
             if target.value:
