@@ -567,11 +567,12 @@ def peak_rss_mib() -> float:
     """This process's peak RSS (VmHWM): unlike ru_maxrss it is not inherited through
     fork + exec from a larger parent."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
+        status = Path("/proc/self/status").read_text()
+    except OSError:  # not Linux: fall back to ru_maxrss
+        status = ""
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 

@@ -38,8 +38,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 GWR = ROOT.parent / "shared" / "corpus" / "gwr" / "government_work_reports.jsonl"
-if not GWR.exists():
-    GWR = Path("/work/shared/corpus/gwr/government_work_reports.jsonl")
+
+from reliability import peak_rss_mib  # noqa: E402
 
 
 def reports() -> list[str]:
@@ -201,18 +201,6 @@ def _batch_main(args: argparse.Namespace) -> int:
         "worker_maxrss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
     }))
     return 0
-
-
-def peak_rss_mib() -> float:
-    """This process's peak RSS (VmHWM): unlike ru_maxrss it is not inherited through
-    fork + exec from a larger parent."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,12 +15,8 @@ import pytest
 import fixtures_build as fb
 from pipeline.ingest import read_path
 
-REAL_PDF = Path("/work/shared/corpus/pdf/honze-2023-disclosure-report.pdf")
-for parent in Path(__file__).resolve().parents:
-    candidate = parent / "shared" / "corpus" / "pdf" / REAL_PDF.name
-    if candidate.exists():
-        REAL_PDF = candidate
-        break
+REAL_PDF = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pdf" / \
+    "honze-2023-disclosure-report.pdf"
 
 
 @pytest.fixture(scope="module")

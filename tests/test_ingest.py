@@ -15,8 +15,6 @@ from pipeline.records import Document
 
 REAL_PDF = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pdf" / \
     "honze-2023-disclosure-report.pdf"
-if not REAL_PDF.exists():
-    REAL_PDF = Path("/work/shared/corpus/pdf/honze-2023-disclosure-report.pdf")
 
 TABLE_FORMATS = ["docx", "xlsx", "html", "pdf"]
 EXPECTED = [list(fb.HEADERS)] + [list(row) for row in fb.ROWS]
