@@ -34,6 +34,7 @@ QUERIES = [
     ("filters only", "", {"role": "actual", "unit": "亩"}),
     ("query and filters", "新增建设用地", {"role": "target"}),
     ("absent term", "量子纠缠", {}),
+    ("1–2 characters, absent", "鲸鱼", {}),
 ]
 
 
