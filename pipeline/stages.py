@@ -51,18 +51,22 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     dates = [replace(d, id=f"D{i + 1}") for i, d in enumerate(dates)]
 
     tasks, regions = structure.find_tasks(doc, period)
-    quantities = [replace(q, task=_task_id(tasks, q.start),
-                          column=structure.column_at(regions, q.start)) for q in quantities]
-    dates = [replace(d, task=_task_id(tasks, d.start)) for d in dates]
+    task_at, region_at = structure.locator(tasks), structure.locator(regions)
+
+    def task_id(offset: int) -> str | None:
+        t = task_at(offset)
+        return t.id if t else None
+
+    def column(offset: int) -> str | None:
+        r = region_at(offset)
+        return r.column if r else None
+
+    quantities = [replace(q, task=task_id(q.start), column=column(q.start)) for q in quantities]
+    dates = [replace(d, task=task_id(d.start)) for d in dates]
 
     quantities = roles.assign_roles(view, quantities, use_model=extractors != "pattern")
-    date_columns = {d.id: structure.column_at(regions, d.start) for d in dates}
+    date_columns = {d.id: column(d.start) for d in dates}
     quantities, checks = link.link_all(view, quantities, dates, tasks, date_columns)
     return Extraction(text=text, doc_id=doc.doc_id, source=doc.source, period=period,
                       tasks=tuple(tasks), quantities=tuple(quantities), dates=tuple(dates),
                       checks=tuple(checks), format=doc.format, encoding=doc.encoding)
-
-
-def _task_id(tasks, offset: int) -> str | None:
-    t = structure.task_at(tasks, offset)
-    return t.id if t else None

@@ -13,6 +13,7 @@ Two sources:
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -191,8 +192,10 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
         departments = departments_in(doc.text[depts.start:depts.end]) if depts else ()
         time_cell = by_col.get("time")
         period = (_period_of(doc.text[time_cell.start:time_cell.end]) if time_cell else None) or default_period
-        start = min(b.start for b in row)
-        end = max(b.end for b in row)
+        # the row's own text: a merged cell written in an earlier row (one department
+        # for rows 1-7) points back there and must not stretch this row over the others
+        start = (seq_cell if seq else row[0]).start
+        end = max([b.end for b in row if b.start >= start] + [start])
         tasks.append(Task(id=f"T{len(tasks) + 1}", seq=seq, start=start, end=end, title=title,
                           departments=departments, period=period, section=section))
         for b in row:
@@ -318,15 +321,16 @@ def find_tasks(doc: Document, default_period: Period | None) -> tuple[list[Task]
     return tasks_from_dump(doc.text, default_period)
 
 
-def task_at(tasks: list[Task], offset: int) -> Task | None:
-    for t in tasks:
-        if t.start <= offset < t.end:
-            return t
-    return None
+def locator(spans: list, lookback: int = 16):
+    """A function offset → the first of ``spans`` (objects with start and end) that
+    holds it, in O(log n): tasks and column regions of a large table are looked up
+    once per mention."""
+    order = sorted(range(len(spans)), key=lambda i: (spans[i].start, i))
+    starts = [spans[i].start for i in order]
 
-
-def column_at(regions: list[Region], offset: int) -> str | None:
-    for r in regions:
-        if r.start <= offset < r.end:
-            return r.column
-    return None
+    def find(offset: int):
+        k = bisect.bisect_right(starts, offset)
+        hits = [order[j] for j in range(max(0, k - lookback), k)
+                if spans[order[j]].start <= offset < spans[order[j]].end]
+        return spans[min(hits)] if hits else None
+    return find

@@ -138,3 +138,25 @@ def test_sections_starred_rows_and_merged_departments(tmp_path):
     assert got == [("12", "target", "个", True), ("9", "actual", "个", True), ("4", "target", "个", True),
                    ("4", "actual", "个", True), ("300", "target", "个", True), ("315", "actual", "个", True)]
     assert result["period"] == {"start_date": "2024-01-01", "end_date": "2024-06-30"}
+
+
+def test_a_department_merged_down_thirty_rows(tmp_path):
+    """Each row is its own task: a merged cell written in row 1 does not stretch the
+    later rows over the earlier ones."""
+    import docx
+    d = docx.Document()
+    table = d.add_table(rows=31, cols=3)
+    for c, h in enumerate(("序号", "重点任务", "责任单位")):
+        table.cell(0, c).text = h
+    for r in range(1, 31):
+        table.cell(r, 0).text = str(r)
+        table.cell(r, 1).text = f"新建口袋公园{r}个"
+    table.cell(1, 2).merge(table.cell(30, 2)).text = "住建局"
+    path = tmp_path / "merged.docx"
+    d.save(path)
+    result = process_path(path)
+    assert len(result["tasks"]) == 30
+    assert all(t["departments"] == ["住建局"] for t in result["tasks"])
+    seq_of = {t["id"]: t["seq"] for t in result["tasks"]}
+    assert [(q["value"], seq_of[q["task"]]) for q in result["quantities"]] == [
+        (float(r), str(r)) for r in range(1, 31)]
