@@ -426,9 +426,9 @@ def write_small_corpus(root: Path, n: int = 60) -> None:
         (root / f"d{i:03d}.txt").write_text(paragraph(500 + i, sentences=3 + i % 4), encoding="utf-8")
 
 
-def cli_batch(inputs: Path, db: Path, workers: int = 2) -> list[str]:
+def cli_batch(inputs: Path, db: Path, workers: int = 2, force: bool = False) -> list[str]:
     return [sys.executable, "-m", "pipeline.cli", "batch", str(inputs), "--db", str(db),
-            "--workers", str(workers), "--quiet"]
+            "--workers", str(workers), "--quiet"] + (["--force"] if force else [])
 
 
 def cli_env(extractors: str | None) -> dict[str, str]:
@@ -519,8 +519,13 @@ def kill_trials(tmp: Path, kills: int = 20, files: int = 60, seed: int = 2024060
     rnd = random.Random(seed)
     db = tmp / "kill.db"
     trials = []
+    reruns_identical = True
     for _ in range(kills):
-        delay = rnd.uniform(0.2, max(0.3, clean_seconds))
+        # every trial kills a batch that starts from an empty store, at a point drawn
+        # over a clean run's length, then reruns it over the killed store
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        delay = rnd.uniform(0.2, max(0.3, 0.9 * clean_seconds))
         proc = subprocess.Popen(cli_batch(inp, db, workers), cwd=ROOT, start_new_session=True,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         time.sleep(delay)
@@ -530,17 +535,20 @@ def kill_trials(tmp: Path, kills: int = 20, files: int = 60, seed: int = 2024060
         proc.wait()
         ok = one(db, "PRAGMA integrity_check") if db.exists() else "ok (no store yet)"
         n = one(db, "SELECT COUNT(*) FROM documents") if db.exists() and _has_schema(db) else 0
-        trials.append({"delay": round(delay, 2), "killed": not finished, "integrity": ok,
-                       "documents": n})
-        if finished:  # the batch completed before the kill: start again from scratch
-            db.unlink()
-            for suffix in ("-wal", "-shm"):
-                Path(str(db) + suffix).unlink(missing_ok=True)
-    with SearchLoop(db) as searches_final:
         subprocess.run(cli_batch(inp, db, workers), check=True, cwd=ROOT, capture_output=True,
                        env=env)
-    identical = all(table_rows(db, t) == table_rows(ref, t)
-                    for t in ("documents", "tasks", "quantities", "dates", "links", "checks"))
+        after = one(db, "SELECT COUNT(*) FROM documents")
+        same = all(table_rows(db, t) == table_rows(ref, t)
+                   for t in ("documents", "tasks", "quantities", "dates", "links", "checks"))
+        reruns_identical = reruns_identical and same
+        trials.append({"delay": round(delay, 2), "killed": not finished, "integrity": ok,
+                       "documents": n, "after_rerun": after, "identical": same})
+    with SearchLoop(db) as searches_final:
+        subprocess.run(cli_batch(inp, db, workers, force=True), check=True, cwd=ROOT,
+                       capture_output=True, env=env)
+    identical = reruns_identical and all(table_rows(db, t) == table_rows(ref, t)
+                                         for t in ("documents", "tasks", "quantities", "dates",
+                                                   "links", "checks"))
     return {
         "files": files, "kills": sum(t["killed"] for t in trials), "trials": trials,
         "clean_seconds": round(clean_seconds, 2),

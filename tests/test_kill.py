@@ -1,10 +1,10 @@
 """Store integrity under SIGKILL, and searches while a batch writes.
 
 ``zhibiao batch DIR --db X --workers 2`` (the CLI, in a subprocess with its workers in
-its own process group) is SIGKILLed at 20 seeded random points between 0.2 s and the
-length of a clean run over 60 small files.  After every kill ``PRAGMA integrity_check``
-is ok; a final rerun stores every document exactly once with content identical to the
-clean run.  A thread searches the store (read-only connections, pipeline.store.search)
+its own process group) is SIGKILLed at 20 seeded random points between 0.2 s and 90% of
+the length of a clean run over 60 small files, each time starting from an empty store.
+After every kill ``PRAGMA integrity_check`` is ok and a rerun stores every document
+exactly once with content identical to the clean run.  A thread searches the store (read-only connections, pipeline.store.search)
 throughout the clean run and the final rerun: never "database is locked".
 
 The batch runs the pattern extractor (ZHIBIAO_EXTRACTORS=pattern): what is killed is the
@@ -27,9 +27,11 @@ import reliability as rel  # noqa: E402
 def test_sigkill_at_20_points_then_rerun(tmp_path: Path) -> None:
     r = rel.kill_trials(tmp_path, kills=20, files=60, seed=20240607, workers=2)
     assert len(r["trials"]) == 20
-    assert r["kills"] >= 10, r["trials"]  # most delays land before the batch ends
+    assert r["kills"] >= 15, r["trials"]  # delays fall within 90% of a clean run
     bad = [t for t in r["trials"] if not str(t["integrity"]).startswith("ok")]
     assert not bad, bad
+    # after every kill, a rerun stores each document exactly once, as a clean run does
+    assert all(t["after_rerun"] == 60 and t["identical"] for t in r["trials"]), r["trials"]
     # kills that land mid-write depend on timing; which ones did is in r["trials"]
     assert r["final_integrity"] == "ok"
     assert r["final_documents"] == r["final_distinct"] == 60 and r["lost"] == 0
