@@ -135,25 +135,8 @@ def model_spans(view: View, pieces: list[tuple[int, str]] | None = None) -> list
 def _resolve_quantity(view: View, fs: int, fe: int) -> Quantity | None:
     """The span read by the pattern parsers; None if they cannot read all of it."""
     from pipeline.extract import patterns
-    piece = fold(view.folded[fs:fe])
-    for q in patterns.find_quantities(piece):
-        if q.start == 0 and q.end == len(piece.text):
-            if q.kind == "count" and view.folded.startswith(patterns.not_after_count(), fe):
-                return None  # 3个 of 3个月
-            start, end = view.span(fs, fe)
-            q = replace(q, start=start, end=end, text=view.text[start:end],
-                        extractor="model", confidence=0.7)
-            # the words around the span (约, 以上, 同比减少 …) qualify it, as for the patterns
-            if q.qualifier == "=":
-                prefix = patterns._prefix_qualifier(view.folded, fs)
-                suffix = patterns._suffix_qualifier(view.folded, fe)
-                q = replace(q, qualifier=prefix if prefix != "=" else suffix or "=")
-            cue = patterns.change_cue(view.folded, fs) if q.role is None else None
-            if cue and (q.kind in ("percent", "percent_point", "ratio") or cue[1]):
-                q = replace(q, role="change",
-                            value=None if q.value is None else cue[0] * abs(q.value))
-            return q
-    return None
+    q = patterns.quantity_at(view, fs, fe)
+    return None if q is None else replace(q, extractor="model", confidence=0.7)
 
 
 def find_quantities(view: View, pieces: list[tuple[int, str]] | None = None) -> list[Quantity]:

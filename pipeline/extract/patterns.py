@@ -153,44 +153,58 @@ def _resolve_unit(written: str, number_text: str) -> tuple[units.Unit, str]:
 
 
 def find_quantities(view: View) -> list[Quantity]:
-    folded = view.folded
-    lex = units.lexicon()
-    after_count = not_after_count()
     out: list[Quantity] = []
-    for m in _regex().finditer(folded):
-        fs, fe = m.span()
-        if _is_idiom(folded, fs):
-            continue
-        try:
-            q = _resolve_match(m, folded)
-        except (ValueError, OverflowError):
-            continue
-        if q is None:
-            continue
-        value, low, high, unit, written_unit, kind, infix_q, role = q
-        if kind == "count" and folded.startswith(after_count, fe):
-            continue
-        if m.group("num") and kind == "count" and m.group("num") == "一":
-            continue  # 一个/一项/一次: an article, not an amount
-        qualifier = _prefix_qualifier(folded, fs)
-        if qualifier == "=":
-            qualifier = infix_q
-        if qualifier == "=":
-            qualifier = _suffix_qualifier(folded, fe) or "="
-        cue = change_cue(folded, fs) if role is None else None
-        if cue and (kind in ("percent", "percent_point", "ratio") or cue[1]):
-            role = "change"
-            if value is not None:
-                value = cue[0] * value
-        start, end = view.span(fs, fe)
-        out.append(Quantity(
-            id="", start=start, end=end, text=view.text[start:end],
-            value=value, low=low, high=high, unit=unit or None,
-            written_unit=written_unit or None, kind=kind, qualifier=qualifier,
-            role=role, confidence=0.9 if unit else 0.5, extractor="pattern"))
+    for m in _regex().finditer(view.folded):
+        q = _from_match(m, view)
+        if q is not None:
+            out.append(q)
     out.extend(_lost_units(view, out))
     out.sort(key=lambda q: (q.start, q.end))
     return out
+
+
+def quantity_at(view: View, fs: int, fe: int) -> Quantity | None:
+    """The quantity written exactly at folded ``[fs, fe)`` (a span another extractor
+    proposed), read with the same regex and the same words around it; None when the
+    span is no quantity the parsers can read."""
+    m = _regex().fullmatch(view.folded, fs, fe)
+    return _from_match(m, view) if m else None
+
+
+def _from_match(m: re.Match[str], view: View) -> Quantity | None:
+    """One regex match → a Quantity, with its qualifier and change sign read from the
+    words around it; None for idioms, durations and spans the parsers cannot read."""
+    folded = view.folded
+    fs, fe = m.span()
+    if _is_idiom(folded, fs):
+        return None
+    try:
+        q = _resolve_match(m, folded)
+    except (ValueError, OverflowError):
+        return None
+    if q is None:
+        return None
+    value, low, high, unit, written_unit, kind, infix_q, role = q
+    if kind == "count" and folded.startswith(not_after_count(), fe):
+        return None
+    if m.group("num") and kind == "count" and m.group("num") == "一":
+        return None  # 一个/一项/一次: an article, not an amount
+    qualifier = _prefix_qualifier(folded, fs)
+    if qualifier == "=":
+        qualifier = infix_q
+    if qualifier == "=":
+        qualifier = _suffix_qualifier(folded, fe) or "="
+    cue = change_cue(folded, fs) if role is None else None
+    if cue and (kind in ("percent", "percent_point", "ratio") or cue[1]):
+        role = "change"
+        if value is not None:
+            value = cue[0] * value
+    start, end = view.span(fs, fe)
+    return Quantity(
+        id="", start=start, end=end, text=view.text[start:end],
+        value=value, low=low, high=high, unit=unit or None,
+        written_unit=written_unit or None, kind=kind, qualifier=qualifier,
+        role=role, confidence=0.9 if unit else 0.5, extractor="pattern")
 
 
 def _resolve_match(m: re.Match[str], folded: str):
