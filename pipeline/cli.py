@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.normalize import squash
 
 EXTENSIONS = ("pipeline.cli_data", "pipeline.cli_eval", "pipeline.cli_train")
 
@@ -23,11 +24,6 @@ def _write(out: str | None, text: str) -> None:
         Path(out).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
-
-
-def _flat(text: str) -> str:
-    """A mention on one line: the line breaks a PDF dump left inside it removed."""
-    return "".join(text.split())
 
 
 def render_table(result: dict) -> str:
@@ -63,9 +59,9 @@ def render_table(result: dict) -> str:
             links = []
             for kind in ("target", "of", "change_of"):
                 if q[kind]:
-                    links.append(f"{kind}→{_flat(by_id[q[kind]]['text'])}")
+                    links.append(f"{kind}→{squash(by_id[q[kind]]['text'])}")
             unit = (q["unit"] or "?") + ("*" if q["unit_inferred"] else "")
-            table.add_row(q["id"], _flat(q["text"]), str(value), unit, q["qualifier"], q["role"] or "",
+            table.add_row(q["id"], squash(q["text"]), str(value), unit, q["qualifier"], q["role"] or "",
                           q["indicator"] or "", " ".join(links), q["date"] or "")
         console.print(table)
     if result["dates"]:
@@ -73,7 +69,7 @@ def render_table(result: dict) -> str:
         for col in ("id", "task", "as written", "start", "end", "grain"):
             dt.add_column(col)
         for d in result["dates"]:
-            dt.add_row(d["id"], d["task"] or "", _flat(d["text"]), d["start_date"] or "?",
+            dt.add_row(d["id"], d["task"] or "", squash(d["text"]), d["start_date"] or "?",
                        d["end_date"] or "?", d["grain"])
         console.print(dt)
     for c in result["checks"]:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+from pipeline.normalize import squash
+
 # words that end an indicator phrase but do not change what is measured
 TRAILING = re.compile(r"(?:平均|平均为|增长|增速|上涨|涨幅|下降|降低|降幅|提高|达到|保持在|控制在|为|约|"
                       r"在|左右|以上|以内|目标|预期|预期目标|首次跃上|稳定在|分别)+$")
@@ -53,7 +55,7 @@ class TargetRow:
 def _sentence(text: str, start: int, end: int) -> str:
     s = max(text.rfind(c, 0, start) for c in "。；\n") + 1
     e = min((i for i in (text.find(c, end) for c in "。；\n") if i >= 0), default=len(text))
-    return "".join(text[s:e + 1].split())
+    return squash(text[s:e + 1])
 
 
 def met(target: dict[str, Any], actual: dict[str, Any]) -> bool | None:
@@ -99,9 +101,9 @@ def join_targets(docs: dict[int, dict[str, Any]]) -> list[TargetRow]:
                               if a["role"] in ("actual", "change") and a["unit"] == t["unit"]
                               and series_key(a.get("indicator_key")) == key), None)
             rows.append(TargetRow(
-                indicator=key, year=year, target="".join(t["text"].split()), target_value=t["value"],
+                indicator=key, year=year, target=squash(t["text"]), target_value=t["value"],
                 qualifier=t["qualifier"], unit=t["unit"],
-                actual="".join(match["text"].split()) if match else None,
+                actual=squash(match["text"]) if match else None,
                 actual_value=match["value"] if match else None,
                 met=met(t, match) if match else None,
                 target_sentence=_sentence(doc["text"], t["start"], t["end"]),

@@ -18,7 +18,7 @@ import re
 from dataclasses import replace
 
 from pipeline import units
-from pipeline.normalize import View
+from pipeline.normalize import View, squash
 from pipeline.records import Check, DateMention, Quantity, Task
 
 SENTENCE = re.compile(r"[。；;！？!?]")
@@ -353,10 +353,6 @@ def _link_dates(view: View, out: dict[str, Quantity], qs: list[Quantity], dates:
     return out
 
 
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 def _scale(q: Quantity) -> float:
     """The factor from the number as printed to the value (万亩 → 10000)."""
     unit = units.resolve_unit(q.written_unit) if q.written_unit else None
@@ -386,15 +382,15 @@ def checks(qs: list[Quantity]) -> list[Check]:
                 expected = part.value / whole.value * 100
                 ok = abs(expected - q.value) <= _tolerance(q.value, q.text)
                 out.append(Check("rate_matches_ratio", (q.id, part.id, whole.id), round(expected, 6),
-                                 q.value, ok, f"{_flat(part.text)}/{_flat(whole.text)} = {expected:.4g}% vs stated {_flat(q.text)}"))
+                                 q.value, ok, f"{squash(part.text)}/{squash(whole.text)} = {expected:.4g}% vs stated {squash(q.text)}"))
             elif whole.target and whole.value and q.value:
                 target = by_id[whole.target]
                 implied = whole.value / (q.value / 100)
                 tol = implied * _tolerance(q.value, q.text) / q.value
                 ok = abs(implied - target.value) <= tol
                 out.append(Check("implied_target", (q.id, whole.id, target.id), round(implied, 6),
-                                 target.value, ok, f"{_flat(whole.text)} at {_flat(q.text)} implies a target of "
-                                 f"{implied:.6g} {whole.unit}; stated {_flat(target.text)}"))
+                                 target.value, ok, f"{squash(whole.text)} at {squash(q.text)} implies a target of "
+                                 f"{implied:.6g} {whole.unit}; stated {squash(target.text)}"))
         if q.role == "rate" and q.column == "rate" and q.task and q.value is not None:
             row = [p for p in row_of.get(q.task, []) if p.id != q.id]
             actual = [p for p in row if p.role == "actual" and p.target]
@@ -403,19 +399,19 @@ def checks(qs: list[Quantity]) -> list[Check]:
                 expected = actual[0].value / target.value * 100
                 ok = abs(expected - q.value) <= _tolerance(q.value, q.text)
                 out.append(Check("row_rate", (q.id, actual[0].id, target.id), round(expected, 6), q.value, ok,
-                                 f"{_flat(actual[0].text)}/{_flat(target.text)} = {expected:.4g}% "
-                                 f"vs the rate column's {_flat(q.text)}%"))
+                                 f"{squash(actual[0].text)}/{squash(target.text)} = {expected:.4g}% "
+                                 f"vs the rate column's {squash(q.text)}%"))
         parts = [p for p in parts_of.get(q.id, []) if p.unit == q.unit and p.value is not None]
         if len(parts) >= 2 and q.value is not None and q.role in ("actual", "target"):
             total = sum(p.value for p in parts)
             ok = total <= q.value * (1 + 1e-9) + _tolerance(q.value, q.text) * _scale(q)
             out.append(Check("parts_within_total", tuple([q.id] + [p.id for p in parts]), round(total, 6),
-                             q.value, ok, f"the parts {' + '.join(_flat(p.text) for p in parts)} = "
-                             f"{total:.6g} {q.unit} against the total {_flat(q.text)}"))
+                             q.value, ok, f"the parts {' + '.join(squash(p.text) for p in parts)} = "
+                             f"{total:.6g} {q.unit} against the total {squash(q.text)}"))
         if q.role == "actual" and q.target and q.value is not None:
             target = by_id[q.target]
             if target.value:
                 share = q.value / target.value * 100
                 out.append(Check("progress", (q.id, target.id), round(share, 6), round(share, 6), True,
-                                 f"{_flat(q.text)} is {share:.1f}% of the target {_flat(target.text)}"))
+                                 f"{squash(q.text)} is {share:.1f}% of the target {squash(target.text)}"))
     return out

@@ -75,6 +75,15 @@ class View:
         return lo
 
 
+def squash(text: str) -> str:
+    """A mention or cell on one line: every whitespace run removed (PDF line breaks).
+
+    >>> squash("2.8\\n万亩")
+    '2.8万亩'
+    """
+    return "".join(text.split())
+
+
 def fold_chars(text: str) -> str:
     """Fold characters one for one (no change of length).
 

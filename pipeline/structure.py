@@ -17,6 +17,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from pipeline.normalize import squash
 from pipeline.records import Block, Document, Period, Task
 
 SEQ_LINE = re.compile(r"^[ \t\u3000]*(\d{1,3}\*?)[ \t\u3000]*$", re.M)
@@ -52,7 +53,7 @@ class Region:
 def is_header_row(text: str, row: list[Block]) -> bool:
     """A row that repeats its own column headers (a header repeated after a page
     break, or the lower line of a two-line header)."""
-    cells = [(_squash(text[b.start:b.end]), _squash(b.header or "")) for b in row]
+    cells = [(squash(text[b.start:b.end]), squash(b.header or "")) for b in row]
     cells = [(t, h) for t, h in cells if t]
     return bool(cells) and all(h and t in h for t, h in cells)
 
@@ -83,10 +84,6 @@ def _lines(text: str, start: int, end: int):
     for line in text[start:end].split("\n"):
         yield pos, pos + len(line), line.strip()
         pos += len(line) + 1
-
-
-def _squash(s: str) -> str:
-    return re.sub(r"\s+", "", s)
 
 
 def _period_of(node: str) -> Period | None:
@@ -154,7 +151,7 @@ def tasks_from_dump(text: str, default_period: Period | None) -> tuple[list[Task
             regions.append(Region(lines[first_long][0], lines[-1][1], "progress"))
         if dept_lines:
             regions.append(Region(dept_lines[0][0], dept_lines[-1][1], "department"))
-        title = _squash("".join(ln[2] for ln in title_lines))
+        title = squash("".join(ln[2] for ln in title_lines))
         tasks.append(Task(id=f"T{i + 1}", seq=m.group(1), start=row_start, end=row_end,
                           title=title, departments=departments, period=period))
     return tasks, regions
@@ -176,8 +173,8 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
             continue
         by_col = {column_of_header(b.header): b for b in row if column_of_header(b.header)}
         seq_cell = by_col.get("seq") or row[0]
-        seq = _squash(doc.text[seq_cell.start:seq_cell.end])
-        first = _squash(doc.text[row[0].start:row[0].end])
+        seq = squash(doc.text[seq_cell.start:seq_cell.end])
+        first = squash(doc.text[row[0].start:row[0].end])
         if SECTION_LINE.match(first) or re.fullmatch(r"[一二三四五六七八九十]+、.*", first):
             section = first
             continue
@@ -187,7 +184,7 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
         if label_row:
             seq = None
         task_cell = by_col.get("task") or by_col.get("label")
-        title = _squash(doc.text[task_cell.start:task_cell.end]) if task_cell else ""
+        title = squash(doc.text[task_cell.start:task_cell.end]) if task_cell else ""
         depts = by_col.get("department")
         departments = departments_in(doc.text[depts.start:depts.end]) if depts else ()
         time_cell = by_col.get("time")
@@ -259,7 +256,7 @@ def _cell_unit(*labels: str | None) -> str | None:
 
 
 def _label(text: str) -> str:
-    return UNIT_IN_BRACKETS.sub("", _squash(text)).strip() or text
+    return UNIT_IN_BRACKETS.sub("", squash(text)).strip() or text
 
 
 def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
