@@ -162,7 +162,7 @@ def find_dates(view: View, default_year: int | None) -> list[DateMention]:
     return out
 
 
-def detect_period(view: View, reference_year: int | None = None) -> Period | None:
+def detect_period(view: View) -> Period | None:
     """The report's own period: a year-qualified quarter, half or month range that the
     title (first lines) states, else the one stated most often, else a year alone.
 

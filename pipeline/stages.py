@@ -37,7 +37,7 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     text = doc.text
     view = fold(text)
     ref_year = _reference_year(reference_date)
-    period = date_stage.detect_period(view, ref_year)
+    period = date_stage.detect_period(view)
     default_year = int(period.start_date[:4]) if period else ref_year
 
     if not any(b.kind == "cell" for b in doc.blocks):
