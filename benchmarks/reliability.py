@@ -36,6 +36,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -321,15 +322,16 @@ def _run_batch_main(args: argparse.Namespace) -> int:
         batch._read_regular = eacces("unreadable.txt")
     base = peak_rss_mib()
     t0 = time.perf_counter()
-    stats = batch.run_batch([root], args.run_batch[1], workers=args.workers,
-                            max_bytes=args.max_bytes, timeout=args.timeout, func=pattern_job,
-                            on_start=vanish(root))
+    with DescendantPeaks() as peaks:
+        stats = batch.run_batch([root], args.run_batch[1], workers=args.workers,
+                                max_bytes=args.max_bytes, timeout=args.timeout,
+                                func=pattern_job, on_start=vanish(root))
     print(json.dumps({
         "stored": stats.stored, "failed": stats.failed, "skipped": stats.skipped,
         "seconds": round(time.perf_counter() - t0, 2),
         "parent_maxrss_mib": peak_rss_mib(),
         "parent_start_rss_mib": base,
-        "worker_maxrss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        "worker_maxrss_mib": peaks.mib("worker"),
         "eacces_injected": os.geteuid() == 0,
     }))
     return 0
@@ -582,6 +584,64 @@ def peak_rss_mib() -> float:
         if line.startswith("VmHWM:"):
             return round(int(line.split()[1]) / 1024, 1)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+class DescendantPeaks:
+    """Peak RSS (VmHWM) of this process's descendants, sampled every ``every`` seconds
+    by a thread (pool workers are forked by a fork server, so they are grandchildren,
+    which ``RUSAGE_CHILDREN`` never sees).  ``workers``: the largest worker's peak;
+    ``server``: the fork server's.  A process living less than one interval is missed; a worker's
+    peak includes the pages it shares with the fork server."""
+
+    def __init__(self, every: float = 0.5) -> None:
+        self.every, self.peaks, self.kinds = every, {}, {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "DescendantPeaks":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.every)
+
+    def sample(self) -> None:
+        parent: dict[int, int] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            parent[int(stat.parent.name)] = int(fields[1])
+        me = os.getpid()
+        for pid in parent:
+            p, hops = pid, 0
+            while p in parent and p != me and hops < 8:
+                p, hops = parent[p], hops + 1
+            if p != me or pid == me:
+                continue
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            hwm = [int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")]
+            if not hwm or b"resource_tracker" in cmdline:
+                continue
+            self.peaks[pid] = max(self.peaks.get(pid, 0), hwm[0])
+            # workers forked by the fork server share its command line, one level deeper
+            server = b"forkserver" in cmdline and parent[pid] == me
+            self.kinds[pid] = "server" if server else "worker"
+
+    def mib(self, kind: str) -> float:
+        kb = [v for pid, v in self.peaks.items() if self.kinds[pid] == kind]
+        return round(max(kb, default=0) / 1024, 1)
 
 
 # --------------------------------------------------------------------------- main

@@ -26,7 +26,6 @@ import argparse
 import gc
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -39,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 GWR = ROOT.parent / "shared" / "corpus" / "gwr" / "government_work_reports.jsonl"
 
-from reliability import peak_rss_mib  # noqa: E402
+from reliability import DescendantPeaks, peak_rss_mib  # noqa: E402
 
 
 def reports() -> list[str]:
@@ -177,8 +176,9 @@ def _batch_main(args: argparse.Namespace) -> int:
 
     func = functools.partial(batch.extract_job, extractors=args.extractors)
     t0 = time.perf_counter()
-    stats = batch.run_batch([inputs], db, workers=args.workers, func=func, on_event=on_event,
-                            timeout=None)
+    with DescendantPeaks() as peaks:
+        stats = batch.run_batch([inputs], db, workers=args.workers, func=func,
+                                on_event=on_event, timeout=None)
     total = time.perf_counter() - t0
     conn = sqlite3.connect(db)
     quantities = conn.execute("SELECT COUNT(*) FROM quantities").fetchone()[0]
@@ -198,7 +198,8 @@ def _batch_main(args: argparse.Namespace) -> int:
         "quantities": quantities, "store_bytes": size,
         "store_kib_per_1000_quantities": round(size / 1024 / max(1, quantities) * 1000, 1),
         "parent_maxrss_mib": peak_rss_mib(),
-        "worker_maxrss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        "worker_maxrss_mib": peaks.mib("worker"),
+        "forkserver_maxrss_mib": peaks.mib("server"),
     }))
     return 0
 

@@ -10,10 +10,13 @@ Three layers, each usable alone::
 The parent process is the only writer: it reads each input's bytes (bounded by
 ``max_bytes``), hashes them (sha256), skips sources whose hash is already stored (unless
 ``force``), sends the bytes to a worker, and stores each result in its own transaction.
+New quantities join the full-text index in bulk, every ``INDEX_EVERY`` documents and at
+the end (searches find queued ones meanwhile; a killed run's queue is indexed by the next).
 A worker that crashes or overruns the time limit loses only its current document, which
 is recorded as an error row (and retried by the next run, since no hash is stored for it).
 
-Engines: ``local`` runs one worker process per ``workers`` (spawned, restarted after a
+Engines: ``local`` runs one worker process per ``workers`` (forked from a fork server
+that has loaded jieba once, or spawned where there is none; restarted after a
 crash or a timeout; ``workers=1`` runs in-process, with a SIGALRM time limit but no
 protection against a hard crash); ``dask`` submits to ``distributed`` (a LocalCluster
 of ``workers`` single-threaded processes, or the cluster at ``scheduler``).  Under Dask a
@@ -22,6 +25,7 @@ interrupted (threads cannot be killed).
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import glob as _glob
 import hashlib
@@ -43,6 +47,9 @@ from pipeline import store
 
 DEFAULT_TIMEOUT = 120.0          # seconds per document
 DEFAULT_MAX_BYTES = 50 * 2**20   # bytes per input file or archive member
+INDEX_EVERY = 200                # documents stored between two bulk FTS indexings
+COMMIT_DOCS = 50                 # at most this many documents per write transaction,
+COMMIT_SECONDS = 0.2             # nor held back longer than this before they are written
 ARCHIVE_SEP = "!"
 _GLOB_CHARS = set("*?[")
 
@@ -311,7 +318,7 @@ def extract_job(job: Job, extractors: str | None = None) -> dict[str, Any]:
     except RecursionError as err:
         return error_result(job.source, "extract_failed", f"RecursionError: {err}")
     result["source"] = job.source
-    return result
+    return store.add_sentence_spans(result)
 
 
 # --------------------------------------------------------------------------- map
@@ -399,16 +406,33 @@ def _worker_main(func: Callable[[Any], Any], conn: mpc.Connection) -> None:
         conn.send(_call(func, item, None))
 
 
+#: A busy worker is sent further items ahead of time, so that it never waits while the
+#: parent writes: at most PREFETCH_ITEMS in all, and the items queued behind the one it
+#: works on pickle to at most PREFETCH_BYTES, which sit in the pipe's buffer (Linux:
+#: ~200 KiB) without ever blocking the parent's send.
+PREFETCH_ITEMS = 16
+PREFETCH_BYTES = 64 * 1024
+
+
 class _Slot:
-    """One worker process and the item it is working on."""
+    """One worker process and the items sent to it, oldest (the one it works on) first."""
 
     def __init__(self, ctx: Any, func: Callable[[Any], Any]) -> None:
         self.ctx, self.func = ctx, func
         self.proc: Any = None
         self.conn: mpc.Connection | None = None
-        self.item: Any = None
-        self.busy = False
-        self.started = 0.0
+        self.items: collections.deque[Any] = collections.deque()
+        self.sizes: collections.deque[int] = collections.deque()  # their pickled sizes
+        self.started = 0.0  # when the worker began the oldest item
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.items)
+
+    def accepts(self, payload: bytes) -> bool:
+        queued = sum(self.sizes) - self.sizes[0] if self.sizes else 0
+        return not self.items or (len(self.items) < PREFETCH_ITEMS
+                                  and queued + len(payload) <= PREFETCH_BYTES)
 
     def start(self, wait: bool = True) -> None:
         parent, child = self.ctx.Pipe(duplex=True)
@@ -425,20 +449,35 @@ class _Slot:
             with contextlib.suppress(EOFError, OSError):
                 self.conn.recv()
 
-    def send(self, item: Any) -> bool:
-        if self.proc is None or not self.proc.is_alive():
+    def send(self, item: Any, payload: bytes) -> bool:
+        """Send one pickled item; False when the worker's pipe is broken."""
+        if not self.items and (self.proc is None or not self.proc.is_alive()):
             self.stop()
             self.start()
-        self.item, self.busy, self.started = item, True, time.monotonic()
+        if not self.items:
+            self.started = time.monotonic()
+        self.items.append(item)
+        self.sizes.append(len(payload))
         try:
-            self.conn.send(item)  # type: ignore[union-attr]
+            self.conn.send_bytes(payload)  # type: ignore[union-attr]
             return True
         except (BrokenPipeError, ConnectionResetError, OSError):
             return False
 
     def take(self) -> Any:
-        item, self.item, self.busy = self.item, None, False
+        """The oldest item, answered (or lost); the worker has begun the next one, if any."""
+        item = self.items.popleft()
+        self.sizes.popleft()
+        self.started = time.monotonic()
         return item
+
+    def fail(self) -> tuple[Any, list[Any]]:
+        """After a crash or timeout: the item it was working on, and those sent after it."""
+        item = self.items.popleft()
+        rest = list(self.items)
+        self.items.clear()
+        self.sizes.clear()
+        return item, rest
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.is_alive():
@@ -447,7 +486,7 @@ class _Slot:
 
     def stop(self) -> None:
         if self.conn is not None:
-            if self.proc is not None and self.proc.is_alive() and not self.busy:
+            if self.proc is not None and self.proc.is_alive() and not self.items:
                 with contextlib.suppress(OSError):  # it died between the check and the send
                     self.conn.send(None)
             self.conn.close()
@@ -462,34 +501,55 @@ class _Slot:
 
 def _map_pool(func: Callable[[T], Any], items: Iterable[T], workers: int,
               timeout: float | None) -> Iterator[tuple[T, Any]]:
-    ctx = mp.get_context("spawn")
+    ctx = _pool_context()
     slots = [_Slot(ctx, func) for _ in range(workers)]
     it = iter(items)
     try:
         first = next(it)
     except StopIteration:
         return
-    it = itertools.chain([first], it)
+    # items pickled but not sent yet: one too big to queue behind a busy worker's item,
+    # or those a crashed worker had not begun
+    waiting: collections.deque[tuple[Any, bytes]] = collections.deque(
+        [(first, _pickle(first))])
     exhausted = False
+
+    def next_item() -> tuple[Any, bytes] | None:
+        nonlocal exhausted
+        if waiting:
+            return waiting.popleft()
+        if exhausted:
+            return None
+        try:
+            item = next(it)
+        except StopIteration:
+            exhausted = True
+            return None
+        return item, _pickle(item)
+
+    def fill(slot: _Slot) -> Iterator[tuple[Any, Failure]]:
+        while len(slot.items) < PREFETCH_ITEMS:
+            nxt = next_item()
+            if nxt is None:
+                return
+            if not slot.accepts(nxt[1]):
+                waiting.appendleft(nxt)
+                return
+            if not slot.send(*nxt):
+                yield from lose(slot, _crashed(slot))
+
+    def lose(slot: _Slot, failure: Failure) -> Iterator[tuple[Any, Failure]]:
+        item, rest = slot.fail()
+        slot.kill()
+        waiting.extendleft((x, _pickle(x)) for x in reversed(rest))
+        yield item, failure
+
     try:
         # start every worker first, then wait: they warm up side by side, not in turn
         for slot in slots:
             slot.start(wait=False)
         for slot in slots:
             slot.wait_ready()
-
-        def fill(slot: _Slot) -> Iterator[tuple[Any, Failure]]:
-            nonlocal exhausted
-            while not slot.busy and not exhausted:
-                try:
-                    item = next(it)
-                except StopIteration:
-                    exhausted = True
-                    break
-                if not slot.send(item):
-                    yield slot.take(), _crashed(slot)
-                    slot.kill()
-
         while True:
             for slot in slots:
                 yield from fill(slot)
@@ -509,8 +569,7 @@ def _map_pool(func: Callable[[T], Any], items: Iterable[T], workers: int,
                     try:
                         result = s.conn.recv()  # type: ignore[union-attr]
                     except (EOFError, OSError):
-                        yield s.take(), _crashed(s)
-                        s.kill()
+                        yield from lose(s, _crashed(s))
                         continue
                     item = s.take()
                     # the worker gets its next document before the caller stores this
@@ -518,17 +577,30 @@ def _map_pool(func: Callable[[T], Any], items: Iterable[T], workers: int,
                     yield from fill(s)
                     yield item, result
                 elif s.proc.sentinel in ready:
-                    yield s.take(), _crashed(s)
-                    s.kill()
+                    yield from lose(s, _crashed(s))
                 elif timeout and time.monotonic() - s.started >= timeout:
-                    s.kill()
-                    yield s.take(), Failure(
+                    yield from lose(s, Failure(
                         "timeout", f"extraction took longer than the limit of {timeout:g} s; "
-                        "the worker was stopped")
+                        "the worker was stopped"))
     finally:
         for s in slots:
-            s.busy = False
+            s.items.clear()
+            s.sizes.clear()
             s.stop()
+
+
+def _pool_context() -> Any:
+    """Workers are forked from a fork server that has loaded jieba once (see
+    ``pipeline._preload``); where there is no fork server, they are spawned."""
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["pipeline._preload"])
+    return ctx
+
+
+def _pickle(item: Any) -> bytes:
+    return bytes(mp.reduction.ForkingPickler.dumps(item))
 
 
 def _crashed(slot: _Slot) -> Failure:
@@ -654,20 +726,46 @@ def run_batch(inputs: Iterable[str | Path], db: str | Path, *, workers: int = 1,
             stats.bytes += len(job.data)
             yield job
 
+    done: list[tuple[Job, dict[str, Any]]] = []  # extracted, not yet committed
+    first_done = 0.0
+    unindexed = 0
+
+    def commit() -> None:
+        nonlocal unindexed
+        if not done:
+            return
+        store.write_documents(conn, [(r, job.content_hash) for job, r in done], index=False)
+        for job, r in done:
+            errs = r.get("errors") or []
+            if errs and not r.get("text"):
+                note(job.source, "error", 0, (errs[0].get("code", ""), errs[0].get("message", "")))
+            else:
+                note(job.source, "stored", len(r.get("text") or ""))
+        unindexed += len(done)
+        done.clear()
+        if unindexed >= INDEX_EVERY:
+            store.index_pending(conn)
+            unindexed = 0
+
+    store.index_pending(conn)  # a killed run's leftovers first
     try:
         for job, result in map_files(func, jobs(), workers=workers, engine=engine,
                                      scheduler=scheduler, timeout=timeout):
             if isinstance(result, Failure):
                 result = error_result(job.source, result.code, result.message)
             result["source"] = job.source
-            store.write_document(conn, result, job.content_hash)
-            errs = result.get("errors") or []
-            if errs and not result.get("text"):
-                note(job.source, "error", 0, (errs[0].get("code", ""), errs[0].get("message", "")))
-            else:
-                note(job.source, "stored", len(result.get("text") or ""))
+            if not done:
+                first_done = time.monotonic()
+            done.append((job, result))
+            if len(done) >= COMMIT_DOCS or time.monotonic() - first_done >= COMMIT_SECONDS:
+                commit()
+        commit()
     finally:
         archives.close()
-        conn.close()
+        try:
+            commit()  # what was extracted before an interruption is kept
+            store.index_pending(conn)
+        finally:
+            conn.close()
     stats.seconds = time.perf_counter() - t0
     return stats

@@ -82,7 +82,7 @@ def test_schema_pragmas(conn: sqlite3.Connection) -> None:
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     for t in ("documents", "tasks", "quantities", "dates", "links", "checks", "errors",
-              "quantities_fts", "quantities_indicator_key", "quantities_role", "quantities_unit",
+              "quantities_fts", "fts_pending", "quantities_indicator_key", "quantities_role", "quantities_unit",
               "dates_range"):
         assert t in names
 
@@ -138,7 +138,76 @@ def test_rerun_same_document_is_one_copy(conn: sqlite3.Connection) -> None:
     assert count(conn, "check_quantities") == 3
     # the FTS index holds exactly the live rows
     assert len(store.search(conn, "批而未供", limit=None)) == 2  # Q2 and Q3 share the sentence
-    assert conn.execute("INSERT INTO quantities_fts(quantities_fts) VALUES ('integrity-check')") is not None
+    assert fts_consistent(conn)
+
+
+def fts_rows(conn: sqlite3.Connection, phrase: str) -> int:
+    return conn.execute("SELECT COUNT(*) FROM quantities_fts WHERE quantities_fts MATCH ?",
+                        (store.fts_phrase(phrase),)).fetchone()[0]
+
+
+def fts_consistent(conn: sqlite3.Connection) -> bool:
+    """FTS5's own check of the index against the quantities table (rank 1)."""
+    try:
+        conn.execute("INSERT INTO quantities_fts(quantities_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError:
+        return False
+    return True
+
+
+def test_deferred_indexing_is_searchable_before_and_after(conn: sqlite3.Connection) -> None:
+    store.write_document(conn, make_doc(), "v1", index=False)
+    assert count(conn, "fts_pending") == 3 and fts_rows(conn, "批而未供") == 0
+    assert not fts_consistent(conn)  # three rows wait for the index
+    queued = {r["qid"] for r in store.search(conn, "批而未供", limit=None)}
+    assert queued == {"Q2", "Q3"}
+    # replacing a document whose rows were never indexed leaves no stray FTS entries
+    store.write_document(conn, make_doc(), "v2", index=False)
+    assert count(conn, "fts_pending") == 3
+    assert store.index_pending(conn) == 3
+    assert count(conn, "fts_pending") == 0 and fts_rows(conn, "批而未供") == 2
+    assert {r["qid"] for r in store.search(conn, "批而未供", limit=None)} == queued
+    assert fts_consistent(conn)
+    # and replacing an indexed document removes its FTS rows
+    store.write_document(conn, make_doc(), "v3")
+    assert count(conn, "fts_pending") == 0 and fts_rows(conn, "批而未供") == 2
+    assert fts_consistent(conn)
+    assert store.index_pending(conn) == 0
+
+
+def test_update_requeues_an_indexed_row(conn: sqlite3.Connection) -> None:
+    store.write_document(conn, make_doc(), "v1")
+    conn.execute("UPDATE quantities SET indicator = '永久基本农田' WHERE qid = 'Q1'")
+    assert count(conn, "fts_pending") == 1 and fts_rows(conn, "永久基本农田") == 0
+    assert [r["qid"] for r in store.search(conn, "永久基本农田")] == ["Q1"]
+    store.index_pending(conn)
+    assert fts_rows(conn, "永久基本农田") == 1 and fts_consistent(conn)
+
+
+def test_version_1_store_is_migrated(tmp_path: Path) -> None:
+    db = tmp_path / "v1.db"
+    c = store.connect(db)
+    store.write_document(c, make_doc(), "v1")
+    # turn it back into a version-1 store: FTS rows written by per-row triggers
+    c.execute("DROP TABLE fts_pending")
+    for name in ("insert", "delete"):
+        c.execute(f"DROP TRIGGER quantities_fts_{name}")
+    c.execute("CREATE TRIGGER quantities_fts_insert AFTER INSERT ON quantities BEGIN"
+              " INSERT INTO quantities_fts(rowid, sentence, indicator, task_title)"
+              " VALUES (new.id, new.sentence, new.indicator, new.task_title); END")
+    c.execute("CREATE TRIGGER quantities_fts_delete AFTER DELETE ON quantities BEGIN"
+              " INSERT INTO quantities_fts(quantities_fts, rowid, sentence, indicator, task_title)"
+              " VALUES ('delete', old.id, old.sentence, old.indicator, old.task_title); END")
+    c.execute("PRAGMA user_version = 1")
+    c.close()
+    c = store.connect(db)
+    assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 2
+    assert count(c, "fts_pending") == 0 and fts_rows(c, "批而未供") == 2
+    store.write_document(c, make_doc(), "v2", index=False)  # deletes indexed v1 rows
+    assert count(c, "fts_pending") == 3
+    store.index_pending(c)
+    assert fts_rows(c, "批而未供") == 2 and fts_consistent(c)
+    c.close()
 
 
 def test_changed_content_replaces_older_version(conn: sqlite3.Connection) -> None:
