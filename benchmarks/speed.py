@@ -17,8 +17,9 @@ Writes ``benchmarks/speed.json`` and prints markdown tables.
   most self time.
 * batch: ``run_batch`` with 1 and 2 workers over the reports (one file each) and over
   ``--docs`` generated progress-report paragraphs; documents/s and characters/s over
-  the whole run and in steady state (first to last stored document, i.e. without
-  worker start-up); store size per 1,000 quantities; peak RSS of parent and workers.
+  the whole run and in steady state (the second half of the documents, i.e. without
+  start-up); store size per 1,000 quantities; peak RSS of parent, workers and the fork
+  server the workers are forked from (a worker's peak counts the pages it shares).
 """
 from __future__ import annotations
 
@@ -161,18 +162,11 @@ def _batch_main(args: argparse.Namespace) -> int:
 
     from pipeline import batch
     inputs, db = args.run_batch
-    first: list[float] = []
-    last = [0.0]
-    chars_after_first = [0]
+    events: list[tuple[float, int]] = []  # (time, characters) per stored document
 
     def on_event(source: str, status: str, chars: int) -> None:
-        now = time.perf_counter()
         if status == "stored":
-            if not first:
-                first.append(now)
-            else:
-                chars_after_first[0] += chars
-            last[0] = now
+            events.append((time.perf_counter(), chars))
 
     func = functools.partial(batch.extract_job, extractors=args.extractors)
     t0 = time.perf_counter()
@@ -185,7 +179,12 @@ def _batch_main(args: argparse.Namespace) -> int:
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     size = os.path.getsize(db)
-    steady = last[0] - first[0] if first else 0.0
+    # steady state: the second half of the documents, timed from the moment the first
+    # half was stored to the last store (no start-up, no warm-up, whole commit groups)
+    half = len(events) // 2
+    steady = events[-1][0] - events[half - 1][0] if half else 0.0
+    steady_docs = len(events) - half
+    steady_chars = sum(c for _, c in events[half:])
     docs = stats.stored + stats.failed
     print(json.dumps({
         "workers": args.workers, "extractors": args.extractors, "documents": docs,
@@ -193,8 +192,8 @@ def _batch_main(args: argparse.Namespace) -> int:
         "seconds": round(total, 2), "docs_per_s": round(docs / total, 1),
         "chars_per_s": round(stats.chars / total),
         "steady_seconds": round(steady, 2),
-        "steady_docs_per_s": round((stats.stored - 1) / steady, 1) if steady else None,
-        "steady_chars_per_s": round(chars_after_first[0] / steady) if steady else None,
+        "steady_docs_per_s": round(steady_docs / steady, 1) if steady else None,
+        "steady_chars_per_s": round(steady_chars / steady) if steady else None,
         "quantities": quantities, "store_bytes": size,
         "store_kib_per_1000_quantities": round(size / 1024 / max(1, quantities) * 1000, 1),
         "parent_maxrss_mib": peak_rss_mib(),
@@ -276,18 +275,25 @@ def markdown(out: dict[str, Any]) -> str:
             lines.append(f"| {p['function']} | {p['where']} | {p['share'] * 100:.1f}% |")
         lines.append("")
     if out.get("batch"):
-        lines += ["| batch | extractors | workers | docs | docs/s | chars/s | steady docs/s | "
-                  "2 vs 1 (steady) | store KiB / 1,000 quantities | peak RSS parent / worker MiB |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+        lines += ["| batch | extractors | workers | docs | docs/s | chars/s | 2 vs 1 | "
+                  "steady chars/s | 2 vs 1 (steady) | store KiB / 1,000 quantities | "
+                  "peak RSS parent / worker / fork server MiB |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
         one = {(r["corpus"], r["extractors"]): r for r in out["batch"] if r["workers"] == 1}
-        for r in out["batch"]:
+
+        def ratio(r: dict[str, Any], key: str) -> str:
             base = one.get((r["corpus"], r["extractors"]))
-            ratio = (f"{r['steady_docs_per_s'] / base['steady_docs_per_s']:.2f}x"
-                     if r["workers"] == 2 and base and base["steady_docs_per_s"] else "")
+            if r["workers"] == 1 or not base or not base.get(key):
+                return ""
+            return f"{r[key] / base[key]:.2f}x"
+
+        for r in out["batch"]:
             lines.append(f"| {r['corpus']} | {r['extractors']} | {r['workers']} | {r['documents']:,} | "
-                         f"{r['docs_per_s']} | {r['chars_per_s']:,} | {r['steady_docs_per_s']} | "
-                         f"{ratio} | {r['store_kib_per_1000_quantities']} | "
-                         f"{r['parent_maxrss_mib']} / {r['worker_maxrss_mib']} |")
+                         f"{r['docs_per_s']} | {r['chars_per_s']:,} | {ratio(r, 'chars_per_s')} | "
+                         f"{r['steady_chars_per_s']:,} | {ratio(r, 'steady_chars_per_s')} | "
+                         f"{r['store_kib_per_1000_quantities']} | {r['parent_maxrss_mib']} / "
+                         + (f"{r['worker_maxrss_mib']} / {r.get('forkserver_maxrss_mib', '-')} |"
+                            if r["workers"] > 1 else "- / - |"))
     return "\n".join(lines)
 
 

@@ -33,6 +33,7 @@ import itertools
 import multiprocessing as mp
 import multiprocessing.connection as mpc
 import os
+import queue
 import signal
 import threading
 import time
@@ -395,23 +396,31 @@ def _worker_main(func: Callable[[Any], Any], conn: mpc.Connection) -> None:
     """Loop of a pool process: receive an item, send back ("ok", result) or a Failure."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     warm_up(_extractors_of(func))
+    # a reader thread empties the pipe as items arrive, so the parent's sends of items
+    # queued ahead never block on a worker that is busy (nor deadlock with its result)
+    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def read() -> None:
+        while True:
+            try:
+                item = conn.recv()
+            except (EOFError, OSError):
+                item = None
+            inbox.put(item)
+            if item is None:
+                return
+
+    threading.Thread(target=read, name="zhibiao-inbox", daemon=True).start()
     conn.send(READY)
-    while True:
-        try:
-            item = conn.recv()
-        except EOFError:
-            return
-        if item is None:
-            return
+    while (item := inbox.get()) is not None:
         conn.send(_call(func, item, None))
 
 
 #: A busy worker is sent further items ahead of time, so that it never waits while the
-#: parent writes: at most PREFETCH_ITEMS in all, and the items queued behind the one it
-#: works on pickle to at most PREFETCH_BYTES, which sit in the pipe's buffer (Linux:
-#: ~200 KiB) without ever blocking the parent's send.
+#: parent writes: at most PREFETCH_ITEMS in all, the items queued behind the one it works
+#: on pickling to at most PREFETCH_BYTES (the worker's reader thread holds them).
 PREFETCH_ITEMS = 16
-PREFETCH_BYTES = 64 * 1024
+PREFETCH_BYTES = 8 * 2**20
 
 
 class _Slot:
@@ -501,7 +510,7 @@ class _Slot:
 
 def _map_pool(func: Callable[[T], Any], items: Iterable[T], workers: int,
               timeout: float | None) -> Iterator[tuple[T, Any]]:
-    ctx = _pool_context()
+    ctx = _pool_context(_extractors_of(func))
     slots = [_Slot(ctx, func) for _ in range(workers)]
     it = iter(items)
     try:
@@ -589,13 +598,17 @@ def _map_pool(func: Callable[[T], Any], items: Iterable[T], workers: int,
             s.stop()
 
 
-def _pool_context() -> Any:
-    """Workers are forked from a fork server that has loaded jieba once (see
-    ``pipeline._preload``); where there is no fork server, they are spawned."""
+def _pool_context(extractors: str | None) -> Any:
+    """Workers are forked from a fork server that has loaded jieba once, and the models
+    too unless the batch is pattern-only (``pipeline._preload*``); where there is no
+    fork server, they are spawned.  The server starts with the first pool of a process
+    and keeps what it loaded; a worker still warms up whatever else it needs."""
     if "forkserver" not in mp.get_all_start_methods():
         return mp.get_context("spawn")
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["pipeline._preload"])
+    extractors = extractors or os.environ.get("ZHIBIAO_EXTRACTORS") or "combined"
+    ctx.set_forkserver_preload(["pipeline._preload"] if extractors == "pattern"
+                               else ["pipeline._preload_models"])
     return ctx
 
 
