@@ -3,12 +3,18 @@
 One mention per ``q(...)``/``d(...)`` line, in text order; see gold_lib.py for the
 helpers and ../shared/ANNOTATION.md for what to mark.  The whole report is annotated.
 
+Roles: what the report plans or commits to for 2019 is ``target``, planned growth rates
+and planned shares included, and so is a planned change stated against a level in the
+same sentence (比去年增加…, 超过23万亿元，增长6.5%), which also has ``change_of``.  Planned
+decreases (下降/降低/压减 X% as a target) carry a negative value, as
+单位国内生产总值能耗 does in the other reports.  从A提高到B / 由A降至B gives two levels:
+A actual, B actual when done and target when planned.  The country's population
+(近14亿人口, 近14亿中国人) is marked as in gwr_2022/gwr_2023.
+
 Left unmarked on purpose: numbers inside names (十三五, 三大攻坚战, 两学一做, 一带一路,
-PM2.5, M2, 嫦娥四号, 第二届…博览会, 2020年奥运会, 70周年/40周年), the country's
-population (近14亿人口, 近14亿中国人), 56个民族, 八个字, the age bracket 60岁 of
-"60岁以上人口", and 一半 (清偿一半以上, 压缩一半以上, 一半用于…: gold_lib cannot
-parse it).  Planned decreases (下降/降低/压减 X% as a target) carry a negative value,
-as 单位国内生产总值能耗 does in the other reports.
+PM2.5, M2, 嫦娥四号, 第二届…博览会, 2020年奥运会, 70周年/40周年, 两个一百年), 56个民族,
+八个字, and 一半 / 半年 (清偿一半以上, 压缩一半以上, 一半用于…, 失业半年以上:
+gold_lib cannot parse them).
 """
 from __future__ import annotations
 
@@ -35,6 +41,7 @@ def build(text: str) -> dict[str, Any]:
         q("2.1%", "change", "居民消费价格"),
         q("1361万人", "actual", "城镇新增就业"),
         q("5%", "actual", "调查失业率", anchor="稳定在5%左右"),
+        q("14亿", "actual", "人口", anchor="近14亿人口", unit_hint="人", written_unit="亿"),
         q("60%", "rate", "服务业对经济增长贡献率", anchor="接近60%"),
         q("3.1%", "change", "单位国内生产总值能耗"),
         q("1.8万户", "actual", "日均新设企业"),
@@ -64,8 +71,8 @@ def build(text: str) -> dict[str, Any]:
         q("30多万公里", "actual", "新建改建农村公路"),
         q("70元", "actual", "城乡居民基础养老金最低标准"),
         q("88元", "actual", "城乡居民基础养老金最低标准"),
-        # 17种抗癌药大幅降价并纳入国家医保目录: unit 种 is not in gold_lib.UNITS (reported)
-        # q("17种", "actual", "抗癌药降价并纳入国家医保目录"),
+        # pending: 17种抗癌药大幅降价并纳入国家医保目录 (unit 种 not in gold_lib.UNITS)
+        # q("17种", "actual", "抗癌药"),
         q("18件", "actual", "审议法律议案"),
         q("37部", "actual", "制定修订行政法规"),
         # 二、2019年经济社会发展总体要求和政策取向: 主要预期目标
@@ -79,12 +86,12 @@ def build(text: str) -> dict[str, Any]:
         q("3%", "target", "单位国内生产总值能耗", anchor="能耗下降3%左右", value=-3.0),
         # 积极的财政政策
         q("2.8%", "target", "赤字率", key="deficit_rate"),
-        q("0.2个百分点", "change", "赤字率", change_of="deficit_rate"),
+        q("0.2个百分点", "target", "赤字率", change_of="deficit_rate"),
         q("2.76万亿元", "target", "财政赤字", key="deficit"),
         q("1.83万亿元", "target", "中央财政赤字", of="deficit"),
         q("9300亿元", "target", "地方财政赤字", of="deficit"),
         q("23万亿元", "target", "财政支出", key="spending"),
-        q("6.5%", "change", "财政支出", anchor="23万亿元，增长6.5%", change_of="spending"),
+        q("6.5%", "target", "财政支出", anchor="23万亿元，增长6.5%", change_of="spending"),
         q("10.9%", "target", "中央对地方均衡性转移支付"),
         # 三、2019年政府工作任务 （一）宏观调控
         q("16%", "actual", "制造业等行业税率", anchor="现行16%的税率"),
@@ -98,7 +105,7 @@ def build(text: str) -> dict[str, Any]:
         q("3%", "target", "“三公”经费", anchor="再压减3%左右", value=-3.0),
         q("30%", "target", "国有大型商业银行小微企业贷款", anchor="要增长30%以上"),
         q("2.15万亿元", "target", "地方政府专项债券", key="special_bonds"),
-        q("8000亿元", "change", "地方政府专项债券", anchor="增加8000亿元",
+        q("8000亿元", "target", "地方政府专项债券", anchor="增加8000亿元",
           change_of="special_bonds"),
         q("三年", "target", "定额税费减免", anchor="三年内给予", qualifier="<="),
         q("1000亿元", "target", "失业保险基金结余"),
@@ -115,12 +122,14 @@ def build(text: str) -> dict[str, Any]:
         # （四）内需
         q("8000万", "actual", "符合减税政策的纳税人", anchor="约8000万纳税人",
           unit_hint="人", written_unit="万"),
+        q("60岁", "other", "人口"),  # the age bracket of 60岁以上人口 (as 3岁 in gwr_2022)
         q("2.5亿", "actual", "60岁以上人口", unit_hint="人", written_unit="亿"),
         q("8000亿元", "target", "铁路投资", anchor="铁路投资8000亿元"),
         q("1.8万亿元", "target", "公路水运投资"),
         q("5776亿元", "target", "中央预算内投资", key="central_invest"),
-        q("400亿元", "change", "中央预算内投资", change_of="central_invest"),
+        q("400亿元", "target", "中央预算内投资", change_of="central_invest"),
         # （五）脱贫攻坚和乡村振兴
+        q("14亿", "actual", "中国人", anchor="近14亿中国人", unit_hint="人", written_unit="亿"),
         q("8000万亩", "target", "新增高标准农田"),
         q("6000万", "target", "农村人口供水保障", unit_hint="人", written_unit="万"),
         q("20万公里", "target", "新建改建农村公路"),
@@ -128,7 +137,9 @@ def build(text: str) -> dict[str, Any]:
         q("3%", "target", "二氧化硫、氮氧化物排放量", anchor="排放量要下降3%", value=-3.0),
         q("2%", "target", "化学需氧量、氨氮排放量", anchor="排放量要下降2%", value=-2.0),
         # （十）社会事业
-        q("4%", "rate", "国家财政性教育经费占国内生产总值比例"),
+        # a share, but planned for this year (继续保持在4%以上): target, as planned growth
+        # rates are target rather than change
+        q("4%", "target", "国家财政性教育经费占国内生产总值比例"),
         q("1万亿元", "target", "中央财政教育支出"),
         q("30元", "target", "居民医保人均财政补助标准"),
         q("50%", "actual", "报销比例"),

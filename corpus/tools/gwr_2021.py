@@ -6,10 +6,15 @@ helpers and ../shared/ANNOTATION.md for what to mark.  The whole report is annot
 Left unmarked on purpose: numbers inside names (六稳, 六保, 十三五, 十四五, 第十四个五年
 规划, 国企改革三年行动, 基础研究十年行动方案, 科技创新2030—重大项目, 5G, 长江十年禁渔,
 八五普法, 第三届/首届…博览会, 75周年/100周年), years inside document titles
-(《…二〇三五年远景目标的建议》, 《…2035年远景目标纲要（草案）》, 2030年前碳排放达峰
-行动方案), the country's population (14亿人的粮食安全), and vague spans (过去五年,
-年初, 年末, 上亿市场主体).  Planned decreases carry a negative value, as
-单位国内生产总值能耗 does in the other reports.
+(《…二〇三五年远景目标的建议》, 《…2035年远景目标纲要（草案）》), and vague spans
+(过去五年, 经过五年, 年初, 年末, 上亿市场主体, 亿万农民).
+
+Roles: the 十四五 goals and what the report plans for 2021 are ``target``, planned growth
+rates and planned shares (城镇化率, 森林覆盖率, 参保率) included.  Planned decreases carry
+a negative value, as 单位国内生产总值能耗 does in the other reports.  从A提高到B gives
+two levels: A actual, B target.  A number stated as a target that was reached
+(实现…100万人目标, 1亿…落户目标顺利实现) is ``target``.  A bracket that only delimits
+what a measure applies to (不到100万元的部分) is ``other``, as 3岁 in gwr_2022.
 """
 from __future__ import annotations
 
@@ -78,7 +83,7 @@ def build(text: str) -> dict[str, Any]:
         q("2.8万亿元", "target", "中央财政资金"),
         q("10万元", "actual", "小规模纳税人增值税起征点"),
         q("15万元", "target", "小规模纳税人增值税起征点"),
-        q("100万元", "target", "小微企业和个体工商户年应纳税所得额", qualifier="<"),  # 不到
+        q("100万元", "other", "小微企业和个体工商户年应纳税所得额", qualifier="<"),  # 不到: a bracket
         q("30%", "target", "大型商业银行普惠小微企业贷款"),
         # （二）重点领域改革
         q("10%", "target", "中小企业宽带和专线平均资费", anchor="再降10%", value=-10.0),
@@ -93,6 +98,7 @@ def build(text: str) -> dict[str, Any]:
         q("5.3万个", "target", "新开工改造城镇老旧小区"),
         # （五）乡村振兴
         q("5年", "target", "过渡期"),
+        q("14亿人", "actual", "人口"),  # 保障好14亿人的粮食安全 (as 14亿多 in gwr_2022)
         # （七）生态
         q("70%", "target", "北方地区清洁取暖率"),
         # （八）民生
@@ -104,5 +110,6 @@ def build(text: str) -> dict[str, Any]:
         d("2020年", *y(2020)),  # 一、2020年工作回顾
         d("2030年", *y(2030), occ=1),  # 落实2030年应对气候变化国家自主贡献目标
         d("2021年", *y(2021), occ=2),  # 三、2021年重点工作 (occ 1 opens 2021年3月5日)
+        d("2030年", *y(2030), occ=2),  # 制定2030年前碳排放达峰行动方案 (no 《》: not a title)
     ]
     return _doc(2021, text, qs, ds, len(text))

@@ -31,7 +31,7 @@ def build(text: str) -> dict[str, Any]:
         q("5.6万个", "actual", "新开工改造城镇老旧小区"),
         q("千万", "actual", "惠及家庭", anchor="惠及近千万家庭", unit_hint="户",
           written_unit="千万"),
-        q("85%", "rate", "疫苗全程接种覆盖率"),
+        q("85%", "actual", "疫苗全程接种覆盖率"),
         q("2.8万亿元", "actual", "中央财政资金"),
         q("两次", "actual", "全面降准"),
         q("1万亿元", "actual", "新增减税降费"),
@@ -46,7 +46,7 @@ def build(text: str) -> dict[str, Any]:
         q("3700多万", "actual", "学生受益", unit_hint="人", written_unit="万"),
         q("4000元", "change", "国家助学贷款每人每年最高额度"),
         q("500多万", "actual", "在校生", unit_hint="人", written_unit="万"),
-        q("60%", "rate", "住院费用跨省直接结算率"),
+        q("60%", "actual", "住院费用跨省直接结算率"),
         q("10件", "actual", "审议法律议案"),
         q("15部", "actual", "制定修订行政法规"),
         # 二、主要预期目标
