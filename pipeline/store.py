@@ -541,6 +541,11 @@ LEFT JOIN dates d ON d.id = ld.to_date_id
 """
 
 
+def _has_pending(conn: sqlite3.Connection) -> bool:
+    """Whether some quantities wait for the FTS index (a batch is running or was killed)."""
+    return conn.execute("SELECT EXISTS (SELECT 1 FROM fts_pending)").fetchone()[0] == 1
+
+
 def search(conn: sqlite3.Connection, query: str = "", *, role: str | None = None,
            kind: str | None = None, unit: str | None = None, department: str | None = None,
            date_from: str | None = None, date_to: str | None = None,
@@ -560,11 +565,14 @@ def search(conn: sqlite3.Connection, query: str = "", *, role: str | None = None
         return []
     like = ("(q.sentence LIKE ? ESCAPE '\\' OR q.indicator LIKE ? ESCAPE '\\'"
             " OR q.task_title LIKE ? ESCAPE '\\')")
-    if len(q) >= 3:
+    if len(q) >= 3 and _has_pending(conn):
         # indexed quantities through FTS, those still queued for indexing through LIKE
         where.append("(q.id IN (SELECT rowid FROM quantities_fts WHERE quantities_fts MATCH ?)"
                      f" OR (q.id IN (SELECT quantity_id FROM fts_pending) AND {like}))")
         params += [fts_phrase(q)] + [like_pattern(q)] * 3
+    elif len(q) >= 3:
+        where.append("q.id IN (SELECT rowid FROM quantities_fts WHERE quantities_fts MATCH ?)")
+        params.append(fts_phrase(q))
     elif q:
         where.append(like)
         params += [like_pattern(q)] * 3
