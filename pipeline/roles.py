@@ -124,6 +124,8 @@ def _has_any(text: str, words: list[str]) -> bool:
 # 完成全年任务的41.3%, 占新增市场主体的25.8%, 为预算的39.8%, 税收占比72.2%
 SHARE_OF = re.compile(r"(?:占|为|完成|达到?|是|超)[^，。；,;]{0,14}的$|占比?$|占比为$")
 TARGET_AFTER = ("目标", "的目标", "任务", "的任务")
+PLAN_CUES = ("拟", "预期", "目标", "计划", "力争", "确保")
+DONE_CUES = ("已", "实现", "完成", "达到")
 
 
 def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
@@ -152,6 +154,9 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
     if TARGET_SCOPE.search(scope):
         return "target", "cue"
     if q.role == "change":
+        # a planned change is the plan's target (拟…比上年增加X, 预期增长X%)
+        if _has_any(scope, PLAN_CUES) and not _has_any(scope, DONE_CUES):
+            return "target", "cue"
         return "change", "pattern"
     if percentish and SHARE_OF.search(clause):
         return "rate", "cue"
