@@ -131,7 +131,7 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: li
         cur = out[q.id]
         pos = fpos[q.id]
         before = folded[max(0, pos - 12):pos]
-        if cur.role == "change":
+        if cur.role == "change" or cur.role_source == "plan":  # a planned change too
             point = cur.kind == "percent_point"
             base = prev_in_sentence(q, lambda p: p.role not in ("change", "rank") and (
                 p.kind in ("percent", "ratio") if point else p.kind not in ("percent", "percent_point")

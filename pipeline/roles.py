@@ -156,7 +156,7 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
     if q.role == "change":
         # a planned change is the plan's target (拟…比上年增加X, 预期增长X%)
         if _has_any(scope, PLAN_CUES) and not _has_any(scope, DONE_CUES):
-            return "target", "cue"
+            return "target", "plan"  # linked as a change all the same (change_of)
         return "change", "pattern"
     if percentish and SHARE_OF.search(clause):
         return "rate", "cue"
