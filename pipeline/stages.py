@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from pipeline import dates as date_stage
 from pipeline import link, roles, structure
-from pipeline.extract import combine
+from pipeline.extract import combine, linker
 from pipeline.normalize import fold
 from pipeline.records import Document, Extraction
 
@@ -67,6 +67,8 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     quantities = roles.assign_roles(view, quantities, use_model=extractors != "pattern")
     date_columns = {d.id: column(d.start) for d in dates}
     quantities, checks = link.link_all(view, quantities, dates, tasks, date_columns)
+    # the trained link scorer over the rules' links (model/combined only; see linker.py)
+    quantities, checks = linker.apply(view, quantities, dates, checks, extractors)
     return Extraction(text=text, doc_id=doc.doc_id, source=doc.source, period=period,
                       tasks=tuple(tasks), quantities=tuple(quantities), dates=tuple(dates),
                       checks=tuple(checks), format=doc.format, encoding=doc.encoding)

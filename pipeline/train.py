@@ -2,6 +2,7 @@
 
 * models/mentions/   spaCy NER (QUANTITY, DATE) on the folded text of the train split
 * models/roles.joblib  scikit-learn role classifier on the train split's quantities
+* models/links.joblib  scikit-learn link candidate scorer (pipeline/extract/linker.py)
 * models/MODEL_CARD.md  data, splits, metrics on dev and test, date, how to retrain
 
 Fixed seeds; about two minutes on 2 cores.
@@ -130,6 +131,9 @@ def train_all(out_dir: Path | None = None, shared_root=None, epochs: int = 25) -
     os.environ["ZHIBIAO_MODELS"] = str(out_dir)  # evaluate the models just written
     mdl.load_mention_model.cache_clear()
     mdl.load_role_model.cache_clear()
+    # the link scorer reads the system's own mentions and roles: those just written
+    from pipeline.extract import linker
+    info["links"] = linker.train_links(train_docs, out_dir / linker.LINK_MODEL)
     metrics = {}
     for split in ("dev", "test"):
         metrics[split] = {ex: _headline(evaluate_corpus(split, extractor=ex, shared_root=shared_root))
@@ -178,6 +182,14 @@ Built by `zhibiao train` on {info['date']} (fixed seed {SEED}).
   and the 6 characters after; logistic regression (C=4).
 - {info['roles']['examples']} training quantities; labels {info['roles']['labels']}.
 - Used only where the role rules fall to their default.
+
+## links.joblib — scikit-learn link candidate scorer (pipeline/extract/linker.py)
+- One logistic regression per link type (class_weight balanced, C=1) over pair features
+  (distances, same sentence, units, value ratio, role pair, indicator similarity, cue
+  words, the rules' choice); {info.get('links', {}).get('positives', '-')} gold links
+  (positives) among {info.get('links', {}).get('examples', '-')} candidates.
+- Thresholds (t_low, t_high) tuned on dev: {info.get('links', {}).get('thresholds', '-')}.
+- Switched off (linker.USE_LINK_SCORER) until it beats the rules on test.
 
 ## Metrics (dev and test splits, `zhibiao eval --split SPLIT --extractor EX`)
 
