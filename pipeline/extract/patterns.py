@@ -113,7 +113,7 @@ def change_cue(folded: str, start: int) -> tuple[int, bool] | None:
     """
     cues = units.lexicon()["change_cue"]
     window = folded[max(0, start - 10):start]
-    for gap in ("", "了", "为", "达", "约", "近", "超"):
+    for gap in ("", "了", "为", "达", "约", "近", "超", "超过"):
         if not window.endswith(gap):
             continue
         head = window[:len(window) - len(gap)]
