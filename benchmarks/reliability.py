@@ -593,7 +593,7 @@ class DescendantPeaks:
     ``server``: the fork server's.  A process living less than one interval is missed; a worker's
     peak includes the pages it shares with the fork server."""
 
-    def __init__(self, every: float = 0.5) -> None:
+    def __init__(self, every: float = 0.05) -> None:
         self.every, self.peaks, self.kinds = every, {}, {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -613,16 +613,19 @@ class DescendantPeaks:
 
     def sample(self) -> None:
         parent: dict[int, int] = {}
-        for stat in Path("/proc").glob("[0-9]*/stat"):
+        me = os.getpid()
+        for proc in Path("/proc").iterdir():
+            # descendants were started after this process: a higher pid (no wrap-around)
+            if not proc.name.isdigit() or int(proc.name) <= me:
+                continue
             try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
             except (OSError, IndexError):
                 continue
-            parent[int(stat.parent.name)] = int(fields[1])
-        me = os.getpid()
+            parent[int(proc.name)] = int(fields[1])
         for pid in parent:
             p, hops = pid, 0
-            while p in parent and p != me and hops < 8:
+            while p in parent and hops < 8:
                 p, hops = parent[p], hops + 1
             if p != me or pid == me:
                 continue

@@ -49,15 +49,22 @@ def build(db: Path, target_quantities: int) -> int:
     conn = store.connect(db)
     total, i = 0, 0
     t0 = time.perf_counter()
+    group: list[tuple[dict, str]] = []
     while total < target_quantities:
         doc = copy.copy(docs[i % len(docs)])
         doc["source"] = f"archive/{i:07d}/{Path(docs[i % len(docs)]['source']).name}"
         doc["doc_id"] = f"{doc.get('doc_id')}-{i}"
-        store.write_document(conn, doc, content_hash=f"synthetic-{i}")
+        group.append((doc, f"synthetic-{i}"))
         total += len(doc["quantities"])
         i += 1
+        if len(group) == 50:  # as a batch writes: group commits, FTS rows in bulk
+            store.write_documents(conn, group, index=False)
+            group.clear()
         if i % 2000 == 0:
+            store.index_pending(conn)
             print(f"  {i} documents, {total:,} quantities, {time.perf_counter() - t0:.0f} s", flush=True)
+    store.write_documents(conn, group, index=False)
+    store.index_pending(conn)
     conn.close()
     return total
 
