@@ -199,9 +199,9 @@ def build_inputs(root: Path, big_mb: int = 100, good: int = 12) -> dict[str, set
     exp["bad/inflating.docx"] = {"too_large"}
     # GBK bytes behind a UTF-8 BOM: the file claims UTF-8 and is not
     put("bad/gbk-claims-utf8.txt", b"\xef\xbb\xbf" + paragraph(108).encode("gbk"), {"decode_error"})
-    # UTF-8 and GBK lines in one file
-    put("bad/mixed-encodings.txt", paragraph(109).encode("utf-8") + paragraph(110).encode("gbk"),
-        {"binary", "decode_error", "mixed_encoding"})
+    # UTF-8 and GBK lines in one file: each line read by the codec it is valid in
+    put("good/mixed-encodings.txt", paragraph(109).encode("utf-8") + paragraph(110).encode("gbk"),
+        None)
     # a 100 MB one-line text file (sparse zeros after one line): over the size limit
     big = root / "bad" / "big-100mb.txt"
     with open(big, "wb") as fh:

@@ -57,7 +57,7 @@ def test_every_bad_input_is_an_error_and_no_document_is_lost(bad_run: dict) -> N
     for name in ("bad/truncated.pdf", "bad/encrypted.pdf", "bad/scanned.pdf", "bad/xxe.docx",
                  "bad/inflating.docx", "bad/renamed-zip.docx", "bad/nosheets.xlsx",
                  "bad/big-100mb.txt", "bad/bomb.zip!zeros.txt", "bad/nested.zip!nested.zip",
-                 "bad/junk.bin", "bad/mixed-encodings.txt", "bad/gbk-claims-utf8.txt",
+                 "bad/junk.bin", "bad/gbk-claims-utf8.txt",
                  "bad/vanishing.txt", "bad/unreadable.txt", "good/arch.zip!../escape.txt"):
         assert name in c["errors"], name
 
@@ -80,6 +80,9 @@ def test_encodings_decode_right(bad_run: dict) -> None:
     assert enc[f"{root}/good/gbk.txt"] == "gb18030"
     assert text[f"{root}/good/utf16le.txt"] == rel.paragraph(102)
     assert "處置完成土地1.98萬畝" in text[f"{root}/good/big5.txt"]
+    # UTF-8 lines and GBK lines in one file: every line right
+    assert text[f"{root}/good/mixed-encodings.txt"] == rel.paragraph(109) + rel.paragraph(110)
+    assert enc[f"{root}/good/mixed-encodings.txt"] == "utf-8+gb18030"
 
 
 def test_rerun_retries_errors_and_skips_stored(bad_run: dict, tmp_path: Path) -> None:

@@ -6,7 +6,9 @@ The order of decoding attempts:
 2. strict UTF-8;
 3. UTF-16 without a BOM, when one byte order decodes to plausible text;
 4. NUL bytes left -> binary;
-5. charset-normalizer's best guess, where any Chinese GB codec (gb2312, gbk, hz, cp936)
+5. lines of UTF-8 and lines of GB18030 in one file (files concatenated from two
+   systems): each line decoded by the codec it is valid in (encoding "utf-8+gb18030");
+6. charset-normalizer's best guess, where any Chinese GB codec (gb2312, gbk, hz, cp936)
    is read as its superset gb18030; with no guess, strict gb18030.  The domain prior:
    when the guess is another codec (short samples come out as big5 or cp949) but the
    bytes decode strictly as gb18030 and at least 90% of their double-byte pairs fall in
@@ -156,6 +158,11 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
         return data.decode(codec16), codec16
     if b"\x00" in data[:SAMPLE]:
         raise _binary(source)
+    mixed = decode_mixed_lines(data)
+    if mixed is not None:
+        if looks_binary(mixed):
+            raise _binary(source)
+        return mixed, MIXED
     best = from_bytes(data).best()
     codec = _canonical(best.encoding) if best is not None else "gb18030"
     if codec in CHINESE_CODECS:
@@ -181,6 +188,42 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
     if looks_binary(text):
         raise _binary(source)
     return text, codec
+
+
+MIXED = "utf-8+gb18030"
+#: a line counts as UTF-8 only with this many non-ASCII characters: a short GB line can
+#: be valid UTF-8 by chance, a line of several Chinese characters hardly ever
+MIXED_MIN_CHARS = 3
+
+
+def decode_mixed_lines(data: bytes) -> str | None:
+    r"""The text of a file whose lines are partly UTF-8 and partly GB18030, else None.
+
+    None unless at least one line is UTF-8 with non-ASCII text and at least one line is
+    GB18030 and not UTF-8; any line valid in neither gives None too.
+
+    >>> decode_mixed_lines("完成耕地整改1.2万亩\n".encode() + "新增建设用地2.8万亩\n".encode("gbk"))
+    '完成耕地整改1.2万亩\n新增建设用地2.8万亩\n'
+    >>> decode_mixed_lines("只有国标码的文件\n".encode("gbk")) is None
+    True
+    """
+    out: list[str] = []
+    utf8 = gb = 0
+    for line in data.splitlines(keepends=True):
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and sum(ord(c) > 127 for c in text) >= MIXED_MIN_CHARS:
+            utf8 += 1
+        elif text is None or not text.isascii():
+            try:
+                text = line.decode("gb18030")
+            except UnicodeDecodeError:
+                return None
+            gb += 1
+        out.append(text)
+    return "".join(out) if utf8 and gb else None
 
 
 def _canonical_or_raw(name: str, source: str) -> str:
