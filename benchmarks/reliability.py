@@ -440,22 +440,16 @@ def cli_env(extractors: str | None) -> dict[str, str]:
     return env
 
 
-class SearchLoop:
-    """Search the store in a loop in a thread while a batch writes to it.
+class Background:
+    """A thread that calls ``step()`` every ``every`` seconds while the ``with`` block runs."""
 
-    Counts searches and keeps every error except the two that only mean the store does
-    not exist yet (no file, no schema); "database is locked" must never be among them.
-    """
+    every = 0.05
 
-    QUERIES = ("完成率", "批而未供", "耕地", "亩", "'; DROP TABLE quantities; --", '"a" OR b')
-
-    def __init__(self, db: Path) -> None:
-        import threading
-        self.db, self.searches, self.errors = db, 0, []
+    def __init__(self) -> None:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> "SearchLoop":
+    def __enter__(self):  # noqa: ANN204 (returns the subclass)
         self._thread.start()
         return self
 
@@ -464,24 +458,44 @@ class SearchLoop:
         self._thread.join()
 
     def _run(self) -> None:
-        i = 0
         while not self._stop.is_set():
-            try:
-                if self.db.exists():
-                    conn = store.connect(self.db, readonly=True, timeout=5)
-                    try:
-                        store.search(conn, self.QUERIES[i % len(self.QUERIES)], limit=20)
-                        self.searches += 1
-                    finally:
-                        conn.close()
-            except sqlite3.OperationalError as err:
-                msg = str(err)
-                if "no such table" not in msg and "unable to open" not in msg:
-                    self.errors.append(msg)
-            except store.StoreError as err:
-                self.errors.append(str(err))
-            i += 1
-            time.sleep(0.002)
+            self.step()
+            self._stop.wait(self.every)
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+
+class SearchLoop(Background):
+    """Search the store in a loop in a thread while a batch writes to it.
+
+    Counts searches and keeps every error except the two that only mean the store does
+    not exist yet (no file, no schema); "database is locked" must never be among them.
+    """
+
+    QUERIES = ("完成率", "批而未供", "耕地", "亩", "'; DROP TABLE quantities; --", '"a" OR b')
+    every = 0.002
+
+    def __init__(self, db: Path) -> None:
+        super().__init__()
+        self.db, self.searches, self.errors, self.i = db, 0, [], 0
+
+    def step(self) -> None:
+        try:
+            if self.db.exists():
+                conn = store.connect(self.db, readonly=True, timeout=5)
+                try:
+                    store.search(conn, self.QUERIES[self.i % len(self.QUERIES)], limit=20)
+                    self.searches += 1
+                finally:
+                    conn.close()
+        except sqlite3.OperationalError as err:
+            msg = str(err)
+            if "no such table" not in msg and "unable to open" not in msg:
+                self.errors.append(msg)
+        except store.StoreError as err:
+            self.errors.append(str(err))
+        self.i += 1
 
 
 def table_rows(db: Path, table: str) -> list[tuple]:
@@ -586,32 +600,19 @@ def peak_rss_mib() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-class DescendantPeaks:
+class DescendantPeaks(Background):
     """Peak RSS (VmHWM) of this process's descendants, sampled every ``every`` seconds
     by a thread (pool workers are forked by a fork server, so they are grandchildren,
     which ``RUSAGE_CHILDREN`` never sees).  ``workers``: the largest worker's peak;
-    ``server``: the fork server's.  A process living less than one interval is missed; a worker's
-    peak includes the pages it shares with the fork server."""
+    ``server``: the fork server's.  A process living less than one interval is missed; a
+    worker's peak includes the pages it shares with the fork server."""
 
-    def __init__(self, every: float = 0.05) -> None:
-        self.every, self.peaks, self.kinds = every, {}, {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+    def __init__(self) -> None:
+        super().__init__()
+        self.peaks: dict[int, int] = {}
+        self.kinds: dict[int, str] = {}
 
-    def __enter__(self) -> "DescendantPeaks":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.sample()
-            self._stop.wait(self.every)
-
-    def sample(self) -> None:
+    def step(self) -> None:
         parent: dict[int, int] = {}
         me = os.getpid()
         for proc in Path("/proc").iterdir():
