@@ -126,17 +126,37 @@ SHARE_OF = re.compile(r"(?:占|为|完成|达到?|是|超)[^，。；,;]{0,14}�
 TARGET_AFTER = ("目标", "的目标", "任务", "的任务")
 PLAN_CUES = ("拟", "预期", "目标", "计划", "力争", "确保")
 DONE_CUES = ("已", "实现", "完成", "达到")
+# A report's review section (一、2023年工作回顾): 控制在/稳定在/保持在 there state a result
+REVIEW_HEADING = re.compile(r"(?m)^[ \t\u3000]*[一二三四五六七八九十]+、[^\n]{0,30}(?:回顾|过去)")
+ANY_HEADING = re.compile(r"(?m)^[ \t\u3000]*[一二三四五六七八九十]+、")
+STATE_CUES = ("控制在", "稳定在", "保持在")
+
+
+def review_spans(folded: str) -> list[tuple[int, int]]:
+    r"""The review sections of a report: from a 回顾 heading to the next heading.
+
+    >>> t = "一、2023年工作回顾\n赤字率控制在3%。\n二、2024年工作任务\n控制在3%"
+    >>> [t[s:e].splitlines()[0] for s, e in review_spans(t)]
+    ['一、2023年工作回顾']
+    """
+    out = []
+    for m in REVIEW_HEADING.finditer(folded):
+        nxt = ANY_HEADING.search(folded, m.end())
+        out.append((m.start(), nxt.start() if nxt else len(folded)))
+    return out
 
 
 def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
-                has_base: bool = False) -> tuple[str, str]:
+                has_base: bool = False, in_review: bool = False) -> tuple[str, str]:
     """(role, source) for one quantity from its kind, column and cue words.
 
     ``clause`` is the text of the clause before the number, ``scope`` the text since
     the last full stop (inside a list that 目标是： opens, every amount is a target,
     增长5%左右 included), ``after`` a few characters after the mention, and
     ``has_base`` whether a non-percent quantity stands earlier in the same sentence
-    (开工率92.5% after 已开工172个 is a rate of it; 城镇化率58.7% alone is a level).
+    (开工率92.5% after 已开工172个 is a rate of it; 城镇化率58.7% alone is a level);
+    ``in_review`` whether it stands in the report's review of the past (no plans there:
+    赤字率控制在2.8% is a result).
 
     >>> from pipeline.records import Quantity
     >>> pct = Quantity(id="", start=0, end=0, text="", value=1.0, unit="%", written_unit="%", kind="percent")
@@ -155,7 +175,7 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
         return "target", "cue"
     if q.role == "change":
         # a planned change is the plan's target (拟…比上年增加X, 预期增长X%)
-        if _has_any(scope, PLAN_CUES) and not _has_any(scope, DONE_CUES):
+        if not in_review and _has_any(scope, PLAN_CUES) and not _has_any(scope, DONE_CUES):
             return "target", "plan"  # linked as a change all the same (change_of)
         return "change", "pattern"
     if percentish and SHARE_OF.search(clause):
@@ -165,7 +185,8 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
     if q.column in ("rate", "actual"):
         return q.column, "column"
     settled = "已" in clause
-    if not settled and (_has_any(clause, cues["target"]) or after.startswith(TARGET_AFTER)):
+    target_cues = [c for c in cues["target"] if c not in STATE_CUES] if in_review else cues["target"]
+    if not settled and (_has_any(clause, target_cues) or after.startswith(TARGET_AFTER)):
         return "target", "cue"
     if percentish and has_base and _has_any(clause, cues["rate"]):
         return "rate", "cue"
@@ -201,8 +222,8 @@ def _absolute_change(folded: str, fs: int) -> int | None:
 def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False) -> list[Quantity]:
     folded = view.folded
     out: list[Quantity] = []
-    last_sentence_break = -1
-    for i, q in enumerate(quantities):
+    reviews = review_spans(view.text)  # headings need the line breaks folding drops
+    for q in quantities:
         fs = view.to_folded(q.start)
         fe = view.to_folded(q.end - 1) + 1 if q.end > q.start else fs
         clause = clause_before(folded, fs)
@@ -210,7 +231,8 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
         sentence_start = fs - len(sentence_before(folded, fs, limit=200))
         has_base = any(p.kind not in ("percent", "percent_point", "rank") and p.unit
                        and view.to_folded(p.start) >= sentence_start for p in out[-6:])
-        role, source = decide_role(q, clause, scope, folded[fe:fe + 4], has_base)
+        in_review = any(s <= q.start < e for s, e in reviews)
+        role, source = decide_role(q, clause, scope, folded[fe:fe + 4], has_base, in_review)
         value = q.value
         prev = out[-1] if out else None
         if (prev is not None and prev.role == "change" and role != "change"
