@@ -53,8 +53,6 @@ MiB = 2**20
 #: The size limit the bad-input scenario runs with (run_batch(max_bytes=...),
 #: ``zhibiao batch --max-bytes``); the default is batch.DEFAULT_MAX_BYTES (50 MiB).
 SCENARIO_MAX_BYTES = 4 * MiB
-VOLATILE = ("id", "document_id", "task_id", "extracted_at", "at", "quantity_id",
-            "to_quantity_id", "to_date_id", "check_id")
 
 SENTENCES = (
     "截至{m}月底，全市处置完成批而未供土地{a}万亩，省任务完成率{r}%。",
@@ -91,25 +89,6 @@ def _zip_stream(path: Path, member: str, chunk: bytes, times: int, method: int) 
         with zf.open(member, "w", force_zip64=True) as fh:
             for _ in range(times):
                 fh.write(chunk)
-
-
-XXE = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-       '<!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/hostname">]>\n'
-       '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-       '<w:body><w:p><w:r><w:t>主机&x;结束</w:t></w:r></w:p></w:body></w:document>')
-CT = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-      'package/2006/content-types"><Default Extension="rels" ContentType="application/'
-      'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
-      '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
-      'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
-RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
-        'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-        'Target="xl/workbook.xml"/></Relationships>')
-EMPTY_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-              'openxmlformats.org/package/2006/relationships"></Relationships>')
-NO_SHEETS = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.'
-             'openxmlformats.org/spreadsheetml/2006/main"><sheets/></workbook>')
 
 
 def _docx_replacing(base: Path, replace: dict[str, bytes | str], add: dict[str, bytes] | None = None,
@@ -182,11 +161,11 @@ def build_inputs(root: Path, big_mb: int = 100, good: int = 12) -> dict[str, set
     exp[str(locked.relative_to(root))] = {"encrypted_pdf"}
     put("bad/scanned.pdf", _image_only_pdf(), {"no_text"})
     put("bad/renamed-zip.docx", _zip_bytes({"report.txt": "截至6月底，完成率82.5%。"}), {"not_a_docx"})
-    put("bad/nosheets.xlsx", _zip_bytes({"[Content_Types].xml": CT, "_rels/.rels": RELS,
-                                         "xl/workbook.xml": NO_SHEETS,
-                                         "xl/_rels/workbook.xml.rels": EMPTY_RELS}), {"no_sheets"})
+    put("bad/nosheets.xlsx", _zip_bytes({"[Content_Types].xml": fb.CT, "_rels/.rels": fb.RELS,
+                                         "xl/workbook.xml": fb.NO_SHEETS,
+                                         "xl/_rels/workbook.xml.rels": fb.EMPTY_RELS}), {"no_sheets"})
     base = fb.write_docx(bad, "xxe.docx")
-    _docx_replacing(base, {"word/document.xml": XXE})
+    _docx_replacing(base, {"word/document.xml": fb.XXE})
     exp["bad/xxe.docx"] = {"unsafe_xml"}
     # a DOCX whose parts inflate to 100 MiB (> 20 x the limit): refused before parsing
     bomb_docx = fb.write_docx(bad, "inflating.docx")
@@ -501,7 +480,7 @@ class SearchLoop(Background):
 def table_rows(db: Path, table: str) -> list[tuple]:
     conn = store.connect(db, readonly=True)
     try:
-        return store.fetch_table(conn, table, exclude=VOLATILE)
+        return store.fetch_table(conn, table, exclude=store.RUN_COLUMNS)
     finally:
         conn.close()
 

@@ -29,7 +29,6 @@ import collections
 import contextlib
 import glob as _glob
 import hashlib
-import itertools
 import multiprocessing as mp
 import multiprocessing.connection as mpc
 import os

@@ -25,7 +25,6 @@ import argparse
 import base64
 import hashlib
 import html
-import inspect
 import io
 import json
 import math

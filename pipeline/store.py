@@ -712,8 +712,15 @@ def series(conn: sqlite3.Connection, indicator_key: str) -> list[dict[str, Any]]
     return [dict(r) for r in conn.execute(SERIES_SQL, (indicator_key, indicator_key))]
 
 
+#: Columns whose values differ between two runs over the same inputs (row ids, foreign
+#: keys to them, timestamps): left out when two stores' content is compared.
+RUN_COLUMNS = ("id", "document_id", "task_id", "extracted_at", "at", "quantity_id",
+               "to_quantity_id", "to_date_id", "check_id")
+
+
 def fetch_table(conn: sqlite3.Connection, table: str, exclude: Sequence[str] = ()) -> list[tuple]:
-    """All rows of ``table`` (a known table name) as tuples, sorted; for comparisons in tests."""
+    """All rows of ``table`` (a known table name) as tuples, sorted; for comparisons in tests
+    (``exclude=RUN_COLUMNS`` compares content only)."""
     known = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if table not in known:
         raise ValueError(f"no table {table!r}")

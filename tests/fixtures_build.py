@@ -242,3 +242,24 @@ def write_long(directory: Path, times: int = 40) -> dict[str, Path]:
         "text-utf8": write_text(d, "long-utf8.txt", "utf-8", rows=rows),
         "text-gb18030": write_text(d, "long-gb18030.txt", "gb18030", rows=rows),
     }
+
+
+# Hand-written OOXML parts for hostile inputs: a DOCX body with an external entity
+# (XXE) and the parts of an XLSX workbook that has no sheets.
+XXE = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+       '<!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/hostname">]>\n'
+       '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+       '<w:body><w:p><w:r><w:t>主机&x;结束</w:t></w:r></w:p></w:body></w:document>')
+CT = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+      'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+      'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+      '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+      'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+        'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>')
+EMPTY_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+              'openxmlformats.org/package/2006/relationships"></Relationships>')
+NO_SHEETS = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.'
+             'openxmlformats.org/spreadsheetml/2006/main"><sheets/></workbook>')

@@ -15,18 +15,20 @@ from typing import Any
 
 import pytest
 
-from pipeline import batch, cli_data, store
+from pipeline import batch, cli_data
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from reliability import one  # noqa: E402
+from reliability import table_rows as rows  # noqa: E402
+
 SENTENCES = [
     "全市处置完成批而未供土地1.98万亩，省任务完成率82.5%。",
     "完成单宗低效用地再开发面积4128亩，完成全年任务的41.3％。",
     "全市闲置土地总量为8069亩，较年初增长了1.5%。",
     "截至6月底，新增耕地1.2万亩，耕地保护目标任务完成率95%。",
 ]
-# tables compared across runs: row ids and timestamps differ, content must not
-VOLATILE = ("id", "document_id", "task_id", "extracted_at", "at", "quantity_id",
-            "to_quantity_id", "to_date_id", "check_id")
 
 
 def write_corpus(root: Path, n: int = 4) -> list[Path]:
@@ -49,22 +51,6 @@ def write_bad_inputs(root: Path) -> None:
         zf.writestr("../escape.txt", SENTENCES[1])
         zf.writestr("/etc/abs.txt", SENTENCES[1])
         zf.writestr("bomb.txt", b"0" * (3 * 2**20))
-
-
-def rows(db: Path, table: str) -> list[tuple]:
-    conn = store.connect(db, readonly=True)
-    try:
-        return store.fetch_table(conn, table, exclude=VOLATILE)
-    finally:
-        conn.close()
-
-
-def one(db: Path, sql: str) -> Any:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchone()[0]
-    finally:
-        conn.close()
 
 
 # --------------------------------------------------------------------------- inputs

@@ -155,26 +155,13 @@ def test_legacy_office_file() -> None:
     assert bytes_code(data, "old.doc") == "unsupported_format"
 
 
-CT = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-      'package/2006/content-types"><Default Extension="rels" ContentType="application/'
-      'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
-      '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
-      'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
-RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
-        'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-        'Target="xl/workbook.xml"/></Relationships>')
-EMPTY_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-              'openxmlformats.org/package/2006/relationships"></Relationships>')
-NO_SHEETS = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.'
-             'openxmlformats.org/spreadsheetml/2006/main"><sheets/></workbook>')
 
 
 def test_xlsx_with_no_sheets(tmp_path: Path) -> None:
     p = tmp_path / "nosheets.xlsx"
-    p.write_bytes(_zip({"[Content_Types].xml": CT, "_rels/.rels": RELS,
-                        "xl/workbook.xml": NO_SHEETS,
-                        "xl/_rels/workbook.xml.rels": EMPTY_RELS}))
+    p.write_bytes(_zip({"[Content_Types].xml": fb.CT, "_rels/.rels": fb.RELS,
+                        "xl/workbook.xml": fb.NO_SHEETS,
+                        "xl/_rels/workbook.xml.rels": fb.EMPTY_RELS}))
     assert code_of(p) == "no_sheets"
 
 
@@ -192,14 +179,10 @@ def test_invalid_xlsx(tmp_path: Path) -> None:
 
 
 def test_corrupt_zip_named_xlsx() -> None:
-    data = _zip({"xl/workbook.xml": NO_SHEETS})
+    data = _zip({"xl/workbook.xml": fb.NO_SHEETS})
     assert bytes_code(data[:40] + b"\x00" * 60, "cut.xlsx") in ("not_an_xlsx", "binary")
 
 
-XXE = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-       '<!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/hostname">]>\n'
-       '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-       '<w:body><w:p><w:r><w:t>主机&x;结束</w:t></w:r></w:p></w:body></w:document>')
 
 
 def _hostname() -> str:
@@ -220,7 +203,7 @@ def _docx_with(document_xml: str | bytes, tmp_path: Path) -> bytes:
 
 
 def test_docx_external_entity_is_not_loaded(tmp_path: Path) -> None:
-    data = _docx_with(XXE, tmp_path)
+    data = _docx_with(fb.XXE, tmp_path)
     try:
         doc = read_bytes(data, "xxe.docx")
     except ReadError as err:
@@ -231,7 +214,7 @@ def test_docx_external_entity_is_not_loaded(tmp_path: Path) -> None:
 
 
 def test_docx_entity_declared_in_utf16_part_is_refused(tmp_path: Path) -> None:
-    xml16 = XXE.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    xml16 = fb.XXE.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
     data = _docx_with(xml16, tmp_path)
     with pytest.raises(ReadError) as info:
         read_bytes(data, "xxe16.docx")
