@@ -47,6 +47,27 @@ UNITS: dict[str, tuple[str, float, str]] = {
     "微克/立方米": ("微克/立方米", 1, "other"),
     "年": ("年", 1, "duration"), "天": ("天", 1, "duration"), "岁": ("岁", 1, "duration"),
 }
+# units the real documents use (issue 13's list and the pipeline's table), added after
+# the original table so that no earlier gold changes
+EXTRA_UNITS: dict[str, tuple[str, float, str]] = {
+    "担": ("担", 1, "mass"), "克": ("克", 1, "mass"), "微克": ("微克", 1, "mass"),
+    "公分": ("厘米", 1, "length"), "厘米": ("厘米", 1, "length"),
+    "羽": ("羽", 1, "count"), "只": ("只", 1, "count"), "组": ("组", 1, "count"),
+    "台套": ("台套", 1, "count"), "人日": ("人日", 1, "count"), "车次": ("车次", 1, "count"),
+    "艘": ("艘", 1, "count"), "眼": ("眼", 1, "count"), "道": ("道", 1, "count"),
+    "幢": ("幢", 1, "count"), "孔": ("孔", 1, "count"), "轮": ("轮", 1, "count"),
+    "项次": ("项次", 1, "count"), "户次": ("户次", 1, "count"), "栋": ("栋", 1, "count"),
+    "张": ("张", 1, "count"), "块": ("块", 1, "count"), "幅": ("幅", 1, "count"),
+    "口": ("口", 1, "count"), "株": ("株", 1, "count"), "棵": ("株", 1, "count"),
+    "批次": ("批", 1, "count"), "延米": ("米", 1, "length"), "平米": ("平方米", 1, "area"),
+    "万方": ("立方米", 1e4, "volume"), "方": ("立方米", 1, "volume"),
+    "公斤/亩": ("公斤/亩", 1, "other"), "斤/亩": ("斤/亩", 1, "other"),
+    "元/吨": ("元/吨", 1, "other"), "元/亩": ("元/亩", 1, "other"), "元/人": ("元/人", 1, "other"),
+    "元/平方米": ("元/平方米", 1, "other"), "港元": ("港元", 1, "money"),
+    "新台币": ("新台币", 1, "money"), "澳门元": ("澳门元", 1, "money"), "千分点": ("千分点", 1, "percent_point"),
+}
+for _u, _v in EXTRA_UNITS.items():
+    UNITS.setdefault(_u, _v)
 UNIT_KEYS = sorted(UNITS, key=len, reverse=True)
 APPROX_BEFORE = [("不低于", ">="), ("不少于", ">="), ("至少", ">="), ("不超过", "<="),
                  ("超过", ">"), ("逾", ">"), ("不足", "<"), ("约", "~"), ("約", "~"), ("近", "~"),
