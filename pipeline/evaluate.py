@@ -108,6 +108,8 @@ def load_gold(path: Path | str, shared_root: Path | str | None = Path("../shared
     when the resolved text's hash differs from ``text_sha256``.
     """
     doc: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    if "bytes_sha256" in doc:
+        return load_file_gold(doc, Path(path), resolve_shared_root(shared_root))
     if is_standoff(doc):
         text = read_standoff_text(doc["source"], resolve_shared_root(shared_root))
         if text is None:
@@ -115,6 +117,47 @@ def load_gold(path: Path | str, shared_root: Path | str | None = Path("../shared
         if sha256_text(text) != doc.get("text_sha256"):
             raise GoldError(f"{path}: text_sha256 does not match {doc['source']['file']}")
         doc = dict(doc, text=text)
+    return doc
+
+
+def _nth(text: str, needle: str, n: int) -> int:
+    """Start of the n-th (0-based) occurrence of needle in text, overlaps counted; -1 if none."""
+    i = -1
+    for _ in range(n + 1):
+        i = text.find(needle, i + 1)
+        if i < 0:
+            return -1
+    return i
+
+
+def load_file_gold(doc: dict[str, Any], path: Path, shared_root: Path
+                   ) -> dict[str, Any] | None:
+    """Gold of a table file (PDF, DOCX ...): keyed to the file's bytes, its text is what
+    the reader produces now.  Each mention carries its surface occurrence, so when the
+    reader's text changed, mentions are found again by their text; the Document is kept
+    (``_document``) for the prediction to run on the reader's blocks."""
+    from pipeline.ingest import read_bytes  # the file readers (pdfplumber, python-docx)
+    fpath = shared_root / "corpus" / doc["source"]["file"]
+    if not fpath.exists():
+        return None
+    data = fpath.read_bytes()
+    if hashlib.sha256(data).hexdigest() != doc["bytes_sha256"]:
+        raise GoldError(f"{path}: bytes_sha256 does not match {doc['source']['file']}")
+    document = read_bytes(data, str(fpath))
+    text = document.text
+    doc = dict(doc, text=text, _document=document)
+    for m in doc.get("quantities", []) + doc.get("dates", []):
+        if text[m["start"]:m["end"]] != m["text"]:
+            s = _nth(text, m["text"], m["surface_occ"])
+            if s < 0:
+                raise GoldError(f"{path}: {m['text']!r} no longer in the reader's text; "
+                                "rebuild with corpus/tools/real_ann.py")
+            m["start"], m["end"] = s, s + len(m["text"])
+    rng = doc.get("annotated_range_surface")
+    if rng and text[doc["annotated_range"][0]:].startswith(rng["from"]) is False:
+        lo = _nth(text, rng["from"], rng["from_occ"])
+        hi = _nth(text, rng["to"], rng["to_occ"]) + len(rng["to"])
+        doc["annotated_range"] = [lo, hi]
     return doc
 
 
@@ -563,6 +606,9 @@ def summarize(counts: dict[str, Any]) -> dict[str, Any]:
             m[f"quantity_{name}_{k}"] = v
     m["value_unit_accuracy"] = ratio(n["val_ok"], n["val_n"])
     m["value_unit_recall"] = ratio(n["val_ok"], n["q_gold"]) if n["val_n"] else None
+    if n["val_n"]:  # a mention counts when its span matches and its value and unit are right
+        for k, v in prf(n["val_ok"], n["q_pred"], n["q_gold"]).items():
+            m[f"value_unit_{k}"] = v
     m["qualifier_accuracy"] = ratio(n["qual_ok"], n["qual_n"])
     m["role_accuracy"] = ratio(n["role_ok"], n["role_n"])
     m["indicator_exact"] = ratio(n["ind_exact"], n["ind_n"])
@@ -598,17 +644,57 @@ def confusion_matrix(conf: Counter[str]) -> dict[str, dict[str, int]]:
     return out
 
 
+def doc_origin(gold: dict[str, Any]) -> str:
+    """real, team, seed or gwr: who wrote the document."""
+    src = gold.get("source")
+    return str(src.get("corpus")) if isinstance(src, dict) else "team"
+
+
+def doc_layout(gold: dict[str, Any]) -> str:
+    """table or narrative (a real document's layout; else: has table rows or not)."""
+    layout = gold.get("layout")
+    if layout:
+        return "narrative" if layout == "narrative" else "table"
+    return "table" if gold.get("tasks") else "narrative"
+
+
+def doc_groups(gold: dict[str, Any]) -> list[str]:
+    origin, layout = doc_origin(gold), doc_layout(gold)
+    return ["all", origin, layout, f"{origin} {layout}"]
+
+
+def macro(per_doc: list[dict[str, Any]]) -> dict[str, float]:
+    """Per-document (macro) averages: the mean of each metric over the documents that
+    have it."""
+    keys = sorted({k for m in per_doc for k, v in m.items() if v is not None})
+    out = {}
+    for k in keys:
+        vals = [m[k] for m in per_doc if m.get(k) is not None]
+        out[k] = round(sum(vals) / len(vals), 4)
+    return out
+
+
 def evaluate_pairs(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
-    """Score (gold, pred) pairs: per-document metrics and micro-averaged overall."""
+    """Score (gold, pred) pairs: per-document metrics, micro-averaged overall, and per group
+    (origin: real / team / seed / gwr; layout: table / narrative) micro and macro."""
     total = empty_counts()
     per_doc = {}
+    groups: dict[str, dict[str, Any]] = {}
     for gold, pred in pairs:
         c = score_document(gold, pred)
-        per_doc[str(gold["doc_id"])] = {"metrics": summarize(c), "counts": dict(c["n"])}
+        metrics = summarize(c)
+        per_doc[str(gold["doc_id"])] = {"metrics": metrics, "counts": dict(c["n"]),
+                                        "origin": doc_origin(gold), "layout": doc_layout(gold)}
+        for g in doc_groups(gold):
+            grp = groups.setdefault(g, {"counts": empty_counts(), "docs": []})
+            grp["counts"]["n"].update(c["n"])
+            grp["docs"].append(metrics)
         add_counts(total, c)
     return {
         "overall": summarize(total),
         "counts": dict(total["n"]),
+        "groups": {g: {"documents": len(v["docs"]), "micro": summarize(v["counts"]),
+                       "macro": macro(v["docs"])} for g, v in groups.items()},
         "role_confusion": confusion_matrix(total["confusion"]),
         "documents": per_doc,
         "examples": total["examples"],
@@ -634,6 +720,10 @@ def _as_dict(obj: Any) -> dict[str, Any]:
 
 def predict(gold: dict[str, Any], extractor: str | None = "combined") -> dict[str, Any]:
     """Run pipeline.extract on a gold document's text."""
+    if "_document" in gold:  # a table file: run on the reader's Document, blocks and all
+        from pipeline.api import extract_document
+        return extract_document(gold["_document"], gold.get("reference_date"),
+                                extractor or "combined").to_dict()
     run = _extract_fn(extractor)
     return run(gold["text"], reference_date=gold.get("reference_date"),
                doc_id=gold["doc_id"])
@@ -699,6 +789,7 @@ def evaluate_corpus(split: str = "test", extractor: str = "combined",
 HEADLINE = [
     ("quantity_strict_f1", "quantity F1 (strict)"),
     ("quantity_overlap_f1", "quantity F1 (overlap)"),
+    ("value_unit_f1", "value+unit F1"),
     ("value_unit_accuracy", "value+unit (of strict)"),
     ("qualifier_accuracy", "qualifier"),
     ("role_accuracy", "role accuracy"),
@@ -730,12 +821,32 @@ def text_table(result: dict[str, Any]) -> str:
         if f"link_{lt}_f1" in o:
             lines.append(f"  {'link ' + lt:<26} P {_fmt(o[f'link_{lt}_precision'])}  "
                          f"R {_fmt(o[f'link_{lt}_recall'])}  F1 {_fmt(o[f'link_{lt}_f1'])}")
+    lines += group_table(result)
     if result.get("skipped"):
         lines.append(f"  skipped (no ../shared): {', '.join(result['skipped'])}")
     if result.get("errors"):
         lines.append(f"  extraction errors: {len(result['errors'])} documents, e.g. "
                      f"{next(iter(result['errors'].items()))}")
     return "\n".join(lines)
+
+
+GROUP_ORDER = ["real", "real table", "real narrative", "team", "seed", "gwr"]
+
+
+def group_table(result: dict[str, Any]) -> list[str]:
+    """The headline measures per group of documents, micro (macro) averaged."""
+    groups = result.get("groups") or {}
+    names = [g for g in GROUP_ORDER if g in groups]
+    if not names:
+        return []
+    lines = ["", "by group, micro-averaged (per-document macro average in brackets):",
+             "| measure | " + " | ".join(f"{g} ({groups[g]['documents']} docs)" for g in names)
+             + " |", "|---|" + "---|" * len(names)]
+    for key, label in HEADLINE:
+        cells = [f"{_fmt(groups[g]['micro'].get(key))} ({_fmt(groups[g]['macro'].get(key))})"
+                 for g in names]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def _chart_png(result: dict[str, Any]) -> str | None:

@@ -182,7 +182,7 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
         return "rate", "cue"
     if q.column in ("task", "target", "time"):
         return "target", "column"
-    if q.column in ("rate", "actual"):
+    if q.column in ("rate", "actual", "change"):
         return q.column, "column"
     settled = "已" in clause
     target_cues = [c for c in cues["target"] if c not in STATE_CUES] if in_review else cues["target"]

@@ -10,7 +10,7 @@ import datetime as _dt
 from dataclasses import replace
 
 from pipeline import dates as date_stage
-from pipeline import link, roles, structure
+from pipeline import link, roles, structure, tables
 from pipeline.extract import combine, linker
 from pipeline.normalize import fold
 from pipeline.records import Document, Extraction
@@ -41,7 +41,10 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     default_year = int(period.start_date[:4]) if period else ref_year
 
     if not any(b.kind == "cell" for b in doc.blocks):
-        doc = replace(doc, blocks=doc.blocks + structure.text_table_cells(text))
+        cells = structure.text_table_cells(text)
+        first = 1 + max((b.table or 0 for b in cells), default=-1)
+        cells += tables.pipe_table_cells(text, first_table=first)
+        doc = replace(doc, blocks=doc.blocks + cells)
     dates = date_stage.find_dates(view, default_year)
     date_spans = [(view.to_folded(d.start), view.to_folded(d.end - 1) + 1) for d in dates]
     quantities = combine.find_quantities(view, extractors, explained=date_spans)

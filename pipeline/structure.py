@@ -30,8 +30,17 @@ LONG_LINE = 20  # characters: the progress column's lines are wider than this
 
 HEADER_COLUMNS = [  # header keyword → column, first match wins
     ("序号", "seq"), ("责任", "department"), ("牵头", "department"), ("单位：", "unit"),
-    ("单位:", "unit"), ("单位", "department"), ("时间", "time"), ("节点", "time"),
-    ("完成率", "rate"), ("完成目标", "rate"), ("完成比例", "rate"), ("%", "rate"), ("％", "rate"),
+    ("单位:", "unit"), ("单位名称", "label"), ("单位", "department"), ("时间", "time"), ("节点", "time"),
+    ("增长", "change"), ("增减", "change"), ("增幅", "change"), ("增速", "change"),
+    ("同比", "change"), ("比上年", "change"), ("涨跌", "change"), ("为上年", "index"),
+    ("指数", "index"),
+    ("完成率", "rate"), ("完成目标", "rate"), ("完成比例", "rate"), ("执行率", "rate"),
+    ("开工率", "rate"), ("占比", "rate"), ("比重", "rate"), ("构成", "rate"), ("之比", "rate"),
+    ("%", "rate"), ("％", "rate"),
+    ("任务数", "target"), ("下达任务", "target"), ("任务面积", "target"), ("预算数", "target"),
+    ("指标值", "target"), ("目标值", "target"), ("计划数", "target"),
+    ("完成数", "actual"), ("累计完成", "actual"), ("执行数", "actual"), ("开工数", "actual"),
+    ("完成值", "actual"), ("决算数", "actual"), ("实际", "actual"), ("绝对数", "actual"),
     ("季度目标", "target"), ("目标", "target"), ("计划", "target"), ("任务", "task"),
     ("进展", "progress"), ("完成情况", "progress"), ("进度", "actual"), ("完成", "actual"),
     ("实际", "actual"), ("内容", "task"), ("事项", "task"), ("指标", "label"),
@@ -165,6 +174,10 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
     rows: dict[tuple[int | None, str | None, int], list[Block]] = {}
     for b in cells:
         rows.setdefault((b.table, b.sheet, b.row), []).append(b)
+    # a table of work (a target, progress or department column) has tasks in its label
+    # rows; a statistics or budget table (rows are indicators) has none
+    work_tables = {(b.table, b.sheet) for b in cells
+                   if column_of_header(b.header) in ("target", "progress", "department")}
     tasks, regions = [], []
     section = None
     for key in sorted(rows, key=lambda k: min(b.start for b in rows[k])):
@@ -178,7 +191,8 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
         if SECTION_LINE.match(first) or re.fullmatch(r"[一二三四五六七八九十]+、.*", first):
             section = first
             continue
-        label_row = "seq" not in by_col and ("label" in by_col or "task" in by_col)
+        label_row = ("seq" not in by_col and ("label" in by_col or "task" in by_col)
+                     and (key[0], key[1]) in work_tables)
         if not re.fullmatch(r"\d{1,3}\*?", seq) and not label_row:
             continue
         if label_row:
@@ -243,7 +257,8 @@ def text_table_cells(text: str) -> tuple[Block, ...]:
 
 
 def _cell_unit(*labels: str | None) -> str | None:
-    """The unit a header or row label states: 完成目标(%) → %, 单位：万元 → 万元."""
+    """The unit a header or row label states: 完成目标(%) → %, 单位：万元 → 万元,
+    增幅% → %."""
     from pipeline.units import resolve_unit
     for label in labels:
         if not label:
@@ -252,6 +267,26 @@ def _cell_unit(*labels: str | None) -> str | None:
             for m in rx.finditer(label):
                 if resolve_unit(m.group(1).strip()):
                     return m.group(1).strip()
+        if re.search(r"[%％]\s*$", label):
+            return "%"
+    return None
+
+
+SCORE_HEADER = re.compile(r"分值|得分|权重")
+
+
+def unit_above(text: str, start: int, lines: int = 3) -> str | None:
+    """A unit note in the few lines above a table: 单位：万元, （万吨）, 单位:亩."""
+    head = text[:start].rstrip("\n").split("\n")[-lines:]
+    for line in reversed(head):
+        line = line.replace("|", " ")
+        m = UNIT_STATED.search(line)
+        if m and _cell_unit(m.group(0)):
+            return _cell_unit(m.group(0))
+        if len(line.strip()) <= 12:
+            u = _cell_unit(line)
+            if u and u != "%":
+                return u
     return None
 
 
@@ -283,8 +318,10 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
         label = text[label_cell.start:label_cell.end] if label_cell else None
         tkey = (key[0], key[1])
         if tkey not in table_unit:
+            first = min(b.start for b in cells if (b.table, b.sheet) == tkey)
             table_unit[tkey] = next((u for b in cells if (b.table, b.sheet) == tkey
-                                     for u in [_cell_unit(b.header)] if u and "单位" in (b.header or "")), None)
+                                     for u in [_cell_unit(b.header)] if u and "单位" in (b.header or "")),
+                                    None) or unit_above(text, first, lines=8)
         for b in row:
             raw = text[b.start:b.end]
             value_text = raw.strip()
@@ -295,12 +332,20 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
             end = start + len(value_text)
             if any(q.start < end and start < q.end for q in taken):
                 continue
-            written = "%" if value_text.endswith("%") else (
-                _cell_unit(b.header) or _cell_unit(label) or table_unit[tkey])
+            # the row label's unit is the row's; a growth or share column is in % unless
+            # its header says otherwise; a score column counts points (分)
+            if value_text.endswith("%"):
+                written = "%"
+            elif column in ("change", "rate"):
+                written = _cell_unit(b.header) or "%"
+            else:
+                written = _cell_unit(label) or _cell_unit(b.header) or table_unit[tkey]
+            if SCORE_HEADER.search(b.header or "") and not value_text.endswith("%"):
+                written = None
             unit = resolve_unit(written) if written else None
             number = float(value_text.rstrip("%").replace(",", ""))
-            role = {"target": "target", "actual": "actual", "rate": "rate",
-                    "progress": "actual"}.get(column or "", None)
+            role = {"target": "target", "actual": "actual", "rate": "rate", "change": "change",
+                    "progress": "actual", "index": "actual"}.get(column or "", None)
             indicator = _label(label) if label else None
             out.append(Quantity(
                 id="", start=start, end=end, text=text[start:end],

@@ -136,6 +136,14 @@ def resolve_value(text: str, m: dict[str, Any], s: int, what: str) -> dict[str, 
     return out
 
 
+def surface_occ(text: str, needle: str, start: int) -> int:
+    """How many occurrences of needle (overlaps counted) start before ``start``."""
+    n, i = 0, text.find(needle)
+    while 0 <= i < start:
+        n, i = n + 1, text.find(needle, i + 1)
+    return n
+
+
 def build(ann: dict[str, Any], text: str, digest: str) -> dict[str, Any]:
     """The gold document (contract fields, standoff) of one annotation file."""
     name = ann["doc"]
@@ -247,8 +255,15 @@ def build(ann: dict[str, Any], text: str, digest: str) -> dict[str, Any]:
     source = {"corpus": "real", "file": "real/" + name}
     doc: dict[str, Any] = {"doc_id": doc_id_of(stem), "source": source}
     if is_file_doc(name):
+        # the reader's text may change: each mention keeps its surface occurrence so the
+        # evaluator finds it again (pipeline.evaluate.load_file_gold)
         doc["bytes_sha256"] = digest
-        doc["locate"] = "surface"
+        for r in quantities + dates:
+            r["surface_occ"] = surface_occ(text, r["text"], r["start"])
+        if rng:
+            doc["annotated_range_surface"] = {
+                "from": rng["from"], "from_occ": surface_occ(text, rng["from"], lo),
+                "to": rng["to"], "to_occ": surface_occ(text, rng["to"], hi - len(rng["to"]))}
     else:
         doc["text_sha256"] = digest
     doc.update(genre=ann.get("genre"), layout=ann.get("layout"),
@@ -366,6 +381,53 @@ def agreement(a_dir: Path, b_dir: Path) -> dict[str, Any]:
             "counts": dict(n), "per_document": per_doc}
 
 
+def diff(pa: Path, pb: Path) -> str:
+    """The disagreements of two annotations of one document, one line each."""
+    ann_a, text, digest = load_ann(pa)
+    da = build(ann_a, text, digest)
+    db = build(json.loads(pb.read_text(encoding="utf-8")), text, digest)
+    out = [f"== {pa.stem}: a {len(da['quantities'])} quantities / b {len(db['quantities'])}; "
+           f"a {len(da['dates'])} dates / b {len(db['dates'])}; "
+           f"a {len(da['tasks'])} tasks / b {len(db['tasks'])}"]
+
+    def ctx(m: dict[str, Any]) -> str:
+        return (text[max(0, m["start"] - 8):m["start"]] + "[" + m["text"] + "]"
+                + text[m["end"]:m["end"] + 4]).replace("\n", "⏎")
+
+    def sp(doc: dict[str, Any], mid: str | None) -> str:
+        if mid is None:
+            return "-"
+        m = next(x for x in doc["quantities"] + doc["dates"] if x["id"] == mid)
+        return f"{m['text']!r}@{m['start']}"
+    for kind in ("quantities", "dates"):
+        sa = {(m["start"], m["end"]): m for m in da[kind]}
+        sb = {(m["start"], m["end"]): m for m in db[kind]}
+        for key in sorted(set(sa) | set(sb)):
+            x, y = sa.get(key), sb.get(key)
+            if x is None or y is None:
+                who, m = ("only a", x) if y is None else ("only b", y)
+                out.append(f"  {kind[:-1]} {who}: {ctx(m)} @{key[0]}")
+                continue
+            fields = ["value", "low", "high", "unit", "qualifier", "role", "indicator"] \
+                if kind == "quantities" else ["start_date", "end_date", "grain"]
+            for f in fields:
+                if x.get(f) != y.get(f):
+                    out.append(f"  {ctx(x)} @{key[0]} {f}: a {x.get(f)!r} / b {y.get(f)!r}")
+            if kind == "quantities":
+                for f in LINKS:
+                    la, lb = sp(da, x[f]), sp(db, y[f])
+                    if la != lb:
+                        out.append(f"  {ctx(x)} @{key[0]} {f}: a {la} / b {lb}")
+                ta = next((t["seq"] for t in da["tasks"] if t["id"] == x["task"]), None)
+                tb = next((t["seq"] for t in db["tasks"] if t["id"] == y["task"]), None)
+                if ta != tb:
+                    out.append(f"  {ctx(x)} @{key[0]} task seq: a {ta!r} / b {tb!r}")
+    for f in ("period", "reference_date", "region"):
+        if da.get(f) != db.get(f):
+            out.append(f"  document {f}: a {da.get(f)!r} / b {db.get(f)!r}")
+    return "\n".join(out)
+
+
 def build_all(src: Path = GOLD_SRC, out: Path = GOLD_OUT) -> int:
     bad = 0
     for p in sorted(src.glob("*.json")):
@@ -390,7 +452,12 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("a", type=Path)
     a.add_argument("b", type=Path)
     a.add_argument("--json", type=Path)
-    sub.add_parser("build")
+    df = sub.add_parser("diff")
+    df.add_argument("a", type=Path)
+    df.add_argument("b", type=Path)
+    bd = sub.add_parser("build")
+    bd.add_argument("--src", type=Path, default=GOLD_SRC)
+    bd.add_argument("--out", type=Path, default=GOLD_OUT)
     args = ap.parse_args(argv)
     if args.cmd == "check":
         return check(args.files)
@@ -400,7 +467,11 @@ def main(argv: list[str] | None = None) -> int:
             args.json.write_text(json.dumps(res, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(json.dumps({k: v for k, v in res.items() if k != "per_document"}, ensure_ascii=False, indent=1))
         return 0
-    return build_all()
+    if args.cmd == "diff":
+        print(diff(args.a, args.b))
+        return 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    return build_all(args.src, args.out)
 
 
 if __name__ == "__main__":
