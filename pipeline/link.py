@@ -415,3 +415,89 @@ def checks(qs: list[Quantity]) -> list[Check]:
                 out.append(Check("progress", (q.id, target.id), round(share, 6), round(share, 6), True,
                                  f"{squash(q.text)} is {share:.1f}% of the target {squash(target.text)}"))
     return out
+
+
+BASE_HEADER = re.compile(r"上年|去年|同期|上期|基期")
+SHARE_HEADER = re.compile(r"比重|构成|占比|结构")
+
+
+def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
+                     cells: list) -> list[Quantity]:
+    """Links inside the rows of a table, where the sentence rules see no sentence: an
+    actual → the row's target; a growth → the row's level (not its base-year column); a
+    completion rate → the row's target, a share column → the total row's amount; and
+    every cell → the date its column header or the table's title states (截至…).  Only
+    links still empty are filled.  ``cells``: the document's cell blocks."""
+    from pipeline.structure import column_of_header, locator  # structure imports link's peers
+    cells = [b for b in cells if b.kind == "cell" and b.row is not None]
+    if not cells or not qs:
+        return qs
+    cell_at = locator(cells)
+    out = {q.id: q for q in qs}
+    rows: dict[tuple, list[tuple]] = {}
+    for q in qs:
+        b = cell_at(q.start)
+        if b is not None:
+            rows.setdefault((b.table, b.sheet, b.row), []).append((b, q.id))
+    first_row: dict[tuple, int] = {}
+    for (table, sheet, row) in rows:
+        first_row[(table, sheet)] = min(row, first_row.get((table, sheet), row))
+
+    def absolute(p: Quantity) -> bool:
+        return p.role in ("actual", "target") and p.unit not in (None, "%", "个百分点")
+
+    for key, items in rows.items():
+        items.sort(key=lambda x: out[x[1]].start)
+        for i, (b, qid) in enumerate(items):
+            cur = out[qid]
+            before = [(pb, out[pid]) for pb, pid in items[:i]]
+            if cur.role == "actual" and not BASE_HEADER.search(b.header or ""):
+                t = next((p for _, p in reversed(before) if p.role == "target" and p.unit == cur.unit), None)
+                if t is not None:
+                    cur = replace(cur, target=t.id)
+            elif cur.role == "change":
+                base = next((p for pb, p in before if absolute(p) and not BASE_HEADER.search(pb.header or "")), None)
+                if base is not None:
+                    cur = replace(cur, change_of=base.id)
+            elif cur.role == "rate" and cur.of is None:
+                whole = None
+                if SHARE_HEADER.search(b.header or ""):
+                    top = rows.get((key[0], key[1], first_row[(key[0], key[1])]), [])
+                    whole = next((out[pid] for pb, pid in top if pb.col == (b.col or 0) - 1
+                                  and absolute(out[pid])), None)
+                else:
+                    whole = next((p for _, p in reversed(before) if p.role == "target"), None) or \
+                        next((p for _, p in reversed(before) if absolute(p)), None)
+                if whole is not None and whole.id != cur.id:
+                    cur = replace(cur, of=whole.id)
+            out[qid] = cur
+    # dates: a column header's date, else the date the table's title gives (截至…)
+    tables: dict[tuple, list] = {}
+    for b in cells:
+        tables.setdefault((b.table, b.sheet), []).append(b)
+    for tkey, tcells in tables.items():
+        first = min(b.start for b in tcells)
+        above = [d for d in dates if first - 600 <= d.start and d.end <= first]
+        col_date: dict[int | None, DateMention] = {}
+        for b in tcells:
+            h = squash(b.header or "")
+            hits = [d for d in above if squash(d.text) and squash(d.text) in h]
+            if hits and b.col not in col_date:
+                col_date[b.col] = hits[-1]
+        used = {d.id for d in col_date.values()}
+        lines_above = text[:first].rsplit("\n", 16)[0]
+        near = [d for d in above if d.id not in used and d.start >= len(lines_above)]
+        near = [d for d in near if not re.search(r"(?:日期|时间)[:：]?\s*$", text[max(0, d.start - 6):d.start])]
+        cutoff = [d for d in near if re.search(r"截[至止]\s*$", text[max(0, d.start - 3):d.start])]
+        sub_year = [d for d in near if d.grain != "year"]
+        table_date = cutoff[-1] if cutoff else (sub_year[-1] if sub_year else None)
+        for b in tcells:
+            if column_of_header(b.header) == "time":  # a deadline dates no figure
+                continue
+            d = col_date.get(b.col) or table_date
+            if d is None:
+                continue
+            for q in qs:
+                if b.start <= q.start < b.end and out[q.id].date is None:
+                    out[q.id] = replace(out[q.id], date=d.id)
+    return [out[q.id] for q in qs]

@@ -184,6 +184,8 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
         return "target", "column"
     if q.column in ("rate", "actual", "change"):
         return q.column, "column"
+    if q.column == "score":
+        return "other", "column"
     settled = "已" in clause
     target_cues = [c for c in cues["target"] if c not in STATE_CUES] if in_review else cues["target"]
     if not settled and (_has_any(clause, target_cues) or after.startswith(TARGET_AFTER)):

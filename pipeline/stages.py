@@ -70,6 +70,8 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     quantities = roles.assign_roles(view, quantities, use_model=extractors != "pattern")
     date_columns = {d.id: column(d.start) for d in dates}
     quantities, checks = link.link_all(view, quantities, dates, tasks, date_columns)
+    quantities = link.link_table_cells(text, quantities, dates, list(doc.blocks))
+    checks = link.checks(quantities)
     # the trained link scorer over the rules' links (model/combined only; see linker.py)
     quantities, checks = linker.apply(view, quantities, dates, checks, extractors)
     return Extraction(text=text, doc_id=doc.doc_id, source=doc.source, period=period,

@@ -29,7 +29,7 @@ SPLIT_DEPTS = re.compile(r"[、，,；;/\s]+")
 LONG_LINE = 20  # characters: the progress column's lines are wider than this
 
 HEADER_COLUMNS = [  # header keyword → column, first match wins
-    ("序号", "seq"), ("责任", "department"), ("牵头", "department"), ("单位：", "unit"),
+    ("序号", "seq"), ("分值", "score"), ("得分", "score"), ("责任", "department"), ("牵头", "department"), ("单位：", "unit"),
     ("单位:", "unit"), ("单位名称", "label"), ("单位", "department"), ("时间", "time"), ("节点", "time"),
     ("增长", "change"), ("增减", "change"), ("增幅", "change"), ("增速", "change"),
     ("同比", "change"), ("比上年", "change"), ("涨跌", "change"), ("为上年", "index"),
@@ -177,7 +177,8 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
     # a table of work (a target, progress or department column) has tasks in its label
     # rows; a statistics or budget table (rows are indicators) has none
     work_tables = {(b.table, b.sheet) for b in cells
-                   if column_of_header(b.header) in ("target", "progress", "department")}
+                   if column_of_header(b.header) in ("progress", "department", "seq")
+                   or (column_of_header(b.header) == "target" and re.search(r"任务|目标", b.header or ""))}
     tasks, regions = [], []
     section = None
     for key in sorted(rows, key=lambda k: min(b.start for b in rows[k])):
@@ -185,6 +186,9 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
         if is_header_row(doc.text, row):
             continue
         by_col = {column_of_header(b.header): b for b in row if column_of_header(b.header)}
+        # every cell's column is known, in a task row or not (a statistics table's
+        # growth column holds changes all the same)
+        regions += [Region(b.start, b.end, c) for b in row for c in [column_of_header(b.header)] if c]
         seq_cell = by_col.get("seq") or row[0]
         seq = squash(doc.text[seq_cell.start:seq_cell.end])
         first = squash(doc.text[row[0].start:row[0].end])
@@ -209,10 +213,6 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
         end = max([b.end for b in row if b.start >= start] + [start])
         tasks.append(Task(id=f"T{len(tasks) + 1}", seq=seq, start=start, end=end, title=title,
                           departments=departments, period=period, section=section))
-        for b in row:
-            column = column_of_header(b.header)
-            if column:
-                regions.append(Region(b.start, b.end, column))
     return tasks, regions
 
 
@@ -336,7 +336,7 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
             # its header says otherwise; a score column counts points (分)
             if value_text.endswith("%"):
                 written = "%"
-            elif column in ("change", "rate"):
+            elif column == "rate" or (column == "change" and not re.search(r"额|量|数", b.header or "")):
                 written = _cell_unit(b.header) or "%"
             else:
                 written = _cell_unit(label) or _cell_unit(b.header) or table_unit[tkey]
@@ -345,7 +345,7 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
             unit = resolve_unit(written) if written else None
             number = float(value_text.rstrip("%").replace(",", ""))
             role = {"target": "target", "actual": "actual", "rate": "rate", "change": "change",
-                    "progress": "actual", "index": "actual"}.get(column or "", None)
+                    "progress": "actual", "index": "actual", "score": "other"}.get(column or "", None)
             indicator = _label(label) if label else None
             out.append(Quantity(
                 id="", start=start, end=end, text=text[start:end],
@@ -360,7 +360,8 @@ def find_tasks(doc: Document, default_period: Period | None) -> tuple[list[Task]
     tasks, regions = tasks_from_blocks(doc, default_period)
     if tasks:
         return tasks, regions
-    return tasks_from_dump(doc.text, default_period)
+    dump_tasks, dump_regions = tasks_from_dump(doc.text, default_period)
+    return dump_tasks, dump_regions + regions
 
 
 def locator(spans: list, lookback: int = 16):
