@@ -305,9 +305,10 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
     for b in cells:
         rows.setdefault((b.table, b.sheet, b.row), []).append(b)
     table_unit: dict[tuple, str | None] = {}
+    section_unit: dict[tuple, str | None] = {}  # a unit-bearing row label carries on
     out = []
-    for key, row in rows.items():
-        row = sorted(row, key=lambda b: b.col or 0)
+    for key in sorted(rows, key=lambda k: min(b.start for b in rows[k])):
+        row = sorted(rows[key], key=lambda b: b.col or 0)
         if is_header_row(text, row):
             continue
         label_cell = next((b for b in row if column_of_header(b.header) in ("label", "task")), None)
@@ -320,14 +321,20 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
         if tkey not in table_unit:
             first = min(b.start for b in cells if (b.table, b.sheet) == tkey)
             table_unit[tkey] = next((u for b in cells if (b.table, b.sheet) == tkey
-                                     for u in [_cell_unit(b.header)] if u and "单位" in (b.header or "")),
+                                     for u in [_cell_unit(b.header)] if u and u != "%" and (
+                                         "单位" in (b.header or "")
+                                         or column_of_header(b.header) in ("label", "task"))),
                                     None) or unit_above(text, first, lines=8)
+        if label and _cell_unit(label) and _cell_unit(label) != "%":
+            section_unit[tkey] = _cell_unit(label)
         for b in row:
             raw = text[b.start:b.end]
             value_text = raw.strip()
             column = column_of_header(b.header)
-            if column in ("seq", "time", "department") or not BARE_NUMBER.fullmatch(value_text):
+            if column in ("seq", "time", "department", "label", "task") or not BARE_NUMBER.fullmatch(value_text):
                 continue
+            if label_cell is not None and b.start < label_cell.start and value_text.isdigit():
+                continue  # a row number or a subject code before the row's label
             start = b.start + raw.index(value_text)
             end = start + len(value_text)
             if any(q.start < end and start < q.end for q in taken):
@@ -339,7 +346,8 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
             elif column == "rate" or (column == "change" and not re.search(r"额|量|数", b.header or "")):
                 written = _cell_unit(b.header) or "%"
             else:
-                written = _cell_unit(label) or _cell_unit(b.header) or table_unit[tkey]
+                written = (_cell_unit(label) or _cell_unit(b.header) or section_unit.get(tkey)
+                           or table_unit[tkey])
             if SCORE_HEADER.search(b.header or "") and not value_text.endswith("%"):
                 written = None
             unit = resolve_unit(written) if written else None
