@@ -331,10 +331,11 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
             raw = text[b.start:b.end]
             value_text = raw.strip()
             column = column_of_header(b.header)
-            if column in ("seq", "time", "department", "label", "task") or not BARE_NUMBER.fullmatch(value_text):
+            if column in ("seq", "time", "department") or not BARE_NUMBER.fullmatch(value_text):
                 continue
-            if label_cell is not None and b.start < label_cell.start and value_text.isdigit():
-                continue  # a row number or a subject code before the row's label
+            if value_text.isdigit() and (column in ("label", "task") or (
+                    label_cell is not None and b.start < label_cell.start)):
+                continue  # a row number or a subject code, in or before the row's label
             start = b.start + raw.index(value_text)
             end = start + len(value_text)
             if any(q.start < end and start < q.end for q in taken):

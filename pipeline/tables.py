@@ -25,6 +25,8 @@ from pipeline.records import Block
 
 Cell = tuple[int, int]  # half-open offsets of a cell's stripped text; (s, s) when empty
 SEQ = re.compile(r"\d{1,3}\*?")
+FURNITURE = re.compile(r"索引号|发布机构|发布日期|浏览量|浏览次数|公开目录|信息来源|【打印】|【关闭】|字号[:：]")
+DASH = re.compile(r"[-—–－]+")
 DATA = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")
 
 
@@ -45,6 +47,8 @@ def _split_line(text: str, start: int, end: int) -> list[Cell]:
         pos = bar + 1
     if cells and cells[-1][0] == cells[-1][1] and text[start:end].rstrip().endswith("|"):
         cells.pop()
+    while len(cells) > 1 and cells[-1][0] == cells[-1][1] and cells[-2][0] == cells[-2][1]:
+        cells.pop()  # a run of empty cells closing the line (``| ||||||``)
     return cells
 
 
@@ -90,8 +94,8 @@ def _header_names(text: str, levels: list[list[Cell]], n: int) -> list[str]:
                     k += per
                 else:
                     names.append(t)
-    if len(names) < n:
-        names = names + [""] * (n - len(names))
+    if len(names) < n:  # an empty header cell on the left (the label column's)
+        names = [""] * (n - len(names)) + names
     return names[:n]
 
 
@@ -112,14 +116,54 @@ def _seq_rows(text: str, cells: list[Cell]) -> list[int]:
     return best if len(best) >= 2 else []
 
 
-def _blocks(text: str, table: int, header: list[str], rows: list[list[Cell]]) -> list[Block]:
+NUMERIC_HEADER = re.compile(r"数|率|额|量|面积|产量|值|[%％]|[（(][^()（）]{1,6}[)）]|\d")
+TEXT_HEADER = re.compile(r"备\s*注|说明|原因|措施|情况|内容|名称|单位$|责任|牵头|任务$")
+
+
+def _column_kinds(text: str, header: list[str], rows: list[list[Cell]]) -> list[float]:
+    """How numeric each column is: from the rows that fill every column, else from the
+    header's words (数, 率, 额, %, a unit in brackets → numeric; 备注, 情况 → text)."""
     n = len(header)
+    full = [r for r in rows if len(r) == n]
+    if len(full) >= 2:
+        return [sum(_is_data(text, r[c]) for r in full) / len(full) for c in range(n)]
+    return [0.2 if TEXT_HEADER.search(h) else 0.8 if NUMERIC_HEADER.search(h) or "序号" in h
+            else 0.3 for h in header]
+
+
+def _align(text: str, row: list[Cell], kinds: list[float]) -> list[int]:
+    """Columns for a row shorter than the header: the contiguous placement (its 序号
+    kept first, or not) whose numbers and words best fit the columns' kinds; on a tie,
+    to the right (merged cells are mostly on the left)."""
+    n, m = len(kinds), len(row)
+
+    def fit(cols: list[int]) -> float:
+        return sum((kinds[c] if _is_data(text, x) else 1 - kinds[c])
+                   for c, x in zip(cols, row) if x[1] > x[0])
+    options = [list(range(k, k + m)) for k in range(n - m + 1)]
+    if SEQ.fullmatch(text[row[0][0]:row[0][1]]):
+        options += [[0] + list(range(k, k + m - 1)) for k in range(1, n - m + 2)]
+    return max(options, key=lambda cols: (round(fit(cols), 6), cols[-1]))
+
+
+def _right(text: str, row: list[Cell], n: int) -> list[int]:
+    """Columns for a short row aligned to the right, its 序号 kept first."""
+    if SEQ.fullmatch(text[row[0][0]:row[0][1]]) and n - len(row) >= 1:
+        return [0] + list(range(n - len(row) + 1, n))
+    return list(range(n - len(row), n))
+
+
+def _blocks(text: str, table: int, header: list[str], rows: list[list[Cell]],
+            first_row: int = 1, fit: bool = True) -> list[Block]:
+    """Cell blocks of rows under one header; a short row is placed by ``_align`` (or
+    to the right when ``fit`` is false: the rows of a cell-per-line dump are cut by
+    their 序号 and do not show which columns are full)."""
+    n = len(header)
+    kinds = _column_kinds(text, header, rows)
     out = []
-    for r, row in enumerate(rows, start=1):
-        if len(row) < n and row:
-            seq_first = bool(SEQ.fullmatch(text[row[0][0]:row[0][1]])) and n - len(row) >= 1
-            cols = ([0] + list(range(n - len(row) + 1, n))) if seq_first else \
-                list(range(n - len(row), n))
+    for r, row in enumerate(rows, start=first_row):
+        if 0 < len(row) < n:
+            cols = _align(text, row, kinds) if fit else _right(text, row, n)
         else:
             cols = list(range(len(row)))
         for c, (s, e) in zip(cols, row):
@@ -129,29 +173,89 @@ def _blocks(text: str, table: int, header: list[str], rows: list[list[Cell]]) ->
     return out
 
 
+def _has_data(text: str, line: list[Cell]) -> bool:
+    return any(_is_data(text, x) for x in line) and sum(1 for s, e in line if e > s) >= 2
+
+
+def _joined_header(text: str, lines: list[list[Cell]], n: int) -> list[str]:
+    """Column names from header lines of fewer cells than the table: each line is
+    aligned to the right (its missing cells are merged ones on the left) and the
+    names of a column are joined: ``累计`` over ``增长%`` gives ``累计 增长%``."""
+    names = [""] * n
+    for line in lines:
+        cells = [text[s:e] for s, e in line if e > s]
+        for i, name in enumerate(cells[-n:]):
+            col = n - len(cells[-n:]) + i
+            names[col] = (names[col] + " " + name).strip()
+    return names
+
+
+def _rows_per_line(text: str, split: list[list[Cell]], table: int) -> list[Block]:
+    """A row per line; lines without numbers before a block of rows are its header
+    (a table may restart with a new header: repeated headers, sub-tables)."""
+    out: list[Block] = []
+    head: list[list[Cell]] = []
+    rows: list[list[Cell]] = []
+
+    def flush() -> None:
+        if not rows:
+            return
+        widths = Counter(len(r) for r in rows)
+        levels = [h for h in head if sum(1 for s, e in h if e > s) >= 2][-2:]
+        n = max([widths.most_common(1)[0][0]] + [len(h) for h in levels[-1:]])
+        full = [h for h in head if any(e > s for s, e in h)][-3:]
+        upper = sum(1 for x in levels[0] if x[1] > x[0]) if levels else 0
+        lower = sum(1 for x in levels[-1] if x[1] > x[0]) if levels else 0
+        if len(levels) == 2 and upper < lower < n:
+            header = _header_names(text, levels, n)  # upper cells span the lower ones
+        elif levels and sum(1 for x in levels[-1] if x[1] > x[0]) >= n - 1 and full[-1] is levels[-1]:
+            header = _header_names(text, levels[-1:], n)
+        else:
+            header = _joined_header(text, full, n)
+        out.extend(_blocks(text, table, header, rows, first_row=len(set(b.row for b in out)) + 1))
+        rows.clear()
+
+    label_only = False  # the last row holds only labels: its numbers may follow on the next line
+    for c in split:
+        if FURNITURE.search(text[c[0][0]:c[-1][1]] if c else ""):
+            continue  # page furniture: 索引号, 发布日期, 浏览量 …
+        if label_only and rows and c and _is_data(text, c[0]) and _has_data(text, c + c):
+            rows[-1] = rows[-1] + c  # the numbers of a row whose labels wrapped onto a line
+            label_only = False
+            continue
+        label_only = False
+        if _has_data(text, c) or (rows and c and c[0][0] == c[0][1] and any(e > s for s, e in c)):
+            if not rows and not head:
+                return []  # data before any header: not a table we can read
+            opens_empty = bool(c) and c[0][0] == c[0][1]
+            if rows and opens_empty:
+                rows[-1] = rows[-1] + c  # a wrapped row continues after its empty cell
+            else:
+                rows.append(c)
+        elif any(e > s for s, e in c):
+            if rows:
+                width = Counter(len(r) for r in rows).most_common(1)[0][0]
+                named = [x for x in c if x[1] > x[0] and not DASH.fullmatch(text[x[0]:x[1]])]
+                if not (_looks_header(text, c) and len(named) >= max(2, width - 1)):
+                    rows.append(c)  # a label row (分产业 | -- | --), a section of the table
+                    label_only = True
+                    continue
+                flush()  # a header again: a repeated header or a new sub-table
+                head = []
+            head.append(c)
+    flush()
+    return out
+
+
+def _looks_header(text: str, line: list[Cell]) -> bool:
+    return bool(re.search(r"序号|指\s*标|项\s*目|名\s*称|单位|增长|%|月|年", text[line[0][0]:line[-1][1]]))
+
+
 def _table_from_run(text: str, lines: list[tuple[int, int]], table: int) -> list[Block]:
     split = [_split_line(text, s, e) for s, e in lines]
     wide = [c for c in split if sum(1 for s, e in c if e > s) >= 2]
     if len(wide) >= len(split) / 2:  # a row per line
-        first = next((i for i, c in enumerate(split) if sum(_is_data(text, x) for x in c) >= 1
-                      and len(c) >= 2), None)
-        if first is None or first == 0:
-            return []
-        head = [c for c in split[:first] if sum(1 for s, e in c if e > s) >= 2][-2:]
-        rows: list[list[Cell]] = []
-        for c in split[first:]:
-            opens_empty = bool(c) and c[0][0] == c[0][1]
-            if rows and opens_empty and not any(e > s for s, e in c[:1]):
-                rows[-1] = rows[-1] + c  # a wrapped row continues after its empty cell
-            elif any(e > s for s, e in c):
-                rows.append(c)
-        widths = Counter(len(r) for r in rows)
-        n = max(max(len(h) for h in head) if head else 0, widths.most_common(1)[0][0])
-        if len(head) == 2 and len([x for x in head[0] if x[1] > x[0]]) < n:
-            header = _header_names(text, head, n)
-        else:
-            header = _header_names(text, head[-1:], n)
-        return _blocks(text, table, header, rows)
+        return _rows_per_line(text, split, table)
     # a cell per line (a line of empty cells, ``||``, is one empty cell)
     cells = [c for line in split for c in ([x for x in line if x[1] > x[0]] or line[:1])]
     starts = _seq_rows(text, cells)
@@ -182,7 +286,7 @@ def _table_from_run(text: str, lines: list[tuple[int, int]], table: int) -> list
         rest = r[len(header):]
         if [c for c in rest if c[1] > c[0]]:
             out_rows.append(rest)  # a sub-row of a merged row, aligned right
-    return _blocks(text, table, header, out_rows)
+    return _blocks(text, table, header, out_rows, fit=False)
 
 
 YEAR = re.compile(r"(?:19|20)\d\d年?")
