@@ -207,7 +207,10 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
 
 
 ABSOLUTE_CHANGE_VERBS = ("增加", "减少", "增长", "下降", "提高", "提升", "增产", "减产", "降低",
-                         "回落", "上升", "下滑", "增收", "减收", "压减", "高于", "低于")
+                         "回落", "上升", "下滑", "增收", "减收", "增支", "减支", "净增", "净减",
+                         "压减", "高于", "低于")
+# 完成率分别为：长沙市76.43%、衡阳市28.85%: a list item named by a short label
+LIST_LABEL = re.compile(r"[、，,][\u4e00-\u9fff]{1,8}$")
 
 
 def _absolute_change(folded: str, fs: int) -> int | None:
@@ -237,11 +240,18 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
         role, source = decide_role(q, clause, scope, folded[fe:fe + 4], has_base, in_review)
         value = q.value
         prev = out[-1] if out else None
+        between = folded[view.to_folded(prev.end - 1) + 1:fs] if prev is not None else ""
         if (prev is not None and prev.role == "change" and role != "change"
-                and folded[view.to_folded(prev.end - 1) + 1:fs] in ("、", "和", "与")):
+                and between in ("、", "和", "与")):
             role, source = "change", "list"  # 分别增长8.9%、7.7%
             if value is not None and prev.value is not None and prev.value < 0:
                 value = -abs(value)
+        elif (prev is not None and prev.role in ("rate", "change") and role != prev.role
+              and q.kind == prev.kind and LIST_LABEL.fullmatch(between) and "分别" in scope):
+            role, source = prev.role, "list"  # 完成率分别为：长沙市76.43%、衡阳市28.85%
+        elif (prev is not None and q.kind == "percent" and prev.kind not in ("percent", "percent_point")
+              and between in ("(", "（") and role == "actual"):
+            role, source = "rate", "cue"  # 已完成120条(95%): the share of the task done
         elif role in ("actual", "rate") and source in ("cue", "default", "column"):
             sign = _absolute_change(folded, fs)
             if sign is not None:
