@@ -338,19 +338,36 @@ def _link_dates(view: View, out: dict[str, Quantity], qs: list[Quantity], dates:
     starts = [m[0] for m in marks]
     resets = [m.start() for m in LIST_ITEM.finditer(folded)]
     stops = [m.start() for m in FULL_STOP.finditer(folded)]
+    breaks = [m.start() for m in re.finditer(r"\n", view.text)]
     for q in qs:
         pos = view.to_folded(q.start)
         k = bisect.bisect_right(starts, pos) - 1
         if k < 0:
             continue
-        _, dend, d = marks[k]
+        ds, dend, d = marks[k]
         if dend > pos or d.task != out[q.id].task:
             continue
-        barriers = (resets, stops)
+        # a date opening a paragraph (上半年，… / 4月，…) governs the paragraph, not
+        # only its first sentence
+        barriers = (resets,) if _opens_paragraph(view, d) else (resets, stops)
         if any((i := bisect.bisect_right(b, pos) - 1) >= 0 and b[i] >= dend for b in barriers):
             continue
+        if barriers == (resets,):
+            j = bisect.bisect_right(breaks, d.end)
+            if j < len(breaks) and breaks[j] < q.start:
+                continue
         out[q.id] = replace(out[q.id], date=d.id)
     return out
+
+
+PARAGRAPH_OPEN = re.compile(r"(?:^|\n)[ \t\u3000]*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.]\s*)?(?:今年|本年|全年)?$")
+
+
+def _opens_paragraph(view: View, d: DateMention) -> bool:
+    """A date that opens its line and is followed by a comma: 上半年，全市…"""
+    head = view.text[max(0, d.start - 12):d.start]
+    after = view.text[d.end:d.end + 2].lstrip("份底末以来")
+    return bool(PARAGRAPH_OPEN.search(head)) and after[:1] in ("，", ",")
 
 
 def _scale(q: Quantity) -> float:
