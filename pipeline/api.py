@@ -19,15 +19,17 @@ def extract_document(document: Document, reference_date: _dt.date | str | None =
 
 def extract(text: str, reference_date: _dt.date | str | None = None,
             doc_id: str | None = None, source: str | None = None,
-            extractors: str = "combined") -> dict:
+            extractors: str = "combined", title: str | None = None) -> dict:
     """Extract quantities, dates, tasks, links and checks from ``text``.
 
+    ``title``: the document's title where it is not part of the text (a page's or a
+    record's title); it gives the report's period first.
     Returns the contract's dict (see ../shared/CONTRACT.md).
     """
     if not isinstance(text, str):
         raise TypeError(f"extract() wants str, got {type(text).__name__}; decode bytes first "
                         "or use pipeline.process_path()")
-    doc = Document(text=text, doc_id=doc_id, source=source)
+    doc = Document(text=text, doc_id=doc_id, source=source, title=title)
     return extract_document(doc, reference_date, extractors).to_dict()
 
 

@@ -108,8 +108,8 @@ def cmd_targets(args: argparse.Namespace) -> int:
         print(f"zhibiao: {path} is not a file; pass a JSONL of reports with fields year, title, "
               "content (e.g. ../shared/corpus/gwr/government_work_reports.jsonl)", file=sys.stderr)
         return 2
-    docs = {year: extract(text, doc_id=str(year), extractors=args.extractors)
-            for year, _title, text in read_reports(path, args.first, args.last + 1)}
+    docs = {year: extract(text, doc_id=str(year), extractors=args.extractors, title=title)
+            for year, title, text in read_reports(path, args.first, args.last + 1)}
     rows = [r for r in join_targets(docs) if args.first <= r.year <= args.last
             and (args.all or r.actual is not None)]
     if args.format == "json":

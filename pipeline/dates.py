@@ -18,7 +18,7 @@ import calendar
 import re
 from collections import Counter
 
-from pipeline.normalize import View
+from pipeline.normalize import View, fold
 from pipeline.numbers import parse_number
 from pipeline.records import DateMention, Period
 
@@ -162,17 +162,38 @@ def find_dates(view: View, default_year: int | None) -> list[DateMention]:
     return out
 
 
-def detect_period(view: View) -> Period | None:
-    """The report's own period: a year-qualified quarter, half or month range that the
-    title (first lines) states, else the one stated most often, else a year alone.
+# a year named as a baseline (较2022年), a horizon (到2030年) or a starting point
+# (2011年以来) says nothing of the report's own period
+NOT_PERIOD_BEFORE = re.compile(r"(?:到|至|较|比|同|自|从|于|在|截至|截止|展望|远景)$")
+NOT_PERIOD_AFTER = re.compile(r"^(?:以来|前|以前|之前|起|开始|远景|年均|为基期|=)")
+DATE_LINE = re.compile(r"(?:发布日期|发布时间|日期|时间)[:：]?\s*$")
+
+
+def detect_period(view: View, title: str | None = None) -> Period | None:
+    """The report's own period, from (in this order) its title; a year-qualified
+    quarter, half or month range in its first lines; its lead's or date line's date (its
+    year); the quarter, half or month range it states most often; else the year it
+    names most often, leaving out years named as a baseline, horizon or start.
 
     >>> from pipeline.normalize import fold
     >>> detect_period(fold("序号 1 2024年第2季度 ... 2024年第2季度 ... 2023年"))
     Period(start_date='2024-04-01', end_date='2024-06-30')
+    >>> detect_period(fold("到2030年…到2030年…2030年远景目标…较2020年…2021年"))
+    Period(start_date='2021-01-01', end_date='2021-12-31')
+    >>> detect_period(fold("各位代表：……"), title="2013年国务院政府工作报告")
+    Period(start_date='2013-01-01', end_date='2013-12-31')
     """
+    if title:
+        from_title = detect_period(fold_title(title))
+        if from_title is not None:
+            return from_title
     counts: Counter[tuple[str, str]] = Counter()
     years: Counter[tuple[str, str]] = Counter()
     head: tuple[str, str] | None = None
+    lead: tuple[str, str] | None = None
+    first_line: tuple[str, str] | None = None  # a title line's first year (…2022年…执行情况与2023年计划)
+    folded = view.folded
+    title_span = _title_line(folded)
     for (fs, fe), form, groups in _scan(view):
         if "y" not in groups:
             continue
@@ -188,11 +209,45 @@ def detect_period(view: View) -> Period | None:
             if head is None and fs < 200:
                 head = key
         elif form == "y":
+            if NOT_PERIOD_BEFORE.search(folded[max(0, fs - 2):fs]) or \
+                    NOT_PERIOD_AFTER.search(folded[fe:fe + 3]):
+                continue
             years[key] += 1
+            if first_line is None and title_span[0] <= fs and fe <= title_span[1]:
+                first_line = key
+        elif resolved[2] == "day" and lead is None and (
+                fs < 200 or DATE_LINE.search(folded[max(0, fs - 6):fs])):
+            year = resolved[0][:4]
+            lead = (f"{year}-01-01", f"{year}-12-31")
     if head:
         return Period(*head)
+    if first_line:
+        return Period(*first_line)
+    if lead:
+        return Period(*lead)
     if counts:
         return Period(*counts.most_common(1)[0][0])
     if years:
         return Period(*years.most_common(1)[0][0])
     return None
+
+
+def _title_line(folded: str) -> tuple[int, int]:
+    """The span of the text's title: the first short line among its first lines that is
+    neither page furniture nor a date line (时间：2023-02-06)."""
+    pos = 0
+    for n, line in enumerate(folded[:600].split("\n")):
+        text = line.strip()
+        if text and n < 12 and len(text) <= 80 and not DATE_LINE_ANY.search(text) \
+                and YEAR_WORD.search(text):
+            return pos, pos + len(line)
+        pos += len(line) + 1
+    return 0, 0
+
+
+DATE_LINE_ANY = re.compile(r"(?:发布日期|发布时间|日期|时间|来源)[:：]|^[（(]?\d{4}年\d{1,2}月\d{1,2}日")
+YEAR_WORD = re.compile(r"(?:19|20)\d\d年")
+
+
+def fold_title(title: str) -> View:
+    return fold(title)

@@ -503,6 +503,21 @@ def score_document(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, Any]
                 _example(ex, doc_id, "qualifier", text, g,
                          f"gold {g.get('qualifier')}, predicted {p.get('qualifier')}")
 
+    # periods (all matches): the gold's own period, else its date's, else the document's
+    gdates = {d["id"]: d for d in gold.get("dates", [])}
+    for i, j in qpairs.items():
+        g, p = gq[i], pq[j]
+        want = g.get("period") or gdates.get(g.get("date") or "") or gold.get("period")
+        if not want or not want.get("start_date") or not want.get("end_date"):
+            continue
+        got = p.get("period") or {}
+        n["period_n"] += 1
+        if (got.get("start_date"), got.get("end_date")) == (want["start_date"], want["end_date"]):
+            n["period_ok"] += 1
+        else:
+            _example(ex, doc_id, "period", text, g, f"gold {want['start_date']}..{want['end_date']}, "
+                     f"predicted {got.get('start_date')}..{got.get('end_date')}")
+
     # roles, indicators (all matches)
     for i, j in qpairs.items():
         g, p = gq[i], pq[j]
@@ -620,6 +635,7 @@ def summarize(counts: dict[str, Any]) -> dict[str, Any]:
     m["indicator_exact"] = ratio(n["ind_exact"], n["ind_n"])
     m["indicator_overlap"] = ratio(n["ind_overlap"], n["ind_n"])
     m["task_assignment_accuracy"] = ratio(n["assign_ok"], n["assign_n"])
+    m["period_accuracy"] = ratio(n["period_ok"], n["period_n"])
     if n["task_gold"] or n["task_pred"]:
         for k, v in prf(n["task_tp"], n["task_pred"], n["task_gold"]).items():
             m[f"task_{k}"] = v
@@ -802,6 +818,7 @@ HEADLINE = [
     ("indicator_exact", "indicator exact"),
     ("indicator_overlap", "indicator overlap"),
     ("task_assignment_accuracy", "task assignment"),
+    ("period_accuracy", "quantity period"),
     ("link_all_f1", "links F1 (all)"),
     ("date_strict_f1", "date F1 (strict)"),
     ("date_normalisation_accuracy", "date normalisation"),

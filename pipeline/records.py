@@ -96,14 +96,17 @@ class Quantity:
     extractor: str = "pattern"
     role_source: str | None = None
     column: str | None = None  # which table column the mention stands in, if known
+    period: Period | None = None  # the time it refers to (pipeline/periods.py)
 
     FIELD_ORDER = ("id", "task", "start", "end", "text", "value", "low", "high", "unit",
                    "written_unit", "unit_inferred", "kind", "qualifier", "role", "indicator",
-                   "indicator_key", "target", "of", "change_of", "date", "confidence",
+                   "indicator_key", "target", "of", "change_of", "date", "period", "confidence",
                    "extractor", "role_source", "column")
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.FIELD_ORDER}
+        out = {k: getattr(self, k) for k in self.FIELD_ORDER}
+        out["period"] = self.period.to_dict() if self.period else None
+        return out
 
 
 @dataclass(frozen=True)

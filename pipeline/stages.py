@@ -10,10 +10,10 @@ import datetime as _dt
 from dataclasses import replace
 
 from pipeline import dates as date_stage
-from pipeline import link, roles, structure, tables
+from pipeline import link, periods, roles, structure, tables
 from pipeline.extract import combine, linker
 from pipeline.normalize import fold
-from pipeline.records import Document, Extraction
+from pipeline.records import Document, Extraction, Period
 
 EXTRACTORS = ("pattern", "model", "combined")
 
@@ -37,8 +37,10 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     text = doc.text
     view = fold(text)
     ref_year = _reference_year(reference_date)
-    period = date_stage.detect_period(view)
+    period = date_stage.detect_period(view, doc.title)
     default_year = int(period.start_date[:4]) if period else ref_year
+    if period is None and ref_year is not None:  # no period of its own: the reference year
+        period = Period(f"{ref_year}-01-01", f"{ref_year}-12-31")
 
     if not any(b.kind == "cell" for b in doc.blocks):
         cells = structure.text_table_cells(text)
@@ -74,6 +76,7 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     checks = link.checks(quantities)
     # the trained link scorer over the rules' links (model/combined only; see linker.py)
     quantities, checks = linker.apply(view, quantities, dates, checks, extractors)
+    quantities = periods.assign_periods(view, quantities, dates, tasks, period)
     return Extraction(text=text, doc_id=doc.doc_id, source=doc.source, period=period,
                       tasks=tuple(tasks), quantities=tuple(quantities), dates=tuple(dates),
                       checks=tuple(checks), format=doc.format, encoding=doc.encoding)

@@ -3,10 +3,11 @@
 One mention per ``q(...)``/``d(...)`` line, in text order; see gold_lib.py for the
 helpers and ../shared/ANNOTATION.md for what to mark.  The whole report is annotated.
 
-Conventions for this report: a share of a whole (占…比重, 占比, 比例 of a whole, 覆盖率,
-普及率, 入学率, 巩固率, 城镇化率, 机械化率, 贡献率) is ``rate``; a level that is a price,
-a policy parameter or a ratio of two different aggregates (失业率, 赤字率, 负债率, 税率,
-税负率, 缴费比例, 加计扣除比例, 研发经费投入强度, 关税总水平) is ``actual``; 从A提高到B
+Conventions for this report (as ANNOTATION.md has them): a share of a whole (占…比重,
+占比, 比例 of a whole, 贡献率) is ``rate``; a named level tracked as an indicator in its
+own right (覆盖率, 普及率, 入学率, 巩固率, 城镇化率, 机械化率, 优良…比例) and a level that is a
+price, a policy parameter or a ratio of two different aggregates (失业率, 赤字率, 负债率,
+税率, 税负率, 缴费比例, 加计扣除比例, 研发经费投入强度, 关税总水平) is ``actual``; 从A提高到B
 gives two levels, A and B, with no link between them.  Durations that only say over
 which period a figure runs (五年, 十年, 八年, 三年多来, 40多年来) are vague time
 expressions and unmarked; numbers inside names (十四五, 千兆光网, 三年行动, 十年禁渔,
