@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import datetime as _dt
 import re
 from collections import Counter
 
@@ -23,7 +24,10 @@ from pipeline.numbers import parse_number
 from pipeline.records import DateMention, Period
 
 _CN = "零〇○一二两三四五六七八九十"
-YEAR = rf"(?P<y>(?:19|20)\d\d|[{_CN}]{{4}})年度?"
+# a year: 2024年, 二〇二四年, a two-digit one where it cannot be a duration (08年,
+# 零八年, 15年3月)
+YEAR = (rf"(?P<y>(?:19|20)\d\d|[{_CN}]{{4}}|0\d(?=年)|零[{_CN}](?=年)"
+        rf"|[12]\d(?=年(?:1[0-2]|0?[1-9])月))年度?")
 MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
 QUARTER = r"[1-4一二三四]"
@@ -40,13 +44,23 @@ _FORMS: list[tuple[str, str]] = [
     ("first_quarters", rf"(?:{YEAR})?前(?P<q>[23二三])(?:个)?季度"),
     ("half", rf"(?:{YEAR})?(?P<h>上|下)半年"),
     ("md", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]"),
+    # 八月十五, 正月初一: a day in Chinese numerals needs no 日
+    ("md_cn", rf"(?:{YEAR})?(?P<m1>十[一二]?|[一二三四五六七八九])月(?P<d1>初[一二三四五六七八九十]"
+              rf"|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?)(?![日号\d{_CN}])"),
     ("m_part", rf"(?:{YEAR})?(?P<m1>{MONTH})月份?(?P<part>底|末|初|上旬|中旬|下旬)"),
     ("m", rf"(?:{YEAR})?(?P<m1>{MONTH})月份?"),
+    ("fy", r"(?P<y>(?:19|20)\d\d)/(?P<y2>\d\d)(?:財政|财政)?年度"),
+    ("roc", rf"民[國国](?P<r>\d{{1,3}}|[{_CN}]{{1,4}})年度?"),
+    ("y_end", rf"{YEAR}(?:底|末)"),
     ("y", rf"{YEAR}"),
+    # 年底前完成: the end of the report's year (a deadline, ANNOTATION.md); a bare 年末
+    # in a bulletin stays unmarked, like 年初
+    ("year_end", r"(?<![\d年今去上明本])年底"),
+    ("rel", r"(?P<rel>今日|昨日|明日|今天|昨天|明天)"),
 ]
 # Every date starts with a digit, a Chinese numeral, 第, 前, 上 or 下: the lookahead
 # rejects all other positions with one character test (speed on long texts).
-_START = f"(?=[\\d{_CN}第前上下])"
+_START = f"(?=[\\d{_CN}第前上下今昨明民年])"
 _REGEX = re.compile(_START + "(?:" + "|".join(
     f"{NB}(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_').replace('(?P=', f'(?P={name}_')})" for name, rx in _FORMS) + ")")
 CODE_BEFORE = re.compile(r"(?:编号|代码|编码|批号|文号|证号|号码|No\.?|NO\.?)[:：]?$")
@@ -56,7 +70,7 @@ _TITLE = re.compile(r"《[^《》\n]{0,80}》")
 def _num(text: str | None) -> int | None:
     if text is None:
         return None
-    return int(parse_number(text))
+    return int(parse_number(text.lstrip("初")))
 
 
 def _last_day(year: int, month: int) -> int:
@@ -67,12 +81,32 @@ def _iso(year: int, month: int, day: int) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def _resolve(form: str, g: dict[str, str | None], default_year: int | None):
+RELATIVE_DAYS = {"今日": 0, "今天": 0, "昨日": -1, "昨天": -1, "明日": 1, "明天": 1}
+
+
+def _resolve(form: str, g: dict[str, str | None], default_year: int | None,
+             reference: _dt.date | None = None):
     """(start, end, grain, explicit_year) or None when the numbers are no date."""
+    if form == "rel":
+        if reference is None:
+            return None, None, "day", False
+        day = (reference + _dt.timedelta(days=RELATIVE_DAYS[g["rel"]])).isoformat()
+        return day, day, "day", False
+    if form == "roc":  # 民國86年: the Republic of China calendar counts from 1912
+        year = _num(g["r"]) + 1911
+        return _iso(year, 1, 1), _iso(year, 12, 31), "year", True
     year = _num(g.get("y"))
+    if year is not None and year < 100:  # 08年, 零八年
+        year += 2000
     explicit = year is not None
     if year is None:
         year = default_year
+    if form == "fy":  # 2006/07財政年度: April to March
+        return _iso(year, 4, 1), _iso(year + 1, 3, 31), "year", True
+    if form in ("y_end", "year_end"):  # 2023年底 is the year's last day, not the year
+        if year is None:
+            return None, None, "day", False
+        return _iso(year, 12, 31), _iso(year, 12, 31), "day", explicit
     m1, m2 = _num(g.get("m1")), _num(g.get("m2"))
     d1, d2 = _num(g.get("d1")), _num(g.get("d2"))
     if form == "y":
@@ -101,6 +135,8 @@ def _resolve(form: str, g: dict[str, str | None], default_year: int | None):
     if m1 is None or not 1 <= m1 <= 12 or (m2 is not None and not 1 <= m2 <= 12):
         return None
     grain = "month" if form in ("m", "m_m") else "day"
+    if form == "md_cn":
+        form = "md"
     if year is None:
         return None, None, grain, explicit
     if form == "m":
@@ -146,11 +182,13 @@ def _scan(view: View):
         yield m.span(), form, groups
 
 
-def find_dates(view: View, default_year: int | None) -> list[DateMention]:
+def find_dates(view: View, default_year: int | None,
+               reference: _dt.date | None = None) -> list[DateMention]:
+    """Every date mention; ``reference`` resolves 今日/昨日/明日."""
     out = []
     for (fs, fe), form, groups in _scan(view):
         try:
-            resolved = _resolve(form, groups, default_year)
+            resolved = _resolve(form, groups, default_year, reference)
         except ValueError:
             continue
         if resolved is None:

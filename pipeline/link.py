@@ -333,6 +333,8 @@ def _link_dates(view: View, out: dict[str, Quantity], qs: list[Quantity], dates:
         ds, de = view.to_folded(d.start), view.to_folded(d.end - 1) + 1
         if date_columns.get(d.id) in ("task", "target", "time") or folded[max(0, ds - 1):ds] in ("较", "比"):
             continue
+        if re.match(r"(?:前|之前|以前)", folded[de:de + 2]):
+            continue  # a deadline (年底前完成) is not the date a figure is stated at
         marks.append((ds, de, d))
     marks.sort(key=lambda m: m[0])
     starts = [m[0] for m in marks]

@@ -18,16 +18,16 @@ from pipeline.records import Document, Extraction, Period
 EXTRACTORS = ("pattern", "model", "combined")
 
 
-def _reference_year(reference_date: _dt.date | str | None) -> int | None:
+def _reference(reference_date: _dt.date | str | None) -> _dt.date | None:
     if reference_date is None:
         return None
     if isinstance(reference_date, str):
         try:
-            return _dt.date.fromisoformat(reference_date).year
+            return _dt.date.fromisoformat(reference_date)
         except ValueError as err:
             raise ValueError(f"reference date {reference_date!r} is not an ISO date "
                              "like 2024-06-30") from err
-    return reference_date.year
+    return reference_date
 
 
 def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
@@ -36,7 +36,8 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
         raise ValueError(f"extractors must be one of {EXTRACTORS}, not {extractors!r}")
     text = doc.text
     view = fold(text)
-    ref_year = _reference_year(reference_date)
+    reference = _reference(reference_date)
+    ref_year = reference.year if reference else None
     period = date_stage.detect_period(view, doc.title)
     default_year = int(period.start_date[:4]) if period else ref_year
     if period is None and ref_year is not None:  # no period of its own: the reference year
@@ -47,7 +48,7 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
         first = 1 + max((b.table or 0 for b in cells), default=-1)
         cells += tables.pipe_table_cells(text, first_table=first)
         doc = replace(doc, blocks=doc.blocks + cells)
-    dates = date_stage.find_dates(view, default_year)
+    dates = date_stage.find_dates(view, default_year, reference)
     date_spans = [(view.to_folded(d.start), view.to_folded(d.end - 1) + 1) for d in dates]
     quantities = combine.find_quantities(view, extractors, explained=date_spans)
     quantities = sorted(quantities + structure.cell_quantities(text, doc.blocks, quantities),

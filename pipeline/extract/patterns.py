@@ -73,6 +73,7 @@ def _regex() -> re.Pattern[str]:
         f"|{NOT_BEFORE}(?P<lo>{NUMBER})(?P<lo_unit>%|{mag_alt})?{RANGE_SEP}"
         f"(?P<hi>{NUMBER}){infix}(?P<r_unit>{unit})"
         f"|{NOT_BEFORE}(?P<num>{NUMBER})(?:(?P<imag>{mag_alt})(?=[余多]))?(?P<infix>{infix})(?P<unit>{unit})"
+        f"(?P<half>半(?![年月天日]))?"
         f"|{NOT_BEFORE}(?P<bare>\\d++(?:\\.\\d++)?(?P<bare_mag>万亿|千万|百万|万|亿))(?![\\d.])"
         ")"
     )
@@ -152,12 +153,63 @@ def _resolve_unit(written: str, number_text: str) -> tuple[units.Unit, str]:
     return unit, written
 
 
+# 三次产业结构比为25.7:26.8:47.5, 医护比1:1: a ratio named as such, one mention per part
+RATIO = re.compile(r"(?<![\d.:：])\d+(?:\.\d+)?(?:\s*[:：]\s*\d+(?:\.\d+)?){1,4}(?![\d.:：])")
+RATIO_NAMED = re.compile(r"(?:比|比例|结构|之比)(?:为|是|调整为|优化为)?\s*$")
+
+
+def colon_ratios(view: View) -> list[Quantity]:
+    """The parts of a colon ratio that its words name as a ratio (not 10:30, a time).
+
+    >>> from pipeline.normalize import fold
+    >>> [(q.text, q.value, q.kind) for q in colon_ratios(fold("三次产业结构比为6.0:46.9:47.1。"))]
+    [('6.0', 6.0, 'ratio'), ('46.9', 46.9, 'ratio'), ('47.1', 47.1, 'ratio')]
+    """
+    out = []
+    for m in RATIO.finditer(view.folded):
+        if not RATIO_NAMED.search(view.folded[max(0, m.start() - 8):m.start()]):
+            continue
+        for part in re.finditer(r"\d+(?:\.\d+)?", m.group()):
+            start, end = view.span(m.start() + part.start(), m.start() + part.end())
+            out.append(Quantity(id="", start=start, end=end, text=view.text[start:end],
+                                value=float(part.group()), unit=None, written_unit=None,
+                                kind="ratio", role="actual", confidence=0.8, extractor="pattern"))
+    return out
+
+
+LINE_MARKER = re.compile(r"(?m)^[ \t\u3000]*(\d{1,2})[.．、]")
+
+
+def _list_markers(text: str) -> set[int]:
+    """Offsets just after a line's list marker (3.) when the line before a later one
+    opened with the marker before it (2.): 3.90%的企业 is item 3, 90%."""
+    marks = [(m.end(), int(m.group(1))) for m in LINE_MARKER.finditer(text)]
+    seen: set[int] = set()
+    out = set()
+    for end, n in marks:
+        if n - 1 in seen or n == 1 and any(k == 2 for _, k in marks):
+            out.add(end)
+        seen.add(n)
+    return out
+
+
 def find_quantities(view: View) -> list[Quantity]:
     out: list[Quantity] = []
-    for m in _regex().finditer(view.folded):
+    # a list marker glued to a number (3.90%的企业) is blanked out before matching, so
+    # the number starts after it; offsets stay those of the folded text
+    masked = view.folded
+    for end in sorted(view.to_folded(x) for x in _list_markers(view.text)):
+        if masked[end:end + 1].isdigit():
+            start = end - 1
+            while start > 0 and masked[start - 1].isdigit():
+                start -= 1
+            masked = masked[:start] + " " * (end - start) + masked[end:]
+    for m in _regex().finditer(masked):
         q = _from_match(m, view)
         if q is not None:
             out.append(q)
+    taken = [(q.start, q.end) for q in out]
+    out.extend(q for q in colon_ratios(view) if not any(s < q.end and q.start < e for s, e in taken))
     out.extend(_lost_units(view, out))
     out.sort(key=lambda q: (q.start, q.end))
     return out
@@ -178,6 +230,11 @@ def _from_match(m: re.Match[str], view: View) -> Quantity | None:
     fs, fe = m.span()
     if _is_idiom(folded, fs):
         return None
+    if folded[fs - 1:fs] in ("“", "「", "\"", "‘") and folded[fe:fe + 1] in ("”", "」", "\"", "’"):
+        return None  # a quoted name: “三公里”充分就业社区
+    if folded[fe - 1:fe].isascii() and folded[fe - 1:fe].isalpha() and folded[fe:fe + 1].isascii() \
+            and folded[fe:fe + 1].isalpha():
+        return None  # a Latin unit inside a word: 10min is not 10 m
     try:
         q = _resolve_match(m, folded)
     except (ValueError, OverflowError):
@@ -239,7 +296,10 @@ def _resolve_match(m: re.Match[str], folded: str):
         unit, written = _resolve_unit((m.group("imag") or "") + m.group("unit"), m.group("num"))
         infix = m.group("infix")
         infix_q = units.lexicon()["qualifier_infix"].get(infix, "=") if infix else "="
-        value = numbers.parse_number(m.group("num")) * unit.factor
+        number = numbers.parse_number(m.group("num"))
+        if m.group("half"):  # 一吨半, 两米半: and a half of the unit
+            number += 0.5
+        value = number * unit.factor
         return _finite(value), None, None, unit.base, written, unit.kind, infix_q, None
     if m.group("bare"):
         text = m.group("bare")
