@@ -21,13 +21,13 @@ import re
 from dataclasses import replace
 
 from pipeline import units
+from pipeline.indicators import indicator_key
 from pipeline.normalize import View
 from pipeline.records import Quantity
 
 TARGET_SCOPE = re.compile(r"(?:目标|任务|要求|指标|预期)[是为]?[:：]")
 CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:（）()\n]")
 SENTENCE_BREAK = re.compile(r"[。；;！？!?]")
-KEY_DROP = re.compile(r"^(?:全市|全省|全国|全区|全县|各县区|我市|我省|我区|本市)|[\s“”\"'、]")
 
 
 @functools.cache
@@ -104,17 +104,6 @@ def rate_phrase(clause: str) -> str | None:
     """A rate's indicator when no noun names it: 完成全年任务的 → 完成全年任务."""
     m = re.search(r"(?:占|完成)[^，。；,;]{1,14}?(?=的$)", clause)
     return m.group(0) if m else None
-
-
-def indicator_key(phrase: str | None) -> str | None:
-    """A normalised key, so the same indicator in two reports compares equal.
-
-    >>> indicator_key("全市 “批而未供”土地")
-    '批而未供土地'
-    """
-    if not phrase:
-        return None
-    return KEY_DROP.sub("", phrase) or None
 
 
 def _has_any(text: str, words: list[str]) -> bool:

@@ -10,7 +10,7 @@ import datetime as _dt
 from dataclasses import replace
 
 from pipeline import dates as date_stage
-from pipeline import link, periods, roles, structure, tables
+from pipeline import indicators, link, periods, roles, structure, tables
 from pipeline.extract import combine, linker
 from pipeline.normalize import fold
 from pipeline.records import Document, Extraction, Period
@@ -47,6 +47,8 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
         cells = structure.text_table_cells(text)
         first = 1 + max((b.table or 0 for b in cells), default=-1)
         cells += tables.pipe_table_cells(text, first_table=first)
+        if not cells:
+            cells = tables.space_table_cells(text)
         doc = replace(doc, blocks=doc.blocks + cells)
     dates = date_stage.find_dates(view, default_year, reference)
     date_spans = [(view.to_folded(d.start), view.to_folded(d.end - 1) + 1) for d in dates]
@@ -74,6 +76,7 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     date_columns = {d.id: column(d.start) for d in dates}
     quantities, checks = link.link_all(view, quantities, dates, tasks, date_columns)
     quantities = link.link_table_cells(text, quantities, dates, list(doc.blocks))
+    quantities = indicators.fill_indicators(text, quantities, list(doc.blocks))
     checks = link.checks(quantities)
     # the trained link scorer over the rules' links (model/combined only; see linker.py)
     quantities, checks = linker.apply(view, quantities, dates, checks, extractors)

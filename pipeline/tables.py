@@ -336,3 +336,51 @@ def pipe_table_cells(text: str, first_table: int = 0) -> tuple[Block, ...]:
             out.extend(blocks)
             table += 1
     return tuple(out)
+
+
+SPACE_SPLIT = re.compile(r"[ \u3000]+")
+
+
+def space_table_cells(text: str, first_table: int = 0) -> tuple[Block, ...]:
+    r"""Tables whose cells a single space separates (web pages flattened to text):
+    three or more lines with the same number (3 or more) of short space-separated
+    tokens, numbers among them, under a header line of as many tokens with none.
+
+    >>> t = "序號 地區 新開工小區數(個) 開工率\n1 江蘇 982 94.8%\n2 山東 3269 81.0%\n3 河北 869 78.5%\n"
+    >>> [(b.row, b.col, t[b.start:b.end], b.header) for b in space_table_cells(t)][2:4]
+    [(1, 2, '982', '新開工小區數(個)'), (1, 3, '94.8%', '開工率')]
+    """
+    lines = []
+    pos = 0
+    for line in text.split("\n"):
+        cells = [(pos + m.start(), pos + m.end()) for m in re.finditer(r"[^ \u3000\t|]+", line)]
+        lines.append(cells)
+        pos += len(line) + 1
+
+    def shape(cells: list[Cell]) -> tuple[int, bool] | None:
+        if len(cells) < 3 or any(e - s > 24 for s, e in cells):
+            return None
+        return len(cells), any(_is_data(text, c) for c in cells)
+
+    out: list[Block] = []
+    table = first_table
+    i = 0
+    while i < len(lines):
+        sh = shape(lines[i])
+        if sh is None or sh[1]:
+            i += 1
+            continue
+        n = sh[0]
+        j = i + 1
+        while j < len(lines) and shape(lines[j]) == (n, True):
+            j += 1
+        if j - i - 1 >= 3:
+            header = [text[s:e] for s, e in lines[i]]
+            for r, cells in enumerate(lines[i + 1:j], start=1):
+                out.extend(Block("cell", s, e, table=table, row=r, col=c, header=header[c])
+                           for c, (s, e) in enumerate(cells))
+            table += 1
+            i = j
+        else:
+            i += 1
+    return tuple(out)
