@@ -13,25 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+from pipeline.indicators import indicator_key
 from pipeline.normalize import squash
 
-# words that end an indicator phrase but do not change what is measured
-TRAILING = re.compile(r"(?:平均|平均为|增长|增速|上涨|涨幅|下降|降低|降幅|提高|达到|保持在|控制在|为|约|"
-                      r"在|左右|以上|以内|目标|预期|预期目标|首次跃上|稳定在|分别)+$")
-
-
 def series_key(key: str | None) -> str | None:
-    """The indicator key with trailing verbs taken off.
+    """The indicator key a series joins on (the synonym table's key; trailing verbs off).
 
     >>> series_key("居民消费价格涨幅"), series_key("居民消费价格上涨")
     ('居民消费价格', '居民消费价格')
-    >>> series_key("城镇调查失业率平均")
-    '城镇调查失业率'
+    >>> series_key("经济增长")
+    '国内生产总值'
     """
-    if not key:
-        return None
-    key = TRAILING.sub("", key)
-    return key if len(key) >= 2 else None
+    key = indicator_key(key)
+    return key if key and len(key) >= 2 else None
 
 
 @dataclass(frozen=True)
@@ -40,6 +34,8 @@ class TargetRow:
     year: int
     target: str
     target_value: float | None
+    target_low: float | None
+    target_high: float | None
     qualifier: str
     unit: str | None
     actual: str | None
@@ -75,12 +71,37 @@ def met(target: dict[str, Any], actual: dict[str, Any]) -> bool | None:
 TARGETS_START = re.compile(r"(?:主要)?预期目标[是为]?[:：]|主要目标[是为]?[:：]")
 
 
-def _review(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """The quantities a report states before it sets this year's targets (预期目标是：):
-    its review of the year before."""
+BASE_YEAR = re.compile(r"(?:比|较)((?:19|20)\d\d)年[^，。；]{0,12}$")
+
+
+def _year_of(q: dict[str, Any]) -> int | None:
+    """The single year a quantity's period covers, else None (a five-year total)."""
+    p = q.get("period") or {}
+    s, e = p.get("start_date") or "", p.get("end_date") or ""
+    return int(s[:4]) if s[:4] and s[:4] == e[:4] else None
+
+
+def _review(doc: dict[str, Any], year: int) -> list[dict[str, Any]]:
+    """The results a report states for ``year`` before it sets its own targets
+    (预期目标是：): its review of the year before.  A figure whose period is not that
+    single year (a five-year total) or that compares with an older year (比2002年增长
+    65.5%) is none of them."""
     m = TARGETS_START.search(doc["text"])
     end = m.start() if m else len(doc["text"])
-    return [q for q in doc["quantities"] if q["start"] < end]
+    out = []
+    for q in doc["quantities"]:
+        if q["start"] >= end:
+            continue
+        y = _year_of(q)
+        if y is not None and y != year:
+            continue
+        if y is None and q.get("period"):
+            continue
+        base = BASE_YEAR.search(doc["text"][max(0, q["start"] - 20):q["start"]])
+        if base and int(base.group(1)) != year - 1:
+            continue
+        out.append(q)
+    return out
 
 
 def join_targets(docs: dict[int, dict[str, Any]]) -> list[TargetRow]:
@@ -94,14 +115,17 @@ def join_targets(docs: dict[int, dict[str, Any]]) -> list[TargetRow]:
             key = series_key(t.get("indicator_key"))
             if t["role"] != "target" or not key or (key, t["unit"]) in seen:
                 continue
+            if _year_of(t) not in (None, year):
+                continue  # a 到2030年 target, or last year's stated in the review
             seen.add((key, t["unit"]))
             match = None
             if nxt is not None:
-                match = next((a for a in _review(nxt)
+                match = next((a for a in _review(nxt, year)
                               if a["role"] in ("actual", "change") and a["unit"] == t["unit"]
                               and series_key(a.get("indicator_key")) == key), None)
             rows.append(TargetRow(
                 indicator=key, year=year, target=squash(t["text"]), target_value=t["value"],
+                target_low=t.get("low"), target_high=t.get("high"),
                 qualifier=t["qualifier"], unit=t["unit"],
                 actual=squash(match["text"]) if match else None,
                 actual_value=match["value"] if match else None,

@@ -27,10 +27,12 @@ from pipeline.structure import locator
 PLACE = re.compile(r"^(?:全国|全省|全市|全州|全县|全区|全镇|各县区|我市|我省|我区|我县|本市|本县|本区)")
 NOISE = re.compile(r"[\s“”\"'、（）()]")
 TRAILING = re.compile(r"(?:平均|平均为|增长|增速|上涨|涨幅|下降|降低|降幅|提高|达到|保持在|控制在|为|约|"
-                      r"在|左右|以上|以内|目标|预期|预期目标|首次跃上|稳定在|分别|实际|名义)+$")
+                      r"在|左右|以上|以内|目标|预期|预期目标|首次跃上|稳定在|分别|实际|名义|回落|回落到|"
+                      r"回升|减少|增加|提高到|降到|降至|上升|年均|比上年|同比|总水平)+$")
 # words that name no indicator by themselves (CONTRACT.md: never a bare verb or metric word)
 BARE = frozenset({"完成", "完成率", "合计", "总计", "小计", "低于", "高于", "同期", "增长", "下降",
-                  "占比", "比重", "增幅", "增速", "累计", "其中", "完成情况", "进度", "实际", "共计"})
+                  "占比", "比重", "增幅", "增速", "累计", "其中", "完成情况", "进度", "实际", "共计",
+                  "上涨", "回落", "减少", "增加", "提高", "降低", "不低于", "不少于", "超过", "达到"})
 METRIC_HEADER = re.compile(r"率|比重|占比|增长|增幅|增速|进度|构成|得分|分值")
 
 
@@ -92,8 +94,9 @@ def fill_indicators(text: str, qs: list[Quantity], cells: list[Block]) -> list[Q
             else:
                 linked = by_id.get(q.of or q.change_of or q.target or "")
                 base = linked.indicator if linked is not None else None
-                if base is None and i > 0 and not is_bare(out[-1].indicator):
-                    base = out[-1].indicator if out[-1].end >= q.start - 40 else None
+                if base is None and phrase is None and i > 0 and not is_bare(out[-1].indicator) \
+                        and re.fullmatch(r"\s*[、和及与]\s*", text[out[-1].end:q.start]):
+                    base = out[-1].indicator  # the next item of a list: 65.7亿元、388.4亿元
                 if base and not is_bare(base):
                     suffix = phrase if phrase in ("完成率", "占比", "比重", "增幅", "增速") else ""
                     phrase = base + suffix

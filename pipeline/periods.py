@@ -25,7 +25,7 @@ from pipeline.records import DateMention, Period, Quantity, Task
 
 HEADING = re.compile(r"(?m)^[ \t\u3000]*[一二三四五六七八九十]+、[^\n]{0,40}")
 REVIEW = re.compile(r"回顾|过去")
-FIVE_YEARS = re.compile(r"过去五年|五年来|近五年")
+FIVE_YEARS = re.compile(r"过去五年|五年来|近五年|这五年|“?十[一二三四五六七八九]五”?时期")
 YEAR_IN = re.compile(r"((?:19|20)\d\d)年")
 # 到2030年 / 2030年前 / 至2025年: the year a plan is set for
 HORIZON = re.compile(r"(?:到|至|在)((?:19|20)\d\d)年(?:底|末)?|((?:19|20)\d\d)年(?:前|以前)")
@@ -37,17 +37,18 @@ def _year(y: int) -> Period:
 
 
 def section_periods(view: View, doc_period: Period | None) -> list[tuple[int, int, Period]]:
-    """(start, end, period) in folded offsets for every review section: a heading that
-    names a year (一、2023年工作回顾) takes it; 过去五年 takes the five years before
-    the report's year; any other review, the year before it."""
-    heads = list(HEADING.finditer(view.folded))
+    """(start, end, period) in offsets of the text for every review section: a heading
+    that names a year (一、2023年工作回顾) takes it; 过去五年 takes the five years
+    before the report's year; any other review, the year before it.  Headings are
+    found in the text itself (folding drops the line breaks that mark them)."""
+    heads = list(HEADING.finditer(view.text))
     report_year = int(doc_period.start_date[:4]) if doc_period else None
     out = []
     for i, m in enumerate(heads):
         title = m.group()
         if not REVIEW.search(title):
             continue
-        end = heads[i + 1].start() if i + 1 < len(heads) else len(view.folded)
+        end = heads[i + 1].start() if i + 1 < len(heads) else len(view.text)
         y = YEAR_IN.search(title)
         if FIVE_YEARS.search(title) and report_year:
             period = Period(f"{report_year - 5:04d}-01-01", f"{report_year - 1:04d}-12-31")
@@ -72,6 +73,51 @@ def horizon(view: View, fs: int) -> Period | None:
     return _year(int(y))
 
 
+# 去年 / 过去一年 qualify what follows in their paragraph (not 比去年, 去年同期: a baseline)
+LAST_YEAR = re.compile(r"(?<![比较与])(?:去年|过去一年|上一年)(?!同期|末|底)")
+THIS_YEAR = re.compile(r"(?<![比较与])(?:今年|本年)(?!以来)")
+
+
+def speaks_of_last_year(text: str, start: int) -> bool:
+    """Whether the paragraph before ``start`` reviews last year (去年, 过去一年) rather
+    than planning this one: 控制在3.3% there is a result."""
+    para = text[max(text.rfind("\n", 0, start), start - 300) + 1:start]
+    last = max((m.end() for m in LAST_YEAR.finditer(para)), default=-1)
+    this = max((m.end() for m in THIS_YEAR.finditer(para)), default=-1)
+    return last > this
+
+
+def relative_year(view: View, start: int, doc_period: Period | None) -> Period | None:
+    """The year 去年/过去一年 (or 今年) names in the paragraph before ``start`` (an offset
+    of the text): the year before the document's (or its own)."""
+    if doc_period is None or doc_period.start_date[:4] != doc_period.end_date[:4]:
+        return None
+    para = view.text[max(view.text.rfind("\n", 0, start), start - 300) + 1:start]
+    last = max((m.end() for m in LAST_YEAR.finditer(para)), default=-1)
+    this = max((m.end() for m in THIS_YEAR.finditer(para)), default=-1)
+    year = int(doc_period.start_date[:4])
+    five = max((m.end() for m in FIVE_YEARS.finditer(para)), default=-1)
+    if five > max(last, this):
+        return Period(f"{year - 5:04d}-01-01", f"{year - 1:04d}-12-31")
+    if last > this:
+        return _year(year - 1)
+    if this > last:
+        return _year(year)
+    return None
+
+
+def paragraph_year(view: View, start: int, dates: list[DateMention]) -> Period | None:
+    """The last single year named in the paragraph before ``start``, unless as a
+    baseline (比2002年) or a horizon (到2030年)."""
+    para_start = view.text.rfind("\n", 0, start) + 1
+    for d in sorted(dates, key=lambda d: -d.start):
+        if para_start <= d.start and d.end <= start and d.grain == "year" and d.start_date \
+                and not re.search(r"(?:比|较|到|至|从)$", view.text[max(0, d.start - 1):d.start]) \
+                and not re.match(r"(?:以来|前|起)", view.text[d.end:d.end + 2]):
+            return Period(d.start_date, d.end_date)
+    return None
+
+
 def assign_periods(view: View, quantities: list[Quantity], dates: list[DateMention],
                    tasks: list[Task], doc_period: Period | None) -> list[Quantity]:
     by_date = {d.id: d for d in dates}
@@ -87,10 +133,15 @@ def assign_periods(view: View, quantities: list[Quantity], dates: list[DateMenti
         fs = view.to_folded(q.start)
         if period is None and q.role == "target":
             period = horizon(view, fs)
+        if period is None:
+            period = relative_year(view, q.start, doc_period)
         if period is None and sections:
-            k = bisect.bisect_right(starts, fs) - 1
-            if k >= 0 and fs < sections[k][1]:
+            k = bisect.bisect_right(starts, q.start) - 1
+            if k >= 0 and q.start < sections[k][1]:
                 period = sections[k][2]
+                if period.start_date[:4] != period.end_date[:4]:
+                    # a five-year review: a year its paragraph names (刚刚过去的2017年，…)
+                    period = paragraph_year(view, q.start, dates) or period
         if period is None and q.task in by_task:
             period = by_task[q.task].period
         out.append(replace(q, period=period or doc_period))

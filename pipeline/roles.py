@@ -21,10 +21,14 @@ import re
 from dataclasses import replace
 
 from pipeline import units
-from pipeline.indicators import indicator_key
+from pipeline.indicators import indicator_key, is_bare
+from pipeline.periods import speaks_of_last_year
 from pipeline.normalize import View
 from pipeline.records import Quantity
 
+COMPARISON_TAIL = re.compile(r"(?:(?:比上年|比去年|较上年|较去年|同比|环比|比|较)?(?:不低于|不少于|不超过|不高于|低于|"
+                             r"高于|超过|上涨|增长|下降|回落到|回落|提高到|提高|降低|降到|减少|增加|达到|"
+                             r"控制在|保持在|稳定在|为|约|了|分别))+$")
 TARGET_SCOPE = re.compile(r"(?:目标|任务|要求|指标|预期)[是为]?[:：]")
 CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:（）()\n]")
 SENTENCE_BREAK = re.compile(r"[。；;！？!?]")
@@ -225,7 +229,7 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
         sentence_start = fs - len(sentence_before(folded, fs, limit=200))
         has_base = any(p.kind not in ("percent", "percent_point", "rank") and p.unit
                        and view.to_folded(p.start) >= sentence_start for p in out[-6:])
-        in_review = any(s <= q.start < e for s, e in reviews)
+        in_review = any(s <= q.start < e for s, e in reviews) or speaks_of_last_year(view.text, q.start)
         role, source = decide_role(q, clause, scope, folded[fe:fe + 4], has_base, in_review)
         value = q.value
         prev = out[-1] if out else None
@@ -247,6 +251,10 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
                 role, source = "change", "cue"
                 value = None if value is None else sign * abs(value)
         phrase = q.indicator or (indicator_phrase(clause) if q.role != "rank" else None)
+        if q.role != "rank" and is_bare(phrase):
+            # 城镇新增就业人数不低于 / 居民消费价格总水平比上年上涨: the noun before the
+            # comparison or the change verb names it
+            phrase = indicator_phrase(COMPARISON_TAIL.sub("", clause)) or phrase
         if role == "rate" and (phrase is None or SHARE_OF.search(clause)):
             phrase = rate_phrase(clause) or phrase
         out.append(replace(q, role=role, role_source=source, value=value, indicator=phrase,
