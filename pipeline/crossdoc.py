@@ -56,11 +56,21 @@ def _sentence(text: str, start: int, end: int) -> str:
 
 def met(target: dict[str, Any], actual: dict[str, Any]) -> bool | None:
     """Whether the actual meets a bound (以上, 不低于, 以内 …); None for a target that is
-    only approximate (5%左右), where the difference speaks for itself."""
+    only approximate (5%左右), where the difference speaks for itself.
+
+    >>> met({"value": -3.0, "qualifier": ">="}, {"value": -3.1})
+    True
+    >>> met({"value": -3.0, "qualifier": ">="}, {"value": -2.5})
+    False
+    >>> met({"value": 1100e4, "qualifier": ">="}, {"value": 1269e4})
+    True
+    """
     t, a = target["value"], actual["value"]
     if t is None or a is None:
         return None
     q = target["qualifier"]
+    if t < 0:  # a planned decrease: 下降3%以上 bounds the size of the fall (-3.1 meets -3)
+        q = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}.get(q, q)
     if q in (">=", ">"):
         return a >= t
     if q in ("<=", "<"):

@@ -432,8 +432,44 @@ def checks(qs: list[Quantity]) -> list[Check]:
             target = by_id[q.target]
             if target.value:
                 share = q.value / target.value * 100
-                out.append(Check("progress", (q.id, target.id), round(share, 6), round(share, 6), True,
-                                 f"{squash(q.text)} is {share:.1f}% of the target {squash(target.text)}"))
+                ok = PROGRESS_BOUNDS[0] <= share <= PROGRESS_BOUNDS[1]
+                out.append(Check("progress", (q.id, target.id), round(share, 6), round(share, 6), ok,
+                                 f"{squash(q.text)} is {share:.1f}% of the target {squash(target.text)}"
+                                 + ("" if ok else f", outside {PROGRESS_BOUNDS[0]:g}–{PROGRESS_BOUNDS[1]:g}%: "
+                                    "a wrong link, or a figure the report got wrong")))
+    return out
+
+
+# An actual beyond three times its target, or below zero, is implausible progress; far
+# beyond (ten times), the link behind it is taken for the extractor's mistake and dropped.
+PROGRESS_BOUNDS = (0.0, 300.0)
+DROP_FACTOR = 10.0
+
+
+def drop_implausible(qs: list[Quantity]) -> list[Quantity]:
+    """Links whose arithmetic cannot be meant: an actual ten times its target (3611%),
+    a rate of more than ten times 100% of its whole, a part ten times its whole.  The
+    link is dropped (the quantities stay); the checks then see no such pair.
+
+    >>> t = Quantity(id="Q1", start=0, end=1, text="5", value=5.0, unit="个", written_unit="个", kind="count", role="target")
+    >>> a = Quantity(id="Q2", start=2, end=3, text="3611", value=3611.0, unit="个", written_unit="个", kind="count", role="actual", target="Q1")
+    >>> [q.target for q in drop_implausible([t, a])]
+    [None, None]
+    """
+    by_id = {q.id: q for q in qs}
+    out = []
+    for q in qs:
+        tgt = by_id.get(q.target or "")
+        if tgt is not None and tgt.value and q.value is not None and tgt.unit == q.unit \
+                and not 0 <= q.value / tgt.value <= DROP_FACTOR:
+            q = replace(q, target=None)
+        whole = by_id.get(q.of or "")
+        if whole is not None and q.value is not None and whole.value:
+            if q.role == "rate" and q.unit == "%" and q.value > 100 * DROP_FACTOR:
+                q = replace(q, of=None)
+            elif q.role != "rate" and whole.unit == q.unit and abs(q.value) > DROP_FACTOR * abs(whole.value):
+                q = replace(q, of=None)
+        out.append(q)
     return out
 
 

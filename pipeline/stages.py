@@ -77,6 +77,7 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     quantities, checks = link.link_all(view, quantities, dates, tasks, date_columns)
     quantities = link.link_table_cells(text, quantities, dates, list(doc.blocks))
     quantities = indicators.fill_indicators(text, quantities, list(doc.blocks))
+    quantities = link.drop_implausible(quantities)
     checks = link.checks(quantities)
     # the trained link scorer over the rules' links (model/combined only; see linker.py)
     quantities, checks = linker.apply(view, quantities, dates, checks, extractors)

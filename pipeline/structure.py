@@ -269,7 +269,13 @@ def _cell_unit(*labels: str | None) -> str | None:
                     return m.group(1).strip()
         if re.search(r"[%％]\s*$", label):
             return "%"
+        m = COUNT_HEADER.search(label)  # 本年制发件数 → 件, 开工个数 → 个
+        if m and resolve_unit(m.group(1)):
+            return m.group(1)
     return None
+
+
+COUNT_HEADER = re.compile(r"([件个户次项宗家座所条株头只台套辆])数(?:[（(]|$|\s)")
 
 
 SCORE_HEADER = re.compile(r"分值|得分|权重")
@@ -279,6 +285,8 @@ def unit_above(text: str, start: int, lines: int = 3) -> str | None:
     """A unit note in the few lines above a table: 单位：万元, （万吨）, 单位:亩."""
     head = text[:start].rstrip("\n").split("\n")[-lines:]
     for line in reversed(head):
+        if "\t" in line or line.count("|") >= 2 and len(line.replace("|", "").strip()) > 16:
+            continue  # a row of another table, whose header names its own column's unit
         line = line.replace("|", " ")
         m = UNIT_STATED.search(line)
         if m and _cell_unit(m.group(0)):
@@ -320,10 +328,12 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
         tkey = (key[0], key[1])
         if tkey not in table_unit:
             first = min(b.start for b in cells if (b.table, b.sheet) == tkey)
+            # a unit note above the table, or in the label column's header, is the whole
+            # table's; a unit in another column's header is that column's only
             table_unit[tkey] = next((u for b in cells if (b.table, b.sheet) == tkey
                                      for u in [_cell_unit(b.header)] if u and u != "%" and (
-                                         "单位" in (b.header or "")
-                                         or column_of_header(b.header) in ("label", "task"))),
+                                         column_of_header(b.header) in ("label", "task")
+                                         or re.fullmatch(r"\s*[（(]?单位[:：][^|]{1,8}[)）]?\s*", b.header or ""))),
                                     None) or unit_above(text, first, lines=8)
         if label and _cell_unit(label) and _cell_unit(label) != "%":
             section_unit[tkey] = _cell_unit(label)
@@ -338,8 +348,9 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
                 continue  # a row number or a subject code, in or before the row's label
             start = b.start + raw.index(value_text)
             end = start + len(value_text)
-            if any(q.start < end and start < q.end for q in taken):
-                continue
+            if any(q.start < end and start < q.end for q in taken) or \
+                    any(q.start == start and q.end == end for q in out):
+                continue  # found by the patterns, or a cell the reader gave twice
             # the row label's unit is the row's; a growth or share column is in % unless
             # its header says otherwise; a score column counts points (分)
             if value_text.endswith("%"):

@@ -37,3 +37,25 @@ def test_implied_target():
     text = "全年目标任务是：盘活工业低效用地1万亩。完成单宗低效用地再开发面积4128亩，完成全年任务的41.3％。"
     (expected, reported, ok), = _checks(text, "implied_target")
     assert round(expected) == 9995 and reported == 10000 and ok is True
+
+
+def test_progress_check_fails_outside_plausible_bounds() -> None:
+    """An actual at four times its target is flagged (the check can fail)."""
+    out = pipeline.extract("年度目标任务新建公厕10座。截至6月底，已新建公厕40座。")
+    prog = [c for c in out["checks"] if c["rule"] == "progress"]
+    assert len(prog) == 1 and prog[0]["ok"] is False
+    assert prog[0]["expected"] == 400.0
+
+
+def test_progress_check_ok_within_bounds() -> None:
+    out = pipeline.extract("年度目标任务新建公厕10座。截至6月底，已新建公厕6座。")
+    prog = [c for c in out["checks"] if c["rule"] == "progress"]
+    assert [c["ok"] for c in prog] == [True]
+
+
+def test_link_to_a_target_ten_times_smaller_is_dropped() -> None:
+    """3611 against a target of 5: no target link, no progress check."""
+    out = pipeline.extract("年度目标任务新建公厕5座。截至6月底，已新建公厕3611座。")
+    actual = next(q for q in out["quantities"] if q["text"] == "3611座")
+    assert actual["target"] is None
+    assert not [c for c in out["checks"] if c["rule"] == "progress"]
