@@ -503,6 +503,11 @@ def score_document(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, Any]
                 _example(ex, doc_id, "qualifier", text, g,
                          f"gold {g.get('qualifier')}, predicted {p.get('qualifier')}")
 
+    # the document's region, where the gold names one
+    if gold.get("region"):
+        n["region_n"] += 1
+        n["region_ok"] += int(_norm_ind(gold["region"]) == _norm_ind(pred.get("region")))
+
     # periods (all matches): the gold's own period, else its date's, else the document's
     gdates = {d["id"]: d for d in gold.get("dates", [])}
     for i, j in qpairs.items():
@@ -636,6 +641,7 @@ def summarize(counts: dict[str, Any]) -> dict[str, Any]:
     m["indicator_overlap"] = ratio(n["ind_overlap"], n["ind_n"])
     m["task_assignment_accuracy"] = ratio(n["assign_ok"], n["assign_n"])
     m["period_accuracy"] = ratio(n["period_ok"], n["period_n"])
+    m["region_accuracy"] = ratio(n["region_ok"], n["region_n"])
     if n["task_gold"] or n["task_pred"]:
         for k, v in prf(n["task_tp"], n["task_pred"], n["task_gold"]).items():
             m[f"task_{k}"] = v
@@ -819,6 +825,7 @@ HEADLINE = [
     ("indicator_overlap", "indicator overlap"),
     ("task_assignment_accuracy", "task assignment"),
     ("period_accuracy", "quantity period"),
+    ("region_accuracy", "document region"),
     ("link_all_f1", "links F1 (all)"),
     ("date_strict_f1", "date F1 (strict)"),
     ("date_normalisation_accuracy", "date normalisation"),

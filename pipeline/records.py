@@ -163,6 +163,7 @@ class Extraction:
     doc_id: str | None = None
     source: str | None = None
     period: Period | None = None
+    region: str | None = None  # whose figures these are (pipeline/regions.py)
     tasks: tuple[Task, ...] = ()
     quantities: tuple[Quantity, ...] = ()
     dates: tuple[DateMention, ...] = ()
@@ -179,6 +180,7 @@ class Extraction:
             "encoding": self.encoding,
             "text": self.text,
             "period": self.period.to_dict() if self.period else None,
+            "region": self.region,
             "tasks": [t.to_dict() for t in self.tasks],
             "quantities": [q.to_dict() for q in self.quantities],
             "dates": [d.to_dict() for d in self.dates],

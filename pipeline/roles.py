@@ -45,6 +45,11 @@ def _jieba():
     return tk
 
 
+def jieba_tokenizer():
+    """The jieba tokenizer with the domain dictionary (loaded once)."""
+    return _jieba()
+
+
 def clause_before(folded: str, start: int, limit: int = 40) -> str:
     """The text of the clause that ends at ``start`` (cut at ，。；：and brackets)."""
     window = folded[max(0, start - limit):start]

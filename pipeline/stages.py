@@ -13,6 +13,7 @@ from pipeline import dates as date_stage
 from pipeline import indicators, link, periods, roles, structure, tables
 from pipeline.extract import combine, linker
 from pipeline.normalize import fold
+from pipeline.regions import detect_region
 from pipeline.records import Document, Extraction, Period
 
 EXTRACTORS = ("pattern", "model", "combined")
@@ -83,5 +84,6 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     quantities, checks = linker.apply(view, quantities, dates, checks, extractors)
     quantities = periods.assign_periods(view, quantities, dates, tasks, period)
     return Extraction(text=text, doc_id=doc.doc_id, source=doc.source, period=period,
+                      region=detect_region(text, doc.title),
                       tasks=tuple(tasks), quantities=tuple(quantities), dates=tuple(dates),
                       checks=tuple(checks), format=doc.format, encoding=doc.encoding)
