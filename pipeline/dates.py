@@ -289,3 +289,24 @@ YEAR_WORD = re.compile(r"(?:19|20)\d\d年")
 
 def fold_title(title: str) -> View:
     return fold(title)
+
+
+BARE_YEAR = re.compile(r"\s*((?:19|20)\d\d)\s*")
+
+
+def header_years(text: str, blocks, dates: list[DateMention]) -> list[DateMention]:
+    """A table column headed by a bare year (1990 | 1995 | 2000): the year is a date
+    mention like 1990年 (ANNOTATION.md: a year heading a column dates its cells)."""
+    taken = [(d.start, d.end) for d in dates]
+    out = []
+    for b in blocks:
+        if b.kind != "header":
+            continue
+        m = BARE_YEAR.fullmatch(text[b.start:b.end])
+        if not m or any(s < b.end and b.start < e for s, e in taken):
+            continue
+        y = int(m.group(1))
+        start, end = b.start + m.start(1), b.start + m.end(1)
+        out.append(DateMention(id="", start=start, end=end, text=text[start:end],
+                               start_date=_iso(y, 1, 1), end_date=_iso(y, 12, 31), grain="year"))
+    return out

@@ -52,6 +52,7 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
             cells = tables.space_table_cells(text)
         doc = replace(doc, blocks=doc.blocks + cells)
     dates = date_stage.find_dates(view, default_year, reference)
+    dates = sorted(dates + date_stage.header_years(text, doc.blocks, dates), key=lambda d: d.start)
     date_spans = [(view.to_folded(d.start), view.to_folded(d.end - 1) + 1) for d in dates]
     quantities = combine.find_quantities(view, extractors, explained=date_spans)
     quantities = sorted(quantities + structure.cell_quantities(text, doc.blocks, quantities),

@@ -30,7 +30,8 @@ LONG_LINE = 20  # characters: the progress column's lines are wider than this
 
 HEADER_COLUMNS = [  # header keyword → column, first match wins
     ("序号", "seq"), ("分值", "score"), ("得分", "score"), ("责任", "department"), ("牵头", "department"), ("单位：", "unit"),
-    ("单位:", "unit"), ("单位名称", "label"), ("单位", "department"), ("时间", "time"), ("节点", "time"),
+    ("单位:", "unit"), ("单位名称", "label"), ("责任部门", "department"), ("实施单位", "department"),
+    ("承办单位", "department"), ("主办单位", "department"), ("配合单位", "department"), ("时间", "time"), ("节点", "time"),
     ("增长", "change"), ("增减", "change"), ("增幅", "change"), ("增速", "change"),
     ("同比", "change"), ("比上年", "change"), ("涨跌", "change"), ("为上年", "index"),
     ("指数", "index"),
@@ -176,9 +177,14 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
         rows.setdefault((b.table, b.sheet, b.row), []).append(b)
     # a table of work (a target, progress or department column) has tasks in its label
     # rows; a statistics or budget table (rows are indicators) has none
-    work_tables = {(b.table, b.sheet) for b in cells
+    heads = [b for b in doc.blocks if b.kind in ("cell", "header") and b.row is not None]
+    work_tables = {(b.table, b.sheet) for b in heads
                    if column_of_header(b.header) in ("progress", "department", "seq")
-                   or (column_of_header(b.header) == "target" and re.search(r"任务|目标", b.header or ""))}
+                   or (column_of_header(b.header) == "target" and re.search(r"任务|目标", b.header or ""))
+                   or re.search(r"完成率|进度|为预算|为计划|完成目标", b.header or "")}
+    # a 序号 column counts 1, 2, 3 …: first cells that are subject codes (201, 2080501)
+    # or other numbers do not make rows tasks
+    seq_tables = _numbered_tables(doc.text, rows)
     tasks, regions = [], []
     section = None
     for key in sorted(rows, key=lambda k: min(b.start for b in rows[k])):
@@ -197,7 +203,7 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
             continue
         label_row = ("seq" not in by_col and ("label" in by_col or "task" in by_col)
                      and (key[0], key[1]) in work_tables)
-        if not re.fullmatch(r"\d{1,3}\*?", seq) and not label_row:
+        if not (re.fullmatch(r"\d{1,3}\*?", seq) and (key[0], key[1]) in seq_tables) and not label_row:
             continue
         if label_row:
             seq = None
@@ -214,6 +220,23 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
         tasks.append(Task(id=f"T{len(tasks) + 1}", seq=seq, start=start, end=end, title=title,
                           departments=departments, period=period, section=section))
     return tasks, regions
+
+
+def _numbered_tables(text: str, rows: dict[tuple, list[Block]]) -> set[tuple]:
+    """Tables whose rows' first (or 序号) cells count up from a small number: 1, 2, 3."""
+    firsts: dict[tuple, list[int]] = {}
+    for key in sorted(rows, key=lambda k: min(b.start for b in rows[k])):
+        row = sorted(rows[key], key=lambda b: b.col or 0)
+        seq_cell = next((b for b in row if column_of_header(b.header) == "seq"), row[0])
+        raw = squash(text[seq_cell.start:seq_cell.end]).rstrip("*")
+        if raw.isdigit():
+            firsts.setdefault((key[0], key[1]), []).append(int(raw))
+    out = set()
+    for tkey, nums in firsts.items():
+        steps = sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1)
+        if nums and min(nums) <= 20 and (len(nums) == 1 or steps >= (len(nums) - 1) / 2):
+            out.add(tkey)
+    return out
 
 
 def text_table_cells(text: str) -> tuple[Block, ...]:

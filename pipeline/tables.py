@@ -13,7 +13,7 @@ is aligned to the right (the merged cells are the category and department column
 the left), keeping its 序号 in the first column.
 
 >>> t = "序号 | 项目 | 目标(亩) | 完成(亩) |\\n1 | 造林 | 500 | 320 |\\n2 | 护林 | 80 | 80 |\\n"
->>> [(b.row, b.col, t[b.start:b.end], b.header) for b in pipe_table_cells(t)][2:4]
+>>> [(b.row, b.col, t[b.start:b.end], b.header) for b in pipe_table_cells(t) if b.kind == "cell"][2:4]
 [(1, 2, '500', '目标(亩)'), (1, 3, '320', '完成(亩)')]
 """
 from __future__ import annotations
@@ -153,6 +153,18 @@ def _right(text: str, row: list[Cell], n: int) -> list[int]:
     return list(range(n - len(row), n))
 
 
+def header_blocks(text: str, table: int, lines: list[list[Cell]], n: int) -> list[Block]:
+    """The header's own cells (kind ``header``, row 0), each line aligned to the right:
+    the years and words that head the columns (1990, 2002, 为预算的%)."""
+    out = []
+    for line in lines:
+        cells = [c for c in line if c[1] > c[0]][-n:]
+        for i, (s, e) in enumerate(cells):
+            out.append(Block("header", s, e, table=table, row=0, col=n - len(cells) + i,
+                             header=text[s:e]))
+    return out
+
+
 def _blocks(text: str, table: int, header: list[str], rows: list[list[Cell]],
             first_row: int = 1, fit: bool = True) -> list[Block]:
     """Cell blocks of rows under one header; a short row is placed by ``_align`` (or
@@ -212,7 +224,9 @@ def _rows_per_line(text: str, split: list[list[Cell]], table: int) -> list[Block
             header = _header_names(text, levels[-1:], n)
         else:
             header = _joined_header(text, full, n)
-        out.extend(_blocks(text, table, header, rows, first_row=len(set(b.row for b in out)) + 1))
+        out.extend(header_blocks(text, table, full, n))
+        out.extend(_blocks(text, table, header, rows,
+                           first_row=len({b.row for b in out if b.kind == "cell"}) + 1))
         rows.clear()
 
     label_only = False  # the last row holds only labels: its numbers may follow on the next line
@@ -286,7 +300,8 @@ def _table_from_run(text: str, lines: list[tuple[int, int]], table: int) -> list
         rest = r[len(header):]
         if [c for c in rest if c[1] > c[0]]:
             out_rows.append(rest)  # a sub-row of a merged row, aligned right
-    return _blocks(text, table, header, out_rows, fit=False)
+    return header_blocks(text, table, [head_cells], len(header)) + \
+        _blocks(text, table, header, out_rows, fit=False)
 
 
 YEAR = re.compile(r"(?:19|20)\d\d年?")
@@ -322,8 +337,9 @@ def _label_rows(text: str, cells: list[Cell], table: int) -> list[Block]:
         prev_value = value(c)
     if len(header) < 2 or Counter(len(r) for r in rows).most_common(1)[0][0] < 2:
         return []
-    return [Block("cell", s, e, table=table, row=r, col=c, header=header[c])
-            for r, row in enumerate(rows, start=1) for c, (s, e) in enumerate(row[:len(header)])]
+    return header_blocks(text, table, [full[first - len(header):first]], len(header)) + \
+        [Block("cell", s, e, table=table, row=r, col=c, header=header[c])
+         for r, row in enumerate(rows, start=1) for c, (s, e) in enumerate(row[:len(header)])]
 
 
 def pipe_table_cells(text: str, first_table: int = 0) -> tuple[Block, ...]:
