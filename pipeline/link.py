@@ -557,3 +557,43 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
                 if b.start <= q.start < b.end and out[q.id].date is None:
                     out[q.id] = replace(out[q.id], date=d.id)
     return [out[q.id] for q in qs]
+
+
+def _sum_close(parts: list[float], total: float) -> bool:
+    """Whether parts add up to a total at the precision tables print (±0.5% or 1 unit)."""
+    return abs(sum(parts) - total) <= max(0.005 * abs(total), 1.0 if abs(total) >= 100 else 0.011)
+
+
+def link_table_parts(qs: list[Quantity], cells: list) -> list[Quantity]:
+    """Rows of a table that add up to a row above them are its parts: 第一产业 + 第二产业 +
+    第三产业 under 地区生产总值, budget items under 合计.  For each column, the rows right
+    under a total whose values sum to it (two or more of them, all without an ``of``
+    link yet) are linked ``of`` the total."""
+    from pipeline.structure import locator  # structure's lookup of the block at an offset
+    cells = [b for b in cells if b.kind == "cell" and b.row is not None]
+    if not cells:
+        return qs
+    cell_at = locator(cells)
+    cols: dict[tuple, list[tuple[int, Quantity]]] = {}
+    for q in qs:
+        b = cell_at(q.start)
+        if b is not None and q.value is not None and q.role in ("actual", "target") and q.unit:
+            cols.setdefault((b.table, b.sheet, b.col), []).append((b.row, q))
+    links: dict[str, str] = {}
+    for items in cols.values():
+        items.sort(key=lambda x: x[0])
+        for i, (_row, total) in enumerate(items):
+            if total.id in links or not total.value:
+                continue
+            acc: list[Quantity] = []
+            for _r, q in items[i + 1:]:
+                if q.unit != total.unit or q.id in links:
+                    break
+                acc.append(q)
+                if len(acc) >= 2 and _sum_close([p.value for p in acc], total.value):
+                    for p in acc:
+                        links[p.id] = total.id
+                    break
+                if sum(p.value for p in acc) > total.value * 1.005:
+                    break
+    return [replace(q, of=links[q.id]) if q.id in links and q.of is None else q for q in qs]

@@ -78,6 +78,7 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     date_columns = {d.id: column(d.start) for d in dates}
     quantities, checks = link.link_all(view, quantities, dates, tasks, date_columns)
     quantities = link.link_table_cells(text, quantities, dates, list(doc.blocks))
+    quantities = link.link_table_parts(quantities, list(doc.blocks))
     quantities = indicators.fill_indicators(text, quantities, list(doc.blocks))
     quantities = link.drop_implausible(quantities)
     checks = link.checks(quantities)
