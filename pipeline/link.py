@@ -473,6 +473,8 @@ def drop_implausible(qs: list[Quantity]) -> list[Quantity]:
     return out
 
 
+MONTH_HEADER = re.compile(r"当月|本月|当季|本期|当期")
+CUMULATIVE_HEADER = re.compile(r"累计")
 BASE_HEADER = re.compile(r"上年|去年|同期|上期|基期")
 SHARE_HEADER = re.compile(r"比重|构成|占比|结构")
 
@@ -507,7 +509,13 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
         for i, (b, qid) in enumerate(items):
             cur = out[qid]
             before = [(pb, out[pid]) for pb, pid in items[:i]]
-            if cur.role == "actual" and not BASE_HEADER.search(b.header or ""):
+            if cur.role == "actual" and (BASE_HEADER.search(b.header or "") or (
+                    MONTH_HEADER.search(b.header or "")
+                    and any(CUMULATIVE_HEADER.search(pb.header or "") for pb, _ in items))):
+                # last year's figure (上年完成数) or this month's (当月, beside 累计) does
+                # not count towards the target
+                cur = replace(cur, target=None)
+            elif cur.role == "actual":
                 t = next((p for _, p in reversed(before) if p.role == "target" and p.unit == cur.unit), None)
                 if t is not None:
                     cur = replace(cur, target=t.id)
