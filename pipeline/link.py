@@ -550,7 +550,8 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
                 col_date[b.col] = hits[-1]
         used = {d.id for d in col_date.values()}
         lines_above = text[:first].rsplit("\n", 16)[0]
-        near = [d for d in above if d.id not in used and d.start >= len(lines_above)]
+        near = [d for d in above if d.id not in used and d.start >= len(lines_above)
+                and len(_line_at(text, d.start)) <= 48]  # the table's title lines, not a narrative
         near = [d for d in near if not re.search(r"(?:日期|时间)[:：]?\s*$", text[max(0, d.start - 6):d.start])]
         cutoff = [d for d in near if re.search(r"截[至止]\s*$", text[max(0, d.start - 3):d.start])]
         sub_year = [d for d in near if d.grain != "year"]
@@ -562,7 +563,9 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
             if d is None:
                 continue
             for q in qs:
-                if b.start <= q.start < b.end and out[q.id].date is None:
+                # a column's own date (1990 | 1995 …) wins over the sentence rule's; the
+                # title's date only fills what is empty
+                if b.start <= q.start < b.end and (out[q.id].date is None or b.col in col_date):
                     out[q.id] = replace(out[q.id], date=d.id)
     return [out[q.id] for q in qs]
 
@@ -605,3 +608,10 @@ def link_table_parts(qs: list[Quantity], cells: list) -> list[Quantity]:
                 if sum(p.value for p in acc) > total.value * 1.005:
                     break
     return [replace(q, of=links[q.id]) if q.id in links and q.of is None else q for q in qs]
+
+
+def _line_at(text: str, pos: int) -> str:
+    """The stripped line of text that holds ``pos``."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return text[start:len(text) if end < 0 else end].strip()
