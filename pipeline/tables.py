@@ -57,17 +57,23 @@ def _runs(text: str) -> list[list[tuple[int, int]]]:
     runs: list[list[tuple[int, int]]] = []
     cur: list[tuple[int, int]] = []
     pos = 0
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
         s, e = pos, pos + len(line)
-        if "|" in line:
-            cur.append((s, e))
+        # a cell on its own line followed by a line that is only "|" (some pages put
+        # the bar between the cells' lines): the pair reads as "cell |"
+        bar_next = i + 1 < len(lines) and lines[i + 1].strip() == "|"
+        if line.strip() == "|" and cur and cur[-1][2]:
+            pass  # the separator of the cell before it
+        elif "|" in line or (bar_next and line.strip()):
+            cur.append((s, e, bar_next and "|" not in line))
         elif cur:
             runs.append(cur)
             cur = []
         pos = e + 1
     if cur:
         runs.append(cur)
-    return [r for r in runs if len(r) >= 2]
+    return [[(s, e) for s, e, _bar in r] for r in runs if len(r) >= 2]
 
 
 def _is_data(text: str, cell: Cell) -> bool:
