@@ -231,9 +231,13 @@ def detect_period(view: View, title: str | None = None) -> Period | None:
     lead: tuple[str, str] | None = None
     first_line: tuple[str, str] | None = None  # a title line's first year (…2022年…执行情况与2023年计划)
     folded = view.folded
-    title_span = _title_line(folded)
+    title_span = _title_line(view)
+    partial: tuple[str, dict[str, str]] | None = None  # 1-6月 / 9月份 in the lead, no year
     for (fs, fe), form, groups in _scan(view):
         if "y" not in groups:
+            in_title = title_span[0] <= fs and fe <= title_span[1]
+            if partial is None and (form == "m_m" and fs < 200 or form == "m" and in_title):
+                partial = (form, groups)
             continue
         try:
             resolved = _resolve(form, groups, None)
@@ -259,28 +263,42 @@ def detect_period(view: View, title: str | None = None) -> Period | None:
             lead = (f"{year}-01-01", f"{year}-12-31")
     if head:
         return Period(*head)
-    if first_line:
-        return Period(*first_line)
-    if lead:
-        return Period(*lead)
-    if counts:
-        return Period(*counts.most_common(1)[0][0])
-    if years:
-        return Period(*years.most_common(1)[0][0])
-    return None
+    found = first_line or lead or (counts.most_common(1)[0][0] if counts else None) or \
+        (years.most_common(1)[0][0] if years else None)
+    if found is None:
+        return None
+    if partial is not None and found[0][:4] == found[1][:4] and found[0][5:] == "01-01" \
+            and found[1][5:] == "12-31":
+        # a year's report of 1-6月, or 萧县9月份…进展情况 (progress to the end of September)
+        form, groups = partial
+        try:
+            resolved = _resolve(form, groups, int(found[0][:4]))
+        except ValueError:
+            resolved = None
+        if resolved is not None and resolved[0] is not None:
+            start = resolved[0] if form == "m_m" or not PROGRESS_TITLE.search(
+                view.text[title_span[2]:title_span[3]]) else found[0]
+            return Period(start, resolved[1])
+    return Period(*found)
 
 
-def _title_line(folded: str) -> tuple[int, int]:
-    """The span of the text's title: the first short line among its first lines that is
-    neither page furniture nor a date line (时间：2023-02-06)."""
+PROGRESS_TITLE = re.compile(r"进展|进度|完成情况|执行情况|推进情况")
+
+
+def _title_line(view: View) -> tuple[int, int, int, int]:
+    """The span of the text's title (folded offsets, then the text's): the first short
+    line among its first lines that is neither page furniture nor a date line
+    (时间：2023-02-06).  Lines are read in the text itself (folding drops them)."""
     pos = 0
-    for n, line in enumerate(folded[:600].split("\n")):
+    for n, line in enumerate(view.text[:600].split("\n")):
         text = line.strip()
         if text and n < 12 and len(text) <= 80 and not DATE_LINE_ANY.search(text) \
-                and YEAR_WORD.search(text):
-            return pos, pos + len(line)
+                and (YEAR_WORD.search(text) or PROGRESS_TITLE.search(text)):
+            fs = view.to_folded(pos)
+            fe = view.to_folded(pos + len(line)) if pos + len(line) < len(view.text) else len(view.folded)
+            return fs, fe, pos, pos + len(line)
         pos += len(line) + 1
-    return 0, 0
+    return 0, 0, 0, 0
 
 
 DATE_LINE_ANY = re.compile(r"(?:发布日期|发布时间|日期|时间|来源)[:：]|^[（(]?\d{4}年\d{1,2}月\d{1,2}日")
