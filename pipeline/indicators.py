@@ -21,6 +21,7 @@ import tomllib
 from dataclasses import replace
 from importlib import resources
 
+from pipeline.normalize import simplify
 from pipeline.records import Block, Quantity
 from pipeline.structure import locator
 
@@ -57,7 +58,7 @@ def indicator_key(phrase: str | None) -> str | None:
     """The phrase without place, quotes and trailing verbs, mapped through the synonyms."""
     if not phrase:
         return None
-    key = NOISE.sub("", PLACE.sub("", phrase.strip()))
+    key = NOISE.sub("", PLACE.sub("", simplify(phrase.strip())))
     bare = TRAILING.sub("", key) or key
     return synonyms().get(bare) or synonyms().get(key) or key or None
 

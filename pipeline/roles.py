@@ -23,7 +23,7 @@ from dataclasses import replace
 from pipeline import units
 from pipeline.indicators import indicator_key, is_bare
 from pipeline.periods import speaks_of_last_year
-from pipeline.normalize import View
+from pipeline.normalize import View, simplify
 from pipeline.records import Quantity
 
 COMPARISON_TAIL = re.compile(r"(?:(?:比上年|比去年|较上年|较去年|同比|环比|比|较)?(?:不低于|不少于|不超过|不高于|低于|"
@@ -225,7 +225,7 @@ def _absolute_change(folded: str, fs: int) -> int | None:
 def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False) -> list[Quantity]:
     folded = view.folded
     out: list[Quantity] = []
-    reviews = review_spans(view.text)  # headings need the line breaks folding drops
+    reviews = review_spans(simplify(view.text))  # headings need the line breaks folding drops
     for q in quantities:
         fs = view.to_folded(q.start)
         fe = view.to_folded(q.end - 1) + 1 if q.end > q.start else fs
@@ -262,6 +262,7 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
             phrase = indicator_phrase(COMPARISON_TAIL.sub("", clause)) or phrase
         if role == "rate" and (phrase is None or SHARE_OF.search(clause)):
             phrase = rate_phrase(clause) or phrase
+        phrase = view.as_written(phrase, fs) if phrase else phrase  # 新增耕地面積 as written
         out.append(replace(q, role=role, role_source=source, value=value, indicator=phrase,
                            indicator_key=indicator_key(phrase)))
     if use_model:

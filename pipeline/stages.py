@@ -12,7 +12,7 @@ from dataclasses import replace
 from pipeline import dates as date_stage
 from pipeline import indicators, link, periods, roles, structure, tables
 from pipeline.extract import combine, linker
-from pipeline.normalize import fold
+from pipeline.normalize import fold, simplify
 from pipeline.regions import detect_region
 from pipeline.records import Document, Extraction, Period
 
@@ -44,23 +44,32 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     if period is None and ref_year is not None:  # no period of its own: the reference year
         period = Period(f"{ref_year}-01-01", f"{ref_year}-12-31")
 
+    # the table stages match simplified keywords (序号, 单位, 指标): they read the text
+    # with traditional characters simplified one for one, so every offset holds
+    stext = simplify(text)
     if not any(b.kind == "cell" for b in doc.blocks):
-        cells = structure.text_table_cells(text)
+        cells = structure.text_table_cells(stext)
         first = 1 + max((b.table or 0 for b in cells), default=-1)
-        cells += tables.pipe_table_cells(text, first_table=first)
+        cells += tables.pipe_table_cells(stext, first_table=first)
         if not cells:
-            cells = tables.space_table_cells(text)
+            cells = tables.space_table_cells(stext)
         doc = replace(doc, blocks=doc.blocks + cells)
+    blocks = [replace(b, header=simplify(b.header)) if b.header else b for b in doc.blocks]
+    sdoc = replace(doc, text=stext, blocks=tuple(blocks))
     dates = date_stage.find_dates(view, default_year, reference)
     dates = sorted(dates + date_stage.header_years(text, doc.blocks, dates), key=lambda d: d.start)
     date_spans = [(view.to_folded(d.start), view.to_folded(d.end - 1) + 1) for d in dates]
     quantities = combine.find_quantities(view, extractors, explained=date_spans)
-    quantities = sorted(quantities + structure.cell_quantities(text, doc.blocks, quantities),
-                        key=lambda q: (q.start, q.end))
+    in_cells = [replace(q, text=text[q.start:q.end], indicator=_as_written(text, stext, q.indicator))
+                for q in structure.cell_quantities(stext, sdoc.blocks, quantities)]
+    quantities = sorted(quantities + in_cells, key=lambda q: (q.start, q.end))
     quantities = [replace(q, id=f"Q{i + 1}") for i, q in enumerate(quantities)]
     dates = [replace(d, id=f"D{i + 1}") for i, d in enumerate(dates)]
 
-    tasks, regions = structure.find_tasks(doc, period)
+    tasks, regions = structure.find_tasks(sdoc, period)
+    tasks = [replace(t, title=_as_written(text, stext, t.title, t.start, t.end) or t.title,
+                     departments=tuple(_as_written(text, stext, d, t.start, t.end) or d
+                                       for d in t.departments)) for t in tasks]
     task_at, region_at = structure.locator(tasks), structure.locator(regions)
 
     def task_id(offset: int) -> str | None:
@@ -77,15 +86,25 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     quantities = roles.assign_roles(view, quantities, use_model=extractors != "pattern")
     date_columns = {d.id: column(d.start) for d in dates}
     quantities, checks = link.link_all(view, quantities, dates, tasks, date_columns)
-    quantities = link.link_table_cells(text, quantities, dates, list(doc.blocks))
-    quantities = link.link_table_parts(quantities, list(doc.blocks))
-    quantities = indicators.fill_indicators(text, quantities, list(doc.blocks))
+    quantities = link.link_table_cells(stext, quantities, dates, blocks)
+    quantities = link.link_table_parts(quantities, blocks)
+    quantities = indicators.fill_indicators(text, quantities, blocks)
     quantities = link.drop_implausible(quantities)
     checks = link.checks(quantities)
     # the trained link scorer over the rules' links (model/combined only; see linker.py)
     quantities, checks = linker.apply(view, quantities, dates, checks, extractors)
     quantities = periods.assign_periods(view, quantities, dates, tasks, period)
     return Extraction(text=text, doc_id=doc.doc_id, source=doc.source, period=period,
-                      region=detect_region(text, doc.title),
+                      region=_as_written(text, stext, detect_region(stext, doc.title)),
                       tasks=tuple(tasks), quantities=tuple(quantities), dates=tuple(dates),
                       checks=tuple(checks), format=doc.format, encoding=doc.encoding)
+
+
+def _as_written(text: str, stext: str, phrase: str | None, lo: int = 0, hi: int | None = None
+                ) -> str | None:
+    """A phrase read from the simplified text, in the characters the text is written in
+    (the same offsets hold in both); unchanged when it is no piece of text[lo:hi]."""
+    if not phrase or text is stext:
+        return phrase
+    i = stext.find(phrase, lo, len(stext) if hi is None else hi)
+    return phrase if i < 0 else text[i:i + len(phrase)]

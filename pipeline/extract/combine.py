@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from pipeline.extract import patterns
-from pipeline.normalize import View
+from pipeline.normalize import View, simplify
 from pipeline.records import Quantity
 
 _ASCII_DIGIT = re.compile(r"\d")
@@ -72,7 +72,7 @@ def is_weak(q: Quantity) -> bool:
     """
     if q.extractor != "pattern" or q.kind != "count" or _ASCII_DIGIT.search(q.text):
         return False
-    numerals = [c for c in q.text if c in CN_NUMERALS]
+    numerals = [c for c in simplify(q.text) if c in CN_NUMERALS]  # 兩 as 两
     return len(numerals) == 1 and q.value is not None and q.value < 10
 
 

@@ -20,7 +20,7 @@ import math
 import re
 
 from pipeline import numbers, units
-from pipeline.normalize import View
+from pipeline.normalize import View, simplify
 from pipeline.records import Quantity
 
 # The number grammar, shared by the quantity regex below and by
@@ -329,7 +329,7 @@ def _lost_units(view: View, found: list[Quantity]) -> list[Quantity]:
     out = []
     taken = sorted((q.start, q.end) for q in found)  # disjoint spans
     starts = [s for s, _ in taken]
-    for line in re.finditer(r"[^\n]+", view.text):
+    for line in re.finditer(r"[^\n]+", simplify(view.text)):  # 指標 as 指标
         m = _LOST_UNIT.search(line.group().rstrip())
         if not m:
             continue
