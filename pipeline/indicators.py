@@ -34,6 +34,8 @@ TRAILING = re.compile(r"(?:平均|平均为|增长|增速|上涨|涨幅|下降|�
 BARE = frozenset({"完成", "完成率", "合计", "总计", "小计", "低于", "高于", "同期", "增长", "下降",
                   "占比", "比重", "增幅", "增速", "累计", "其中", "完成情况", "进度", "实际", "共计",
                   "上涨", "回落", "减少", "增加", "提高", "降低", "不低于", "不少于", "超过", "达到"})
+LEADING_NOISE = re.compile(r"^[-—–·.、,，:：;；|\s\d]+")
+SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 METRIC_HEADER = re.compile(r"率|比重|占比|增长|增幅|增速|进度|构成|得分|分值")
 
 
@@ -84,7 +86,7 @@ def fill_indicators(text: str, qs: list[Quantity], cells: list[Block]) -> list[Q
     by_id = {q.id: q for q in qs}
     out: list[Quantity] = []
     for i, q in enumerate(qs):
-        phrase = q.indicator
+        phrase = LEADING_NOISE.sub("", q.indicator or "") or None  # ——全州电信业务总量
         if is_bare(phrase):
             b = cell_at(q.start)
             label = _row_label(text, cells, b) if b is not None else None
@@ -95,9 +97,13 @@ def fill_indicators(text: str, qs: list[Quantity], cells: list[Block]) -> list[Q
             else:
                 linked = by_id.get(q.of or q.change_of or q.target or "")
                 base = linked.indicator if linked is not None else None
-                if base is None and phrase is None and i > 0 and not is_bare(out[-1].indicator) \
-                        and re.fullmatch(r"\s*[、和及与]\s*", text[out[-1].end:q.start]):
-                    base = out[-1].indicator  # the next item of a list: 65.7亿元、388.4亿元
+                prev = out[-1] if i > 0 else None
+                if base is None and prev is not None and not is_bare(prev.indicator):
+                    between = text[prev.end:q.start]
+                    if phrase is None and re.fullmatch(r"\s*[、和及与:：]\s*", between):
+                        base = prev.indicator  # the next item of a list: 65.7亿元、388.4亿元; 2.8:50.9
+                    elif phrase is not None and not SENTENCE_END.search(between) and len(between) <= 40:
+                        base = prev.indicator  # 共安排项目27项，已完成19项: the subject carries on
                 if base and not is_bare(base):
                     suffix = phrase if phrase in ("完成率", "占比", "比重", "增幅", "增速") else ""
                     phrase = base + suffix
