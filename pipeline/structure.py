@@ -30,7 +30,9 @@ LONG_LINE = 20  # characters: the progress column's lines are wider than this
 
 HEADER_COLUMNS = [  # header keyword → column, first match wins
     ("序号", "seq"), ("分值", "score"), ("得分", "score"), ("责任", "department"), ("牵头", "department"), ("单位：", "unit"),
-    ("单位:", "unit"), ("单位名称", "label"), ("责任部门", "department"), ("实施单位", "department"),
+    ("单位:", "unit"), ("单位名称", "label"), ("省份", "label"), ("地区", "label"), ("区县", "label"),
+    ("县区", "label"), ("县(市", "label"), ("县（市", "label"), ("乡镇", "label"), ("地市", "label"),
+    ("省辖市", "label"), ("市州", "label"), ("区(县)", "label"), ("区（县）", "label"), ("责任部门", "department"), ("实施单位", "department"),
     ("承办单位", "department"), ("主办单位", "department"), ("配合单位", "department"), ("时间", "time"), ("节点", "time"),
     ("增长", "change"), ("增减", "change"), ("增幅", "change"), ("增速", "change"),
     ("同比", "change"), ("比上年", "change"), ("涨跌", "change"), ("为上年", "index"),
@@ -181,7 +183,7 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
     work_tables = {(b.table, b.sheet) for b in heads
                    if column_of_header(b.header) in ("progress", "department", "seq")
                    or (column_of_header(b.header) == "target" and re.search(r"任务|目标", b.header or ""))
-                   or re.search(r"完成率|进度|为预算|为计划|完成目标", b.header or "")}
+                   or re.search(r"完成率|进度|进展|为预算|为计划|完成目标|任务|目标|完成情况", b.header or "")}
     # a 序号 column counts 1, 2, 3 …: first cells that are subject codes (201, 2080501)
     # or other numbers do not make rows tasks
     seq_tables = _numbered_tables(doc.text, rows)
