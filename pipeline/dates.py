@@ -56,7 +56,9 @@ _FORMS: list[tuple[str, str]] = [
     # 年底前完成: the end of the report's year (a deadline, ANNOTATION.md); a bare 年末
     # in a bulletin stays unmarked, like 年初
     ("year_end", r"(?<![\d年今去上明本])年底"),
-    ("rel", r"(?P<rel>今日|昨日|明日|今天|昨天|明天)"),
+    # 今日, 昨日, 明日 (a report's formal words; 今天/明天 are as often figurative:
+    # 托起明天的希望)
+    ("rel", r"(?P<rel>今日|昨日|明日)(?!之)"),
 ]
 # Every date starts with a digit, a Chinese numeral, 第, 前, 上 or 下: the lookahead
 # rejects all other positions with one character test (speed on long texts).
@@ -81,7 +83,7 @@ def _iso(year: int, month: int, day: int) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-RELATIVE_DAYS = {"今日": 0, "今天": 0, "昨日": -1, "昨天": -1, "明日": 1, "明天": 1}
+RELATIVE_DAYS = {"今日": 0, "昨日": -1, "明日": 1}
 
 
 def _resolve(form: str, g: dict[str, str | None], default_year: int | None,

@@ -615,3 +615,26 @@ def _line_at(text: str, pos: int) -> str:
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
     return text[start:len(text) if end < 0 else end].strip()
+
+
+def drop_cross_period_targets(qs: list[Quantity]) -> list[Quantity]:
+    """An actual counts towards a target of its own year only: 2025年预算执行数59.11万元
+    is no progress on 2026年预算安排57.8万元.  Run after the periods are known.
+
+    >>> from pipeline.records import Period
+    >>> t = Quantity(id="Q1", start=0, end=1, text="", value=57.8, unit="元", written_unit="万元", kind="money",
+    ...              role="target", period=Period("2026-01-01", "2026-12-31"))
+    >>> a = Quantity(id="Q2", start=2, end=3, text="", value=59.1, unit="元", written_unit="万元", kind="money",
+    ...              role="actual", target="Q1", period=Period("2025-01-01", "2025-12-31"))
+    >>> [q.target for q in drop_cross_period_targets([t, a])]
+    [None, None]
+    """
+    by_id = {q.id: q for q in qs}
+    out = []
+    for q in qs:
+        t = by_id.get(q.target or "")
+        if t is not None and q.period and t.period and \
+                q.period.end_date[:4] != t.period.end_date[:4]:
+            q = replace(q, target=None)
+        out.append(q)
+    return out

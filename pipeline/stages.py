@@ -94,6 +94,8 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     # the trained link scorer over the rules' links (model/combined only; see linker.py)
     quantities, checks = linker.apply(view, quantities, dates, checks, extractors)
     quantities = periods.assign_periods(view, quantities, dates, tasks, period)
+    quantities = link.drop_cross_period_targets(quantities)
+    checks = link.checks(quantities)
     return Extraction(text=text, doc_id=doc.doc_id, source=doc.source, period=period,
                       region=_as_written(text, stext, detect_region(stext, doc.title)),
                       tasks=tuple(tasks), quantities=tuple(quantities), dates=tuple(dates),
