@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import functools
 import datetime as _dt
 import re
 from collections import Counter
@@ -62,7 +63,7 @@ _FORMS: list[tuple[str, str]] = [
 ]
 # Every date starts with a digit, a Chinese numeral, 第, 前, 上 or 下: the lookahead
 # rejects all other positions with one character test (speed on long texts).
-_START = f"(?=[\\d{_CN}第前上下今昨明民年])"
+_START = f"(?=[\\d{_CN}第前上下今昨明民]|年底)"
 _REGEX = re.compile(_START + "(?:" + "|".join(
     f"{NB}(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_').replace('(?P=', f'(?P={name}_')})" for name, rx in _FORMS) + ")")
 CODE_BEFORE = re.compile(r"(?:编号|代码|编码|批号|文号|证号|号码|No\.?|NO\.?)[:：]?$")
@@ -168,15 +169,25 @@ def _resolve(form: str, g: dict[str, str | None], default_year: int | None,
 
 
 def _scan(view: View):
-    """Yield (folded span, form, groups) for every date-like match outside 《titles》."""
-    titles = [m.span() for m in _TITLE.finditer(view.folded)]  # sorted, disjoint
+    """(folded span, form, groups) for every date-like match outside 《titles》; the
+    period and the date stages both read it, so it is found once per text."""
+    return _scan_folded(view.folded)
+
+
+@functools.lru_cache(maxsize=4)
+def _scan_folded(folded: str) -> tuple:
+    return tuple(_scan_iter(folded))
+
+
+def _scan_iter(folded: str):
+    titles = [m.span() for m in _TITLE.finditer(folded)]  # sorted, disjoint
     starts = [s for s, _ in titles]
-    for m in _REGEX.finditer(view.folded):
+    for m in _REGEX.finditer(folded):
         i = bisect.bisect_right(starts, m.start()) - 1
         if i >= 0 and m.start() < titles[i][1]:
             continue
         form = m.lastgroup
-        if form == "ymd" and CODE_BEFORE.search(view.folded[max(0, m.start() - 6):m.start()]):
+        if form == "ymd" and CODE_BEFORE.search(folded[max(0, m.start() - 6):m.start()]):
             continue  # 地块编号2024-03-12 is a code, not a date
         prefix = form + "_"
         groups = {k[len(prefix):]: v for k, v in m.groupdict().items()

@@ -341,7 +341,8 @@ def _link_dates(view: View, out: dict[str, Quantity], qs: list[Quantity], dates:
     starts = [m[0] for m in marks]
     resets = [m.start() for m in LIST_ITEM.finditer(folded)]
     stops = [m.start() for m in FULL_STOP.finditer(folded)]
-    breaks = [m.start() for m in re.finditer(r"\n", view.text)]
+    breaks: list[int] | None = None  # line breaks, found only if a date opens a paragraph
+    opens: dict[str, bool] = {}
     for q in qs:
         pos = view.to_folded(q.start)
         k = bisect.bisect_right(starts, pos) - 1
@@ -352,10 +353,14 @@ def _link_dates(view: View, out: dict[str, Quantity], qs: list[Quantity], dates:
             continue
         # a date opening a paragraph (上半年，… / 4月，…) governs the paragraph, not
         # only its first sentence
-        barriers = (resets,) if _opens_paragraph(view, d) else (resets, stops)
+        if d.id not in opens:
+            opens[d.id] = _opens_paragraph(view, d)
+        barriers = (resets,) if opens[d.id] else (resets, stops)
         if any((i := bisect.bisect_right(b, pos) - 1) >= 0 and b[i] >= dend for b in barriers):
             continue
         if barriers == (resets,):
+            if breaks is None:
+                breaks = [m.start() for m in re.finditer(r"\n", view.text)]
             j = bisect.bisect_right(breaks, d.end)
             if j < len(breaks) and breaks[j] < q.start:
                 continue

@@ -188,6 +188,7 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
+@functools.lru_cache(maxsize=8)  # the stages simplify the same document text several times
 def simplify(text: str) -> str:
     """Traditional characters to simplified, one for one (``script_fold``); nothing else
     changes, so every offset into ``text`` is an offset into the result.  For code that

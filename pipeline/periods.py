@@ -17,6 +17,7 @@ Period(start_date='2030-01-01', end_date='2030-12-31')
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import replace
 
@@ -78,12 +79,29 @@ LAST_YEAR = re.compile(r"(?<![比较与])(?:去年|过去一年|上一年)(?!同
 THIS_YEAR = re.compile(r"(?<![比较与])(?:今年|本年)(?!以来)")
 
 
+@functools.lru_cache(maxsize=4)
+def _marks(text: str) -> tuple[list[int], list[int], list[int]]:
+    """The ends of every 去年/过去一年, 今年 and 过去五年 in the text, sorted (found once
+    per document; a quantity looks up the last one before it by bisection)."""
+    return ([m.end() for m in LAST_YEAR.finditer(text)], [m.end() for m in THIS_YEAR.finditer(text)],
+            [m.end() for m in FIVE_YEARS.finditer(text)])
+
+
+def _last_before(ends: list[int], lo: int, hi: int) -> int:
+    i = bisect.bisect_right(ends, hi) - 1
+    return ends[i] if i >= 0 and ends[i] >= lo else -1
+
+
+def _paragraph_marks(text: str, start: int) -> tuple[int, int, int]:
+    lo = max(text.rfind("\n", 0, start), start - 300) + 1
+    last, this, five = _marks(text)
+    return _last_before(last, lo, start), _last_before(this, lo, start), _last_before(five, lo, start)
+
+
 def speaks_of_last_year(text: str, start: int) -> bool:
     """Whether the paragraph before ``start`` reviews last year (去年, 过去一年) rather
     than planning this one: 控制在3.3% there is a result."""
-    para = text[max(text.rfind("\n", 0, start), start - 300) + 1:start]
-    last = max((m.end() for m in LAST_YEAR.finditer(para)), default=-1)
-    this = max((m.end() for m in THIS_YEAR.finditer(para)), default=-1)
+    last, this, _five = _paragraph_marks(text, start)
     return last > this
 
 
@@ -92,11 +110,8 @@ def relative_year(view: View, start: int, doc_period: Period | None) -> Period |
     of the text): the year before the document's (or its own)."""
     if doc_period is None or doc_period.start_date[:4] != doc_period.end_date[:4]:
         return None
-    para = view.text[max(view.text.rfind("\n", 0, start), start - 300) + 1:start]
-    last = max((m.end() for m in LAST_YEAR.finditer(para)), default=-1)
-    this = max((m.end() for m in THIS_YEAR.finditer(para)), default=-1)
+    last, this, five = _paragraph_marks(view.text, start)
     year = int(doc_period.start_date[:4])
-    five = max((m.end() for m in FIVE_YEARS.finditer(para)), default=-1)
     if five > max(last, this):
         return Period(f"{year - 5:04d}-01-01", f"{year - 1:04d}-12-31")
     if last > this:

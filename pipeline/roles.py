@@ -84,6 +84,7 @@ def _soft_verbs() -> frozenset[str]:
     return frozenset(units.lexicon()["indicator"]["soft_verbs"])
 
 
+@functools.lru_cache(maxsize=4096)
 def indicator_phrase(clause: str) -> str | None:
     """The noun phrase that ends a clause, read backwards until a stop word.  A phrase
     shorter than three characters takes back the verbs before it (完成投资, 已办结).
@@ -225,7 +226,9 @@ def _absolute_change(folded: str, fs: int) -> int | None:
 def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False) -> list[Quantity]:
     folded = view.folded
     out: list[Quantity] = []
-    reviews = review_spans(simplify(view.text))  # headings need the line breaks folding drops
+    simplified = simplify(view.text)
+    traditional = simplified != view.text
+    reviews = review_spans(simplified)  # headings need the line breaks folding drops
     for q in quantities:
         fs = view.to_folded(q.start)
         fe = view.to_folded(q.end - 1) + 1 if q.end > q.start else fs
@@ -259,10 +262,13 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
         if q.role != "rank" and is_bare(phrase):
             # 城镇新增就业人数不低于 / 居民消费价格总水平比上年上涨: the noun before the
             # comparison or the change verb names it
-            phrase = indicator_phrase(COMPARISON_TAIL.sub("", clause)) or phrase
+            shorter = COMPARISON_TAIL.sub("", clause)
+            if shorter != clause:
+                phrase = indicator_phrase(shorter) or phrase
         if role == "rate" and (phrase is None or SHARE_OF.search(clause)):
             phrase = rate_phrase(clause) or phrase
-        phrase = view.as_written(phrase, fs) if phrase else phrase  # 新增耕地面積 as written
+        if phrase and traditional:
+            phrase = view.as_written(phrase, fs)  # 新增耕地面積 as written
         out.append(replace(q, role=role, role_source=source, value=value, indicator=phrase,
                            indicator_key=indicator_key(phrase)))
     if use_model:

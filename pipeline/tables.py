@@ -361,6 +361,7 @@ def pipe_table_cells(text: str, first_table: int = 0) -> tuple[Block, ...]:
 
 
 SPACE_SPLIT = re.compile(r"[ \u3000]+")
+SPACED_LINE = re.compile(r"(?m)^[^\s|]{1,24}[ \u3000][^\s|]{1,24}[ \u3000][^\s|]{1,24}(?:[ \u3000][^\s|]{1,24})*$")
 
 
 def space_table_cells(text: str, first_table: int = 0) -> tuple[Block, ...]:
@@ -372,6 +373,8 @@ def space_table_cells(text: str, first_table: int = 0) -> tuple[Block, ...]:
     >>> [(b.row, b.col, t[b.start:b.end], b.header) for b in space_table_cells(t)][2:4]
     [(1, 2, '982', '新開工小區數(個)'), (1, 3, '94.8%', '開工率')]
     """
+    if not SPACED_LINE.search(text):
+        return ()
     lines = []
     pos = 0
     for line in text.split("\n"):

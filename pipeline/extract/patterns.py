@@ -165,6 +165,8 @@ def colon_ratios(view: View) -> list[Quantity]:
     >>> [(q.text, q.value, q.kind) for q in colon_ratios(fold("三次产业结构比为6.0:46.9:47.1。"))]
     [('6.0', 6.0, 'ratio'), ('46.9', 46.9, 'ratio'), ('47.1', 47.1, 'ratio')]
     """
+    if ":" not in view.folded and "：" not in view.folded:
+        return []
     out = []
     for m in RATIO.finditer(view.folded):
         if not RATIO_NAMED.search(view.folded[max(0, m.start() - 8):m.start()]):
