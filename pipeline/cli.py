@@ -1,6 +1,6 @@
 """The ``zhibiao`` command: thin subcommands over the pipeline's functions.
 
-    zhibiao extract PATH... [--format json|jsonl|table] [--reference-date D] [--out FILE]
+    zhibiao extract PATH... [--format json|jsonl|table|html] [--reference-date D] [--out FILE]
     zhibiao batch / search / export / series / serve      (pipeline/cli_data.py)
     zhibiao eval / train                                   (pipeline/cli_eval.py, cli_train)
 """
@@ -10,20 +10,21 @@ import argparse
 import importlib
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.cli_common import CliError, Parser, iso_day, whole_number, writable_path, write_text
 from pipeline.normalize import squash
 
-EXTENSIONS = ("pipeline.cli_data", "pipeline.cli_eval", "pipeline.cli_train")
+EXTENSIONS = ("pipeline.cli_data", "pipeline.cli_eval", "pipeline.cli_train", "pipeline.annotate")
+#: commands defined here: running one of them imports no extension module (a fast start)
+CORE_COMMANDS = ("extract", "targets")
 
 
 def _write(out: str | None, text: str) -> None:
-    if out:
-        Path(out).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    write_text(out, text)
 
 
 def render_table(result: dict) -> str:
@@ -81,6 +82,8 @@ def render_table(result: dict) -> str:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from pipeline.api import process_path
+    if args.out:
+        writable_path(args.out)  # before the work, not after it
     results = []
     status = 0
     for path in args.paths:
@@ -95,6 +98,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
         _write(args.out, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     elif args.format == "jsonl":
         _write(args.out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results))
+    elif args.format == "html":
+        from pipeline import docview  # not needed by the other formats (fast start)
+        _write(args.out, docview.render_page(results))
     else:
         _write(args.out, "\n".join(render_table(r) for r in results))
     return status
@@ -108,6 +114,9 @@ def cmd_targets(args: argparse.Namespace) -> int:
         print(f"zhibiao: {path} is not a file; pass a JSONL of reports with fields year, title, "
               "content (e.g. ../shared/corpus/gwr/government_work_reports.jsonl)", file=sys.stderr)
         return 2
+    check_reports(path)
+    if args.out:
+        writable_path(args.out)
     docs = {year: extract(text, doc_id=str(year), extractors=args.extractors, title=title)
             for year, title, text in read_reports(path, args.first, args.last + 1)}
     rows = [r for r in join_targets(docs) if args.first <= r.year <= args.last
@@ -123,16 +132,48 @@ def cmd_targets(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+REPORTS_HINT = ("targets reads JSONL: one JSON object per line with year, title and content "
+                "(e.g. ../shared/corpus/gwr/government_work_reports.jsonl)")
+
+
+def check_reports(path: Path) -> None:
+    """Raise :class:`CliError` unless ``path`` is UTF-8 JSONL whose objects each have a
+    text ``content`` (and a ``year``): the file's first problem, with its line number."""
+    data = path.read_bytes()
+    if b"\x00" in data[:8192]:
+        raise CliError(f"{path} is a binary file, not JSONL; {REPORTS_HINT}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise CliError(f"{path} is not UTF-8 text (byte {err.start}); {REPORTS_HINT}") from None
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    if not lines:
+        raise CliError(f"{path} is empty; {REPORTS_HINT}")
+    for n, line in lines:
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError:
+            raise CliError(f"line {n} of {path} is not a JSON object; {REPORTS_HINT}") from None
+        if not isinstance(rec, dict):
+            raise CliError(f"line {n} of {path} is not a JSON object; {REPORTS_HINT}")
+        if not isinstance(rec.get("content"), str):
+            raise CliError(f"line {n} of {path} has no text field \"content\"; {REPORTS_HINT}")
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``zhibiao`` parser; for a ``command`` of :data:`CORE_COMMANDS` without the
+    extension modules' subcommands (they import more than that command needs)."""
+    parser = Parser(
         prog="zhibiao",
         description="Indicators out of Chinese government progress reports.")
     parser.add_argument("--version", action="version", version=f"zhibiao {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     p = sub.add_parser("extract", help="extract quantities, dates, tasks and links from files")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--format", choices=("json", "jsonl", "table"), default="table")
-    p.add_argument("--reference-date", metavar="YYYY-MM-DD",
+    p.add_argument("--format", choices=("json", "jsonl", "table", "html"), default="table",
+                   help="table (default), the contract's json or jsonl, or html: the text "
+                        "with every quantity and date highlighted by role")
+    p.add_argument("--reference-date", metavar="YYYY-MM-DD", type=iso_day,
                    help="the date that resolves dates written without a year when the "
                         "report's own period is not stated")
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
@@ -140,14 +181,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("targets", help="targets of one year's report joined with the results "
                                        "the next year's report states")
     p.add_argument("reports", metavar="JSONL", help="reports, one JSON object per line: year, title, content")
-    p.add_argument("--from", dest="first", type=int, default=2021)
-    p.add_argument("--to", dest="last", type=int, default=2025)
+    p.add_argument("--from", dest="first", type=whole_number, default=2021, metavar="YEAR")
+    p.add_argument("--to", dest="last", type=whole_number, default=2025, metavar="YEAR")
     p.add_argument("--all", action="store_true", help="also targets with no result found")
     p.add_argument("--extractors", choices=("pattern", "combined"), default="pattern")
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
     p.add_argument("--out", metavar="FILE")
     p.set_defaults(func=cmd_targets)
-    for name in EXTENSIONS:
+    for name in () if command in CORE_COMMANDS else EXTENSIONS:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as err:
@@ -158,8 +199,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_of(argv: list[str]) -> str | None:
+    """The subcommand named in ``argv`` (its first word that is not an option)."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command_of(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
@@ -171,6 +218,19 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except CliError as err:
+        print(f"zhibiao: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:  # a file the command could not read or write
+        where = f": {err.filename}" if err.filename else ""
+        print(f"zhibiao: {err.strerror or err}{where}", file=sys.stderr)
+        return 1
+    except Exception as err:  # a bug: one line, the traceback only when asked for
+        if os.environ.get("ZHIBIAO_DEBUG"):
+            raise
+        print(f"zhibiao: internal error ({type(err).__name__}: {err}); run it again with "
+              "ZHIBIAO_DEBUG=1 to see the traceback, and report it", file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":

@@ -3,9 +3,9 @@
     zhibiao batch INPUT... --db indicators.db [--workers N] [--engine local|dask]
                   [--scheduler ADDRESS] [--force] [--timeout S] [--max-bytes N]
     zhibiao search [QUERY] [--role R] [--kind K] [--unit U] [--department D]
-                   [--from DATE] [--to DATE] [--failed-checks] [--format table|json|csv]
-    zhibiao export --format parquet|csv --out PATH
-    zhibiao series INDICATOR_KEY [--out chart.png|chart.svg]
+                   [--from DATE] [--to DATE] [--failed-checks] [--format table|json|csv] [--excel]
+    zhibiao export --format parquet|csv --out PATH [--excel]
+    zhibiao series INDICATOR_KEY [--out chart.png|chart.svg] | zhibiao series --list
     zhibiao serve [--port 8001] [--host 127.0.0.1]
 
 Each command takes the argparse Namespace and returns an exit code: 0 done, 1 the store
@@ -15,15 +15,25 @@ from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import functools
 import json
 import os
 import re
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
 
+from pipeline import docview
+from pipeline.cli_common import (CliError, iso_prefix, non_negative_float, port, positive_int,
+                                 writable_path)
+from pipeline.units import resolve_unit
+
 DEFAULT_DB = "indicators.db"
+KINDS = ("area", "length", "mass", "volume", "money", "count", "percent", "percent_point",
+         "ratio", "rank", "energy", "duration", "other")  # pipeline.units.KINDS
+CHART_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,15 +47,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "error rows.")
     p.add_argument("inputs", nargs="+", metavar="INPUT")
     p.add_argument("--db", default=DEFAULT_DB, help=f"the store (default {DEFAULT_DB})")
-    p.add_argument("--workers", type=_positive_int, default=os.cpu_count() or 1,
+    p.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1,
                    help="worker processes (default: CPU count; 1 runs in this process)")
     p.add_argument("--engine", choices=("local", "dask"), default="local")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="a Dask scheduler, e.g. tcp://host:8786 (with --engine dask)")
     p.add_argument("--force", action="store_true", help="re-extract unchanged inputs too")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+    p.add_argument("--timeout", type=non_negative_float, default=DEFAULT_TIMEOUT, metavar="S",
                    help=f"seconds per document (default {DEFAULT_TIMEOUT:g}; 0 = none)")
-    p.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
+    p.add_argument("--max-bytes", type=positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
                    help=f"largest input file or archive member (default {DEFAULT_MAX_BYTES})")
     p.add_argument("--extractors", choices=("pattern", "combined"), default="combined",
                    help="patterns alone, or patterns plus the trained models (default)")
@@ -59,15 +69,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("query", nargs="?", default="", metavar="QUERY")
     p.add_argument("--db", default=DEFAULT_DB)
     p.add_argument("--role", choices=("target", "actual", "rate", "change", "rank", "other"))
-    p.add_argument("--kind")
-    p.add_argument("--unit")
+    p.add_argument("--kind", choices=KINDS)
+    p.add_argument("--unit", help="a unit as written (亩, 万亩, 亿元, %%): quantities are stored "
+                                  "in base units, so 万亩 searches 亩 and shows values in 万亩")
     p.add_argument("--department")
-    p.add_argument("--from", dest="date_from", metavar="DATE", type=_iso_date)
-    p.add_argument("--to", dest="date_to", metavar="DATE", type=_iso_date)
+    p.add_argument("--from", dest="date_from", metavar="DATE", type=iso_prefix)
+    p.add_argument("--to", dest="date_to", metavar="DATE", type=iso_prefix)
     p.add_argument("--failed-checks", action="store_true",
                    help="only quantities in a check that does not add up")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    p.add_argument("--limit", type=_positive_int, default=20)
+    p.add_argument("--excel", action="store_true",
+                   help="CSV for Excel: UTF-8 with a byte-order mark (implies --format csv)")
+    p.add_argument("--limit", type=positive_int, default=20,
+                   help="show at most this many (default 20); the count of all is printed")
     p.set_defaults(func=cmd_search)
 
     p = subparsers.add_parser("export", help="write all quantities as one Parquet or CSV table")
@@ -75,12 +89,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("parquet", "csv"), default=None,
                    help="default: from the --out suffix")
     p.add_argument("--out", required=True, metavar="PATH")
+    p.add_argument("--excel", action="store_true",
+                   help="CSV for Excel: UTF-8 with a byte-order mark (implies --format csv)")
     p.set_defaults(func=cmd_export)
 
     p = subparsers.add_parser("series", help="one indicator across reports and periods")
-    p.add_argument("indicator_key", metavar="INDICATOR_KEY")
+    p.add_argument("indicator_key", metavar="INDICATOR_KEY", nargs="?",
+                   help="an indicator key (zhibiao series --list shows them)")
+    p.add_argument("--list", action="store_true", help="list the indicator keys with counts")
     p.add_argument("--db", default=DEFAULT_DB)
-    p.add_argument("--out", metavar="CHART", help="write a chart (.png or .svg)")
+    p.add_argument("--out", metavar="CHART", help="write a chart (.png, .svg or .pdf)")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.set_defaults(func=cmd_series)
 
@@ -88,29 +106,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--db", default=DEFAULT_DB)
     p.add_argument("--host", default=None,
                    help="default 127.0.0.1 (this machine only); other addresses only when given here")
-    p.add_argument("--port", type=int, default=8001)
+    p.add_argument("--port", type=port, default=8001)
     p.add_argument("--print-metadata", action="store_true",
                    help="print the Datasette metadata JSON and exit")
     p.set_defaults(func=cmd_serve)
 
 
-def _positive_int(s: str) -> int:
-    v = int(s)
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"{s} is not a positive whole number")
-    return v
-
-
-def _iso_date(s: str) -> str:
-    """YYYY, YYYY-MM or YYYY-MM-DD; kept as a prefix-comparable ISO string."""
-    import datetime as dt
-    for fmt, n in (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4)):
-        try:
-            dt.datetime.strptime(s, fmt)
-            return s[:n]
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(f"{s} is not a date like 2024-06-30, 2024-06 or 2024")
+def check_store_path(db: str) -> None:
+    """A store can be created at ``db``: its folder exists (else one sentence)."""
+    writable_path(db, "the store")
 
 
 def _err(msg: str) -> int:
@@ -119,10 +123,20 @@ def _err(msg: str) -> int:
 
 
 def _open_store(db: str) -> Any:
+    """A read-only connection; FileNotFoundError when there is no file, CliError (one
+    sentence) when the file is not a store this zhibiao can read."""
     from pipeline import store
     if not Path(db).is_file():
         raise FileNotFoundError(db)
-    return store.connect(db, readonly=True)
+    try:
+        conn = store.connect(db, readonly=True)
+        conn.execute("SELECT 1 FROM documents LIMIT 1").fetchall()
+    except sqlite3.DatabaseError as err:
+        raise CliError(f"{db} is not a zhibiao store ({err}); give --db the file "
+                       "`zhibiao batch --db` wrote") from None
+    except store.StoreError as err:
+        raise CliError(str(err)) from None
+    return conn
 
 
 # --------------------------------------------------------------------------- batch
@@ -136,6 +150,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     if args.scheduler and args.engine != "dask":
         return _err("--scheduler needs --engine dask")
+    check_store_path(args.db)
     err_console = Console(stderr=True)
     progress = Progress(TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("files  {task.fields[chars]:,} chars  "
@@ -198,6 +213,7 @@ def render_summary(stats: Any, totals: dict[str, Any], db: str) -> str:
         f"  zhibiao search 耕地 --role actual{dbarg}",
         f"  zhibiao search --failed-checks{dbarg}",
         f"  zhibiao export --format parquet --out indicators.parquet{dbarg}",
+        f"  zhibiao series --list{dbarg}",
         f"  zhibiao series INDICATOR_KEY --out series.png{dbarg}",
         f"  zhibiao serve{dbarg}",
     ]
@@ -227,7 +243,15 @@ def normalised(r: dict[str, Any]) -> str:
     else:
         num = fmt_number(r.get("value"))
     q = "" if r.get("qualifier") in (None, "=") else r["qualifier"]
-    return f"{q}{num} {unit}{star}".strip()
+    shown = f"{q}{num} {unit}{star}".strip()
+    conv = r.get("in_unit")
+    if conv:
+        if conv["value"] is None:
+            cnum = f"{fmt_number(conv['low'])}–{fmt_number(conv['high'])}"
+        else:
+            cnum = fmt_number(conv["value"])
+        shown += f" ({q}{cnum} {conv['unit']})"
+    return shown
 
 
 def search_record(r: dict[str, Any]) -> dict[str, Any]:
@@ -250,6 +274,7 @@ def search_record(r: dict[str, Any]) -> dict[str, Any]:
         "sentence_end": r["sentence_end"], "mention_start": r["mention_start"],
         "mention_end": r["mention_end"], "start": r["start"], "end": r["end"],
         "failed_check": r["failed_check"], "source": r["source"], "id": r["qid"],
+        **({"in_unit": r["in_unit"]} if r.get("in_unit") else {}),
     }
 
 
@@ -263,31 +288,84 @@ def _flat(s: str | None) -> str:
     return " ".join((s or "").split())
 
 
+def search_unit(written: str | None) -> tuple[str | None, Any]:
+    """(the stored base unit to filter on, the Unit asked for when it carries a
+    magnitude, else None): 万亩 → ("亩", Unit(万亩, 亩, 10000)); 亩 → ("亩", None)."""
+    if not written:
+        return None, None
+    unit = resolve_unit(written.strip())
+    if unit is None or unit.base == written.strip():
+        return written.strip(), None
+    return unit.base, unit
+
+
+def _store_units(conn: Any) -> list[str]:
+    return [r[0] for r in conn.execute(
+        "SELECT unit FROM quantities WHERE unit IS NOT NULL GROUP BY unit ORDER BY count(*) DESC")]
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from pipeline import store
     try:
         conn = _open_store(args.db)
     except FileNotFoundError:
         return _err(f"no store at {args.db}; run `zhibiao batch INPUT... --db {args.db}` first")
+    base, asked = search_unit(args.unit)
+    if asked is not None:
+        print(f"zhibiao: values are stored in base units: searching {base} and showing "
+              f"values in {asked.written} (1 {asked.written} = {fmt_number(asked.factor)} {base})",
+              file=sys.stderr)
     try:
-        rows = store.search(conn, args.query, role=args.role, kind=args.kind, unit=args.unit,
+        rows = store.search(conn, args.query, role=args.role, kind=args.kind, unit=base,
                             department=args.department, date_from=args.date_from,
                             date_to=args.date_to, failed_checks=args.failed_checks,
-                            limit=args.limit)
+                            limit=None)
+        known_units = _store_units(conn) if base and not rows else []
     finally:
         conn.close()
-    if args.format == "json":
-        json.dump([search_record(r) for r in rows], sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
-    elif args.format == "csv":
+    total, rows = len(rows), rows[:args.limit]
+    if asked is not None:
+        rows = [in_unit(r, asked) for r in rows]
+    if args.excel or args.format == "csv":
         w = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS, extrasaction="ignore")
+        if args.excel:
+            sys.stdout.write("\ufeff")
         w.writeheader()
         for r in rows:
             w.writerow({**r, "id": r["qid"], "text": r["mention"], "normalised": normalised(r),
                         "task": r["task"], "departments": "、".join(r["departments"])})
+    elif args.format == "json":
+        json.dump([search_record(r) for r in rows], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
     else:
         print_search_table(rows, args.query)
+    if base and not total and base not in known_units:
+        units = "、".join(known_units[:15]) or "none yet"
+        print(f"zhibiao: no quantity has the unit {args.unit}; units in this store: {units}",
+              file=sys.stderr)
+    print(f"zhibiao: {shown_of(len(rows), total)}", file=sys.stderr)
     return 0
+
+
+def shown_of(shown: int, total: int) -> str:
+    """
+    >>> shown_of(20, 28)
+    'showing 20 of 28 results; --limit 28 shows them all'
+    >>> shown_of(3, 3), shown_of(0, 0)
+    ('showing 3 of 3 results', 'showing 0 of 0 results')
+    """
+    more = f"; --limit {total} shows them all" if shown < total else ""
+    return f"showing {shown} of {total} results{more}"
+
+
+def in_unit(r: dict[str, Any], unit: Any) -> dict[str, Any]:
+    """A search row with its value (and target) also in ``unit``: ``in_unit`` key."""
+    def scaled(v: float | None) -> float | None:
+        return None if v is None else round(v / unit.factor, 10)
+    if r.get("unit") != unit.base:
+        return r
+    return {**r, "in_unit": {"unit": unit.written, "value": scaled(r.get("value")),
+                             "low": scaled(r.get("low")), "high": scaled(r.get("high"))}}
 
 
 def highlighted_sentence(r: dict[str, Any]) -> Any:
@@ -348,32 +426,90 @@ def print_search_table(rows: list[dict[str, Any]], query: str) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from pipeline import store
-    fmt = args.format or ("csv" if args.out.lower().endswith(".csv") else "parquet")
+    fmt = args.format or ("csv" if args.excel or args.out.lower().endswith(".csv") else "parquet")
+    if args.excel and fmt != "csv":
+        return _err("--excel writes CSV; leave out --format parquet, or drop --excel")
+    writable_path(args.out, "the export")
     try:
         conn = _open_store(args.db)
     except FileNotFoundError:
         return _err(f"no store at {args.db}; run `zhibiao batch INPUT... --db {args.db}` first")
     try:
-        n = store.export(conn, args.out, fmt)
+        if args.excel:  # the store's export query, written with a BOM Excel recognises
+            df = store.export_frame(conn)
+            df.to_csv(args.out, index=False, encoding="utf-8-sig")
+            n = len(df)
+        else:
+            n = store.export(conn, args.out, fmt)
     finally:
         conn.close()
-    print(f"wrote {n} quantities to {args.out} ({fmt})", file=sys.stderr)
+    note = ", UTF-8 with BOM for Excel" if args.excel else ""
+    print(f"wrote {n} quantities to {args.out} ({fmt}{note})", file=sys.stderr)
     return 0
+
+
+INDICATOR_KEYS_SQL = """
+SELECT indicator_key, count(*) AS n, count(DISTINCT document_id) AS documents,
+       group_concat(DISTINCT unit) AS units, min(indicator) AS example
+FROM quantities WHERE indicator_key IS NOT NULL AND indicator_key != ''
+GROUP BY indicator_key ORDER BY n DESC, indicator_key
+"""
+
+
+def indicator_keys(conn: Any) -> list[dict[str, Any]]:
+    """Each indicator key of the store with its number of quantities, documents, units."""
+    return [dict(zip(("indicator_key", "quantities", "documents", "units", "example"), r))
+            for r in conn.execute(INDICATOR_KEYS_SQL)]
+
+
+def print_indicator_keys(keys: list[dict[str, Any]], fmt: str) -> None:
+    if fmt == "json":
+        json.dump(keys, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return
+    if fmt == "csv":
+        w = csv.DictWriter(sys.stdout, fieldnames=list(keys[0]) if keys else ["indicator_key"])
+        w.writeheader()
+        w.writerows(keys)
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+    table = Table(title="indicator keys (zhibiao series KEY)")
+    for col in ("indicator key", "quantities", "documents", "units"):
+        table.add_column(col, overflow="fold")
+    for k in keys:
+        table.add_row(Text(k["indicator_key"]), str(k["quantities"]), str(k["documents"]),
+                      Text((k["units"] or "").replace(",", " ")))
+    Console().print(table)
 
 
 def cmd_series(args: argparse.Namespace) -> int:
     from pipeline import store
+    if not args.list and not args.indicator_key:
+        return _err("name an indicator key (zhibiao series KEY), or list them with "
+                    "`zhibiao series --list`")
+    if args.out:
+        if Path(args.out).suffix.lower() not in CHART_SUFFIXES:
+            return _err(f"cannot draw a chart as {args.out}; end the file name with "
+                        + ", ".join(CHART_SUFFIXES))
+        writable_path(args.out, "the chart")
     try:
         conn = _open_store(args.db)
     except FileNotFoundError:
         return _err(f"no store at {args.db}; run `zhibiao batch INPUT... --db {args.db}` first")
     try:
+        if args.list:
+            print_indicator_keys(indicator_keys(conn), args.format)
+            return 0
         rows = store.series(conn, args.indicator_key)
+        near = [] if rows else _close_keys(conn, args.indicator_key)
     finally:
         conn.close()
     if not rows:
-        return _err(f"no quantities with indicator key {args.indicator_key!r}; "
-                    "try `zhibiao search` to find the key")
+        hint = f"; did you mean {'、'.join(near)}?" if near else ""
+        return _err(f"no quantities with indicator key {args.indicator_key!r}{hint} "
+                    "(`zhibiao series --list` shows the keys)")
     if args.format == "json":
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -387,6 +523,13 @@ def cmd_series(args: argparse.Namespace) -> int:
         plot_series(rows, args.indicator_key, args.out)
         print(f"wrote the chart to {args.out}", file=sys.stderr)
     return 0
+
+
+def _close_keys(conn: Any, key: str) -> list[str]:
+    """Up to three stored keys that contain ``key`` or are spelled much like it."""
+    keys = [k["indicator_key"] for k in indicator_keys(conn)]
+    inside = [k for k in keys if key and key in k]
+    return (inside or difflib.get_close_matches(key, keys, n=3, cutoff=0.5))[:3]
 
 
 def print_series_table(rows: list[dict[str, Any]], key: str) -> None:
@@ -422,8 +565,8 @@ def plot_series(rows: list[dict[str, Any]], key: str, out: str) -> None:
     if cjk:
         plt.rcParams["font.sans-serif"] = cjk + list(plt.rcParams["font.sans-serif"])
     else:
-        print("zhibiao: no CJK font found (install fonts-noto-cjk); Chinese labels in the "
-              "chart will show as boxes", file=sys.stderr)
+        print("zhibiao: no CJK font found (reinstall zhibiao to get mplfonts, or install "
+              "fonts-noto-cjk); Chinese labels in the chart will show as boxes", file=sys.stderr)
     fig, ax = plt.subplots(figsize=(8, 4.5))
     labels = sorted({_x_label(r) for r in rows})
     pos = {lab: i for i, lab in enumerate(labels)}
@@ -456,14 +599,29 @@ def plot_series(rows: list[dict[str, Any]], key: str, out: str) -> None:
     plt.close(fig)
 
 
+def add_bundled_cjk_font() -> str | None:
+    """Register Noto Sans CJK SC from the ``mplfonts`` package (a dependency) with
+    matplotlib, so a machine without CJK system fonts still draws Chinese; returns the
+    family name, or None when the font file is not there."""
+    from matplotlib import font_manager  # matplotlib: only to draw a chart
+    path = docview.cjk_font_path()
+    if path is None:
+        return None
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
 def cjk_fonts() -> list[str]:
-    """Installed font families that cover Chinese, best first."""
-    from matplotlib import font_manager
+    """Font families that cover Chinese, best first: the bundled Noto Sans CJK SC, then
+    any installed on the system."""
+    from matplotlib import font_manager  # matplotlib: only to draw a chart
+    bundled = add_bundled_cjk_font()
     names = {f.name for f in font_manager.fontManager.ttflist}
     wanted = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
               "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC",
               "AR PL UMing CN", "Droid Sans Fallback")
-    return [n for n in wanted if n in names] + sorted(n for n in names if "CJK" in n and n not in wanted)
+    found = [n for n in wanted if n in names] + sorted(n for n in names if "CJK" in n and n not in wanted)
+    return ([bundled] if bundled else []) + [n for n in found if n != bundled]
 
 
 def _x_label(r: dict[str, Any]) -> str:

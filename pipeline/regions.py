@@ -18,15 +18,15 @@ import functools
 import re
 
 ADMIN = re.compile(r"(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|镇|乡|村)$")
-NOT_REGION = frozenset({"城镇", "农村", "城区", "社区", "园区", "市区", "城市", "地区", "辖区", "街区", "景区"})
+NOT_REGION = frozenset({"城镇", "农村", "城区", "社区", "园区", "市区", "城市", "地区", "辖区", "街区", "景区",
+                        "开发区", "高新区", "示范区", "工业园区", "经开区", "自贸区", "片区", "县区", "区县"})
 HEAD_CHARS = 300
 
 
 @functools.cache
-def _tagger():
-    import jieba.posseg  # part-of-speech tags (place names: ns), loaded on first use
-    from pipeline.roles import jieba_tokenizer
-    return jieba.posseg.POSTokenizer(jieba_tokenizer())
+def _words():
+    from pipeline.roles import jieba_tokenizer  # the tokenizer the roles stage loads anyway
+    return jieba_tokenizer()
 
 
 # 2022年和政县国民经济…, 周口市人民政府…: a place right before what a report is about
@@ -41,11 +41,13 @@ def _places(line: str) -> str | None:
     m = BEFORE_SUBJECT.search(line)
     if m:
         return m.group(1)
-    words = list(_tagger().cut(line))
+    # jieba's words (no part-of-speech tagger: loading it costs half a second): the
+    # first word of two or more characters that ends in an administrative suffix
+    words = _words().lcut(line, HMM=False)
     pos = 0
-    for i, (w, flag) in enumerate(words):
+    for w in words:
         pos += len(w)
-        if flag.startswith("ns") and ADMIN.search(w) and w not in NOT_REGION:
+        if len(w) >= 2 and ADMIN.search(w) and w not in NOT_REGION and not NOT_A_NAME.search(w):
             name = w
             sub = SUB_PLACE.match(line[pos:])
             if sub and sub.group() not in NOT_REGION:

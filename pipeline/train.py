@@ -15,7 +15,7 @@ import os
 import random
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pipeline.extract import model as mdl
 from pipeline.normalize import fold
@@ -67,7 +67,12 @@ def ner_examples(nlp, docs: list[dict[str, Any]]):
     return examples, dropped
 
 
-def train_mentions(train_docs, out_dir: Path, epochs: int = 25) -> dict[str, Any]:
+def _quiet(step: str) -> None:
+    """The default ``progress`` callback of the training functions: says nothing."""
+
+
+def train_mentions(train_docs, out_dir: Path, epochs: int = 25,
+                   progress: Callable[[str], None] = _quiet) -> dict[str, Any]:
     import spacy
     from spacy.util import fix_random_seed, minibatch
     fix_random_seed(SEED)
@@ -79,7 +84,8 @@ def train_mentions(train_docs, out_dir: Path, epochs: int = 25) -> dict[str, Any
     examples, dropped = ner_examples(nlp, train_docs)
     optimizer = nlp.initialize(lambda: examples)
     losses_by_epoch = []
-    for _ in range(epochs):
+    for epoch in range(epochs):
+        progress(f"mention model: epoch {epoch + 1} of {epochs}")
         random.shuffle(examples)
         losses: dict[str, float] = {}
         for batch in minibatch(examples, size=8):
@@ -120,24 +126,30 @@ def train_roles(train_docs, out_path: Path) -> dict[str, Any]:
     return {"examples": len(X), "labels": sorted(set(y)), "sklearn": sklearn.__version__}
 
 
-def train_all(out_dir: Path | None = None, shared_root=None, epochs: int = 25) -> dict[str, Any]:
+def train_all(out_dir: Path | None = None, shared_root=None, epochs: int = 25,
+              progress: Callable[[str], None] = _quiet) -> dict[str, Any]:
+    """Train every model into ``out_dir``; ``progress`` hears each step as a phrase."""
     from pipeline.evaluate import evaluate_corpus
     out_dir = out_dir or mdl.models_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     train_docs = _docs("train", shared_root)
     info = {"trained_on": [d["doc_id"] for d in train_docs],
-            "mentions": train_mentions(train_docs, out_dir / mdl.MENTION_MODEL, epochs),
-            "roles": train_roles(train_docs, out_dir / mdl.ROLE_MODEL)}
+            "mentions": train_mentions(train_docs, out_dir / mdl.MENTION_MODEL, epochs, progress)}
+    progress("role classifier")
+    info["roles"] = train_roles(train_docs, out_dir / mdl.ROLE_MODEL)
     os.environ["ZHIBIAO_MODELS"] = str(out_dir)  # evaluate the models just written
     mdl.load_mention_model.cache_clear()
     mdl.load_role_model.cache_clear()
     # the link scorer reads the system's own mentions and roles: those just written
     from pipeline.extract import linker
+    progress("link scorer")
     info["links"] = linker.train_links(train_docs, out_dir / linker.LINK_MODEL)
     metrics = {}
     for split in ("dev", "test"):
-        metrics[split] = {ex: _headline(evaluate_corpus(split, extractor=ex, shared_root=shared_root))
-                          for ex in ("pattern", "model", "combined")}
+        metrics[split] = {}
+        for ex in ("pattern", "model", "combined"):
+            progress(f"evaluating {ex} on {split}")
+            metrics[split][ex] = _headline(evaluate_corpus(split, extractor=ex, shared_root=shared_root))
     info["metrics"] = metrics
     info["date"] = _dt.date.today().isoformat()
     (out_dir / "training.json").write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n")

@@ -245,6 +245,88 @@ def test_chromium_task_page(server: str, tmp_path: Path) -> None:
     assert shot.stat().st_size > 10_000
 
 
+# --------------------------------------------------------------------------- document view
+
+def doc_url(base: str, doc_id: str) -> str:
+    return f"{base}/-/zhibiao/doc/{quote(doc_id, safe='')}"
+
+
+def test_index_and_task_pages_link_to_the_document(server: str) -> None:
+    _, index = fetch(server + "/-/zhibiao")
+    assert 'href="/-/zhibiao/doc/seed_2024q2"' in index
+    assert f'href="/-/zhibiao/doc/{quote(HOSTILE_DOC, safe="")}"' in index
+    _, task = fetch(task_url(server, "seed_2024q2", "T2"))
+    assert 'href="/-/zhibiao/doc/seed_2024q2#task-T2"' in task
+
+
+def test_document_page_marks_every_mention(server: str, store_path: Path) -> None:
+    from pipeline import store
+    status, page = fetch(doc_url(server, "seed_2024q2"))
+    assert status == 200
+    conn = store.connect(store_path, readonly=True)
+    try:
+        n_q, n_d = conn.execute(
+            "SELECT (SELECT count(*) FROM quantities q JOIN documents d ON d.id = q.document_id"
+            " WHERE d.doc_id = 'seed_2024q2'), (SELECT count(*) FROM dates x JOIN documents d"
+            " ON d.id = x.document_id WHERE d.doc_id = 'seed_2024q2')").fetchone()
+    finally:
+        conn.close()
+    assert page.count("<mark class='zb-ent") == n_q + n_d > 30
+    assert "id='task-T1'" in page and "<h2>Links (" in page
+    assert 'href="/-/zhibiao/task/seed_2024q2/T1"' in page  # back to the task pages
+    status, _ = fetch(doc_url(server, "no-such-document"))
+    assert status == 404
+
+
+def test_document_page_escapes_the_report(server: str) -> None:
+    status, page = fetch(doc_url(server, HOSTILE_DOC))
+    assert status == 200
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<i>x" not in page
+
+
+def test_bundled_cjk_font_is_served(server: str) -> None:
+    with urllib.request.urlopen(server + "/-/zhibiao/font/cjk.otf", timeout=30) as r:
+        assert r.status == 200 and r.headers["content-type"] == "font/otf"
+        assert r.read(4) == b"OTTO"  # an OpenType (CFF) font
+
+
+def test_chromium_document_page_hover(server: str, tmp_path: Path) -> None:
+    """In a real browser: the marks are there, coloured by role; hovering an actual
+    that has a target shows its card and outlines the target."""
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install -y chromium)")
+    import sys as _sys
+    _sys.path.insert(0, str(Path(__file__).parent))
+    from cdp_browser import Browser
+
+    from pipeline import docview
+    with Browser(tmp_path / "profile") as b:
+        b.goto(doc_url(server, "seed_2024q2"))
+        labels = b.js("[...document.querySelectorAll('.zb-text mark')].map(e => e.dataset.label)")
+        colours = b.js("""Object.fromEntries([...document.querySelectorAll('.zb-text mark')]
+            .map(e => [e.dataset.label, getComputedStyle(e).backgroundColor]))""")
+        qid, target = b.js("""(() => { const e = [...document.querySelectorAll('.zb-text mark')]
+            .find(m => m.dataset.label === 'actual'
+                  && m.dataset.links.split(' ').some(id => id.startsWith('Q')));
+            return [e.id, e.dataset.links.split(' ').find(id => id.startsWith('Q'))]; })()""")
+        b.hover(f"#{qid}")
+        card = b.js(f"getComputedStyle(document.querySelector('#{qid} > .zb-tip')).display")
+        text = b.js(f"document.querySelector('#{qid} > .zb-tip').innerText")
+        outlined = b.js(f"document.getElementById('{target}').classList.contains('zb-linked')")
+        check = """document.fonts.check("16px 'zhibiao CJK'", "批而未供")"""
+        font_ok = b.js(f"document.fonts.ready.then(() => {check})")
+        shot = Path(os.environ.get("ZHIBIAO_DOC_SCREENSHOT", str(tmp_path / "doc.png")))
+        b.screenshot(shot)
+    assert {"actual", "target", "rate", "date"} <= set(labels)
+    for label, colour in colours.items():
+        h = docview.COLOURS[label].lstrip("#")
+        assert colour == "rgb({}, {}, {})".format(*(int(h[i:i + 2], 16) for i in (0, 2, 4)))
+    assert card == "block" and "value " in text and "indicator " in text and "period " in text
+    assert outlined is True and font_ok is True
+    assert shot.stat().st_size > 10_000
+
+
 # --------------------------------------------------------------------------- page data
 
 def test_shared_doc_id_links_by_source_and_pages(tmp_path: Path) -> None:

@@ -9,6 +9,14 @@
 
 Models load from ``models/`` beside the package (or ``$ZHIBIAO_MODELS``), never from a
 hub.  Without trained models both extractors return nothing and say so once.
+
+Loading is lazy and light: the mention model's weights are read from the spaCy files
+and run in numpy (:mod:`pipeline.extract.fastner`, the same entities as spaCy, tested),
+so extracting a report never imports spaCy, which alone takes longer than the whole
+extraction; spaCy is used to train and, with ``ZHIBIAO_NER=spacy``, to run.  The role
+classifier is loaded only when some quantity needs it, from a numpy copy of its numbers
+in the user's cache (:mod:`pipeline.extract.fastroles`; ``ZHIBIAO_ROLES=sklearn`` runs
+scikit-learn).
 """
 from __future__ import annotations
 
@@ -36,20 +44,26 @@ def models_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "models"
 
 
+def words(text: str) -> list[str]:
+    """jieba words (with the domain dictionary), split again where digits meet other
+    characters, so that 指标2 gives 指标 | 2 and mention edges fall on tokens."""
+    from pipeline.roles import _jieba  # roles imports this module: a cycle at import time
+    out: list[str] = []
+    for w in _jieba().lcut(text, HMM=False):
+        out.extend(p for p in _DIGIT_SPLIT.findall(w) if p)
+    return out
+
+
 class JiebaDigitTokenizer:
-    """jieba words (with the domain dictionary), split again where digits meet
-    other characters, so that 指标2 gives 指标 | 2 and mention edges fall on tokens."""
+    """The spaCy tokenizer of the mention model: :func:`words` as a Doc."""
 
     def __init__(self, vocab):
         self.vocab = vocab
 
     def __call__(self, text: str):
-        from spacy.tokens import Doc
-        from pipeline.roles import _jieba
-        words: list[str] = []
-        for w in _jieba().lcut(text, HMM=False):
-            words.extend(p for p in _DIGIT_SPLIT.findall(w) if p)
-        return Doc(self.vocab, words=words, spaces=[False] * len(words))
+        from spacy.tokens import Doc  # spaCy only when the spaCy pipeline runs
+        ws = words(text)
+        return Doc(self.vocab, words=ws, spaces=[False] * len(ws))
 
     def to_bytes(self, **kwargs) -> bytes:
         return b""
@@ -89,24 +103,78 @@ def _warn_once(message: str) -> None:
         _warn_once.done = True  # type: ignore[attr-defined]
 
 
+class SpacyMentions:
+    """The mention model run by spaCy: ``spans(texts)`` as :class:`fastner.NerModel`."""
+
+    def __init__(self, nlp):
+        self.nlp = nlp
+
+    def spans(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+        return [[(e.start_char, e.end_char, e.label_) for e in doc.ents]
+                for doc in self.nlp.pipe(texts, batch_size=64)]
+
+
+class FastMentions:
+    """The mention model run in numpy (:mod:`pipeline.extract.fastner`)."""
+
+    def __init__(self, ner):
+        self.ner = ner
+
+    def spans(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+        from threadpoolctl import threadpool_limits  # 9 ms, only when the model runs
+        out: list[list[tuple[int, int, str]]] = []
+        # one BLAS thread: the matrices are small, and idle BLAS threads spinning on a
+        # busy machine made the same products a hundred times slower
+        with threadpool_limits(1, user_api="blas"):
+            for i in range(0, len(texts), 64):
+                out += self.ner.entities([words(t) for t in texts[i:i + 64]])
+        return out
+
+
 @functools.cache
-def load_mention_model():
+def load_spacy_mention_model():
+    """The spaCy pipeline of ``models/mentions`` (for training and comparison)."""
     path = models_dir() / MENTION_MODEL
     if not (path / "config.cfg").exists():
-        _warn_once(f"no trained mention model in {path}; run `zhibiao train` to build it "
-                   "(the pattern extractor works without it)")
         return None
-    import spacy
+    import spacy  # about a second: only to train, or with ZHIBIAO_NER=spacy
     _register()
     return spacy.load(path)
 
 
 @functools.cache
+def load_mention_model() -> FastMentions | SpacyMentions | None:
+    """The mention model, or None (said once) when none is trained."""
+    path = models_dir() / MENTION_MODEL
+    if not (path / "config.cfg").exists():
+        _warn_once(f"no trained mention model in {path}; run `zhibiao train` to build it "
+                   "(the pattern extractor works without it)")
+        return None
+    if os.environ.get("ZHIBIAO_NER") != "spacy":
+        from pipeline.extract import fastner  # numpy, loaded with the model
+        try:
+            return FastMentions(fastner.load(path))
+        except fastner.ModelFormatError:
+            pass
+    load_spacy_mention_model.cache_clear()  # a retrained model is read again
+    return SpacyMentions(load_spacy_mention_model())
+
+
+@functools.cache
 def load_role_model():
+    """The role classifier: its numbers from the user's cache, run in numpy
+    (:mod:`pipeline.extract.fastroles`), or the scikit-learn pipeline itself when the
+    numpy runner does not fit it (or ``ZHIBIAO_ROLES=sklearn``).  None when untrained."""
     path = models_dir() / ROLE_MODEL
     if not path.exists():
         return None
-    import joblib
+    if os.environ.get("ZHIBIAO_ROLES") != "sklearn":
+        from pipeline.extract import fastroles  # numpy only
+        try:
+            return fastroles.load_cached(path)
+        except fastroles.ModelFormatError:
+            pass
+    import joblib  # scikit-learn and SciPy: over a second to import
     return joblib.load(path)
 
 
@@ -120,15 +188,17 @@ def chunks(folded: str):
 def model_spans(view: View, pieces: list[tuple[int, str]] | None = None) -> list[tuple[int, int, str]]:
     """(folded start, folded end, label) of every span the NER model finds, in the
     given (offset, text) pieces of the folded text, or in all of it."""
-    nlp = load_mention_model()
-    if nlp is None:
-        return []
     if pieces is None:
         pieces = list(chunks(view.folded))
+    if not pieces:
+        return []
+    mentions = load_mention_model()
+    if mentions is None:
+        return []
     out = []
-    for (offset, _), doc in zip(pieces, nlp.pipe((t for _, t in pieces), batch_size=64)):
-        for ent in doc.ents:
-            out.append((offset + ent.start_char, offset + ent.end_char, ent.label_))
+    for (offset, _), spans in zip(pieces, mentions.spans([t for _, t in pieces])):
+        for start, end, label in spans:
+            out.append((offset + start, offset + end, label))
     return out
 
 
@@ -174,8 +244,10 @@ def role_features(folded: str, fs: int, fe: int, kind: str) -> str:
 
 
 def predict_roles(features: list[str]) -> list[tuple[str, float]] | None:
+    if not features:
+        return None
     model = load_role_model()
-    if model is None or not features:
+    if model is None:
         return None
     probs = model.predict_proba(features)
     labels = model.classes_

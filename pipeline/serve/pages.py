@@ -17,6 +17,7 @@ from pipeline.store import SEARCH_SELECT, progress
 PAGE_SIZE = 50
 TITLE_CHARS = 80
 BASE = "/-/zhibiao"
+FONT_URL = BASE + "/font/cjk.otf"  # the bundled CJK font, for browsers without one
 _CJK_BREAK = re.compile(r"(?<=[^\x00-\x7f])[ \t\u3000]*\n\s*|\s*\n[ \t\u3000]*(?=[^\x00-\x7f])")
 
 
@@ -41,6 +42,13 @@ def squash(s: str | None) -> str:
 def short(s: str | None, n: int = TITLE_CHARS) -> str:
     s = squash(s)
     return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def doc_url(doc_key: str, source: str | None = None, tid: str | None = None) -> str:
+    """The document view (text with highlighted mentions), at a task's anchor if given."""
+    url = f"{BASE}/doc/{quote(doc_key, safe='')}"
+    url += "?" + urlencode({"source": source}) if source else ""
+    return url + (f"#task-{quote(tid, safe='')}" if tid else "")
 
 
 def task_url(doc_key: str, tid: str, source: str | None = None) -> str:
@@ -101,7 +109,7 @@ def index_context(conn: sqlite3.Connection, offset: int = 0, limit: int = PAGE_S
                 "quantities": t["quantities"], "failed_checks": t["failed_checks"],
                 "url": task_url(key, t["tid"], source)})
     documents = [{**d, "period": _period(d["period_start"], d["period_end"]),
-                  "tasks": tasks_by_doc[d["id"]]} for d in docs]
+                  "tasks": tasks_by_doc[d["id"]], "url": doc_url(*keys[d["id"]])} for d in docs]
     return {
         "totals": summary(conn),
         "documents": documents,
@@ -152,7 +160,8 @@ def task_context(conn: sqlite3.Connection, document_id: int, tid: str) -> dict[s
             JOIN quantities q ON q.id = cq.quantity_id WHERE q.task_id = ?)
         ORDER BY c.ok, c.id""", (task["id"],))]
     return {
-        "document": {**doc, "period": _period(doc["period_start"], doc["period_end"])},
+        "document": {**doc, "period": _period(doc["period_start"], doc["period_end"]),
+                     "url": doc_url(key, source, task["tid"])},
         "task": {"tid": task["tid"], "seq": task["seq"] or "", "title": squash(task["title"]),
                  "departments": _departments(task["departments"]),
                  "period": _period(task["period_start"], task["period_end"])},
@@ -206,3 +215,58 @@ def _period(start: str | None, end: str | None) -> str:
     if start and end and start != end:
         return f"{start} – {end}"
     return start or end or ""
+
+
+# --------------------------------------------------------------------------- document view
+
+def document_result(conn: sqlite3.Connection, document_id: int) -> dict[str, Any] | None:
+    """One stored document as the contract's dict (text, period, tasks, quantities,
+    dates), enough for :func:`pipeline.docview.fragment`.  None when not found."""
+    docs = rows(conn, "SELECT id, source, doc_id, period_start, period_end, text FROM documents"
+                      " WHERE id = ?", (document_id,))
+    if not docs:
+        return None
+    doc = docs[0]
+    tasks = [{"id": t["tid"], "seq": t["seq"], "start": t["span_start"], "end": t["span_end"],
+              "title": t["title"], "period": {"start_date": t["period_start"],
+                                              "end_date": t["period_end"]}}
+             for t in rows(conn, "SELECT tid, seq, span_start, span_end, title, period_start,"
+                                 " period_end FROM tasks WHERE document_id = ? ORDER BY id",
+                           (document_id,))]
+    quantities = [{"id": q["qid"], "task": q["task_tid"], "start": q["span_start"],
+                   "end": q["span_end"], "text": q["text"], "value": q["value"], "low": q["low"],
+                   "high": q["high"], "unit": q["unit"], "unit_inferred": bool(q["unit_inferred"]),
+                   "qualifier": q["qualifier"], "role": q["role"], "indicator": q["indicator"],
+                   "target": q["target_qid"], "of": q["of_qid"], "change_of": q["change_of_qid"],
+                   "date": q["date_did"]}
+                  for q in rows(conn, "SELECT * FROM quantities WHERE document_id = ?"
+                                      " ORDER BY span_start, id", (document_id,))]
+    dates = [{"id": d["did"], "task": d["task_tid"], "start": d["span_start"], "end": d["span_end"],
+              "text": d["text"], "start_date": d["start_date"], "end_date": d["end_date"],
+              "grain": d["grain"]}
+             for d in rows(conn, "SELECT * FROM dates WHERE document_id = ? ORDER BY span_start, id",
+                           (document_id,))]
+    return {"doc_id": doc["doc_id"], "source": doc["source"], "text": doc["text"],
+            "period": {"start_date": doc["period_start"], "end_date": doc["period_end"]},
+            "tasks": tasks, "quantities": quantities, "dates": dates}
+
+
+def doc_context(conn: sqlite3.Connection, document_id: int) -> dict[str, Any] | None:
+    """The document page: its header, the highlighted text (HTML, escaped by
+    :mod:`pipeline.docview`) and links to its task pages.  None when not found."""
+    from pipeline import docview
+    result = document_result(conn, document_id)
+    if result is None:
+        return None
+    doc = rows(conn, "SELECT id, source, doc_id FROM documents WHERE id = ?", (document_id,))[0]
+    key, source = doc_keys(conn, [doc])[doc["id"]]
+    p = result["period"]
+    return {
+        "document": {**doc, "period": _period(p["start_date"], p["end_date"])},
+        "tasks": [{"tid": t["id"], "title": short(t["title"], 40),
+                   "url": task_url(key, t["id"], source)} for t in result["tasks"]],
+        "counts": {"quantities": len(result["quantities"]), "dates": len(result["dates"])},
+        "view": docview.fragment(result),
+        "style": docview.font_face(FONT_URL if docview.cjk_font_path() else None) + docview.STYLE,
+        "script": docview.SCRIPT,
+    }

@@ -1,7 +1,9 @@
 """Jinja templates of the zhibiao pages, extending Datasette's ``base.html``.
 
 Kept as strings so they ship with the code (no package data).  Datasette's Jinja
-environment autoescapes: every value from a report is escaped; nothing here is marked safe.
+environment autoescapes: every value from a report is escaped.  The one exception is the
+document view (``DOC``): its ``view`` is HTML that :mod:`pipeline.docview` built with
+every report string already escaped, so it is inserted with ``|safe``.
 """
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ INDEX = """{% extends "base.html" %}
 <h2>Documents</h2>
 {% if not documents %}<p>No documents on this page.</p>{% endif %}
 {% for d in documents %}
-<h3>{{ d.source }}</h3>
+<h3>{{ d.source }} <a class="zb-doclink" href="{{ d.url }}">view the document</a></h3>
 <p class="zb-muted">doc_id {{ d.doc_id or "–" }}{% if d.period %} · period {{ d.period }}{% endif %}
  · {{ d.chars }} characters · {{ d.quantities }} quantities
  {% if d.failed_checks %} · <span class="zb-flag">{{ d.failed_checks }} failed checks</span>{% endif %}</p>
@@ -80,7 +82,8 @@ TASK = """{% extends "base.html" %}
 <h1>{{ task.tid }}{% if task.seq %} ({{ task.seq }}){% endif %}: {{ task.title or "(untitled)" }}</h1>
 <p class="zb-muted">{{ document.source }}{% if document.doc_id %} · doc_id {{ document.doc_id }}{% endif %}
 {% if task.period or document.period %} · period {{ task.period or document.period }}{% endif %}
-{% if task.departments %} · {{ task.departments | join("、") }}{% endif %}</p>
+{% if task.departments %} · {{ task.departments | join("、") }}{% endif %}
+ · <a class="zb-doclink" href="{{ document.url }}">this task in the document</a></p>
 
 <h2>Progress against target</h2>
 {% if bars %}
@@ -141,5 +144,23 @@ CHOOSE = """{% extends "base.html" %}
 {% for d in choices %}<li><a href="{{ d.url }}">{{ d.source }}</a></li>{% endfor %}
 </ul>
 <p><a href="{{ index_url }}">← all documents and tasks</a></p>
+{% endblock %}
+"""
+
+DOC = """{% extends "base.html" %}
+{% block title %}{{ document.source }}{% endblock %}
+{% block extra_head %}""" + STYLE + """<style>{{ style | safe }}</style>
+<script>{{ script | safe }}</script>{% endblock %}
+{% block content %}
+<p class="zb-nav"><a href="{{ index_url }}">← all documents and tasks</a></p>
+<h1>{{ document.source }}</h1>
+<p class="zb-muted">{% if document.doc_id %}doc_id {{ document.doc_id }} · {% endif %}
+{% if document.period %}period {{ document.period }} · {% endif %}
+{{ counts.quantities }} quantities, {{ counts.dates }} dates.
+Hover a mention for its value, unit, indicator and period; the mentions it is linked to
+are outlined.</p>
+{% if tasks %}<p class="zb-nav">Tasks:
+{% for t in tasks %}<a href="{{ t.url }}" title="{{ t.title }}">{{ t.tid }}</a>{% endfor %}</p>{% endif %}
+{{ view | safe }}
 {% endblock %}
 """

@@ -2,6 +2,7 @@
 
     /-/zhibiao                          documents and tasks, with links
     /-/zhibiao/task/<doc_id>/<task_id>  progress bars and flagged checks of one task
+    /-/zhibiao/doc/<doc_id>             the text with every quantity and date highlighted
 
 The URL parts arrive percent-encoded (Datasette routes on the raw path) and are decoded
 here.  The data comes from :mod:`pipeline.serve.pages`, the HTML from
@@ -13,6 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from datasette import NotFound, Response, hookimpl
+from datasette.utils.asgi import AsgiFileDownload
 
 from pipeline.serve import pages, templates
 
@@ -58,9 +60,39 @@ async def task(datasette: Any, request: Any) -> Response:
     return await _render(datasette, request, templates.TASK, ctx)
 
 
+async def document(datasette: Any, request: Any) -> Response:
+    key = unquote(request.url_vars["doc"])
+    source = request.args.get("source")
+    db = _db(datasette)
+    docs = await db.execute_fn(lambda conn: pages.find_documents(conn, key, source))
+    if not docs:
+        raise NotFound(f"no document {key}")
+    if len(docs) > 1:
+        choices = [{"source": d["source"], "url": pages.doc_url(key, d["source"])} for d in docs]
+        return await _render(datasette, request, templates.CHOOSE,
+                             {"key": key, "choices": choices})
+    doc_id = int(docs[0]["id"])
+    ctx = await db.execute_fn(lambda conn: pages.doc_context(conn, doc_id))
+    if ctx is None:
+        raise NotFound(f"no document {key}")
+    return await _render(datasette, request, templates.DOC, ctx)
+
+
+async def font(datasette: Any, request: Any) -> Any:
+    """The bundled CJK font (mplfonts), for a browser with no Chinese font of its own."""
+    from pipeline import docview
+    path = docview.cjk_font_path()
+    if path is None:
+        raise NotFound("no bundled CJK font (pip install mplfonts)")
+    return AsgiFileDownload(path, content_type="font/otf",
+                            headers={"cache-control": "max-age=86400"})
+
+
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
     return [
         (r"^/-/zhibiao/?$", index),
         (r"^/-/zhibiao/task/(?P<doc>[^/]+)/(?P<tid>[^/]+)/?$", task),
+        (r"^/-/zhibiao/doc/(?P<doc>[^/]+)/?$", document),
+        (r"^/-/zhibiao/font/cjk\.otf$", font),
     ]
