@@ -42,29 +42,33 @@ def render_table(result: dict) -> str:
     for err in result.get("errors", []):
         console.print(f"[red]error {err['code']}: {err['message']}[/red]")
     by_id = {q["id"]: q for q in result["quantities"]}
-    groups = [(t, [q for q in result["quantities"] if q["task"] == t["id"]]) for t in result["tasks"]]
-    rest = [q for q in result["quantities"] if q["task"] is None]
-    if rest or not groups:
-        groups.append((None, rest))
-    for task, qs in groups:
-        if task:
-            depts = "、".join(task["departments"]) or "-"
-            console.print(f"\n[bold]{task['id']} 序号{task['seq']}[/bold] {task['title']}  [dim]({depts})[/dim]")
-        table = Table(show_lines=False, expand=False)
-        for col in ("id", "as written", "value", "unit", "q", "role", "indicator", "links", "date"):
-            table.add_column(col, overflow="fold")
-        for q in qs:
-            value = q["value"] if q["value"] is not None else f"{q['low']}–{q['high']}"
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            links = []
-            for kind in ("target", "of", "change_of"):
-                if q[kind]:
-                    links.append(f"{kind}→{squash(by_id[q[kind]]['text'])}")
-            unit = (q["unit"] or "?") + ("*" if q["unit_inferred"] else "")
-            table.add_row(q["id"], squash(q["text"]), str(value), unit, q["qualifier"], q["role"] or "",
-                          q["indicator"] or "", " ".join(links), q["date"] or "")
-        console.print(table)
+    tasks = {t["id"]: t for t in result["tasks"]}
+    # one table for the document: its quantities in text order, the task shown once, at
+    # the first quantity of each task (a task without quantities is not printed)
+    table = Table(show_lines=False, expand=False)
+    for col in ("task", "id", "as written", "value", "unit", "q", "role", "indicator", "period",
+                "links", "date"):
+        table.add_column(col, overflow="fold")
+    shown: set[str] = set()
+    for q in sorted(result["quantities"], key=lambda q: q["start"]):
+        task = tasks.get(q["task"] or "")
+        cell = ""
+        if task is not None and task["id"] not in shown:
+            shown.add(task["id"])
+            depts = "、".join(task["departments"])
+            cell = f"{task['seq'] or task['id']} {task['title'][:24]}" + (f" ({depts})" if depts else "")
+        value = q["value"] if q["value"] is not None else f"{q['low']}–{q['high']}"
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        links = [f"{kind}→{squash(by_id[q[kind]]['text'])}" for kind in ("target", "of", "change_of")
+                 if q[kind] and q[kind] in by_id]
+        unit = (q["unit"] or "?") + ("*" if q["unit_inferred"] else "")
+        per = q.get("period") or {}
+        period = "" if not per else (per["start_date"] if per["start_date"] == per["end_date"]
+                                     else f"{per['start_date']}..{per['end_date']}")
+        table.add_row(cell, q["id"], squash(q["text"]), str(value), unit, q["qualifier"], q["role"] or "",
+                      q["indicator"] or "", period, " ".join(links), q["date"] or "")
+    console.print(table)
     if result["dates"]:
         dt = Table(title="dates")
         for col in ("id", "task", "as written", "start", "end", "grain"):
