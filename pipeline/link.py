@@ -525,15 +525,23 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
                 if t is not None:
                     cur = replace(cur, target=t.id)
             elif cur.role == "change":
-                base = next((p for pb, p in before if absolute(p) and not BASE_HEADER.search(pb.header or "")), None)
+                # the level of the same column group (一般公共预算支出 累计 for its 增幅%),
+                # else the row's first level that is not a base-year column
+                group = (b.header or "").split(" ")[0] if " " in (b.header or "") else None
+                levels = [(pb, p) for pb, p in before if absolute(p) and not BASE_HEADER.search(pb.header or "")]
+                same = [p for pb, p in levels if group and (pb.header or "").startswith(group + " ")]
+                base = same[-1] if same else (levels[0][1] if levels else None)
                 if base is not None:
                     cur = replace(cur, change_of=base.id)
             elif cur.role == "rate" and cur.of is None:
                 whole = None
                 if SHARE_HEADER.search(b.header or ""):
+                    # the total row's amount in the nearest column of amounts to the left
                     top = rows.get((key[0], key[1], first_row[(key[0], key[1])]), [])
-                    whole = next((out[pid] for pb, pid in top if pb.col == (b.col or 0) - 1
-                                  and absolute(out[pid])), None)
+                    left = sorted(((pb.col or 0, out[pid]) for pb, pid in top
+                                   if (pb.col or 0) < (b.col or 0) and absolute(out[pid])),
+                                  key=lambda x: x[0])
+                    whole = left[-1][1] if left else None
                 else:
                     whole = next((p for _, p in reversed(before) if p.role == "target"), None) or \
                         next((p for _, p in reversed(before) if absolute(p)), None)
@@ -554,8 +562,9 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
             if hits and b.col not in col_date:
                 col_date[b.col] = hits[-1]
         used = {d.id for d in col_date.values()}
-        lines_above = text[:first].rsplit("\n", 16)[0]
-        near = [d for d in above if d.id not in used and d.start >= len(lines_above)
+        cut = text[:first].rsplit("\n", 16)
+        window = len(cut[0]) if len(cut) == 17 else 0  # the 16 lines above the table
+        near = [d for d in above if d.id not in used and d.start >= window
                 and len(_line_at(text, d.start)) <= 48]  # the table's title lines, not a narrative
         near = [d for d in near if not re.search(r"(?:日期|时间)[:：]?\s*$", text[max(0, d.start - 6):d.start])]
         cutoff = [d for d in near if re.search(r"截[至止]\s*$", text[max(0, d.start - 3):d.start])]

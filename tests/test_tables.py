@@ -1,0 +1,121 @@
+"""Flattened tables read back as grids: one case per layout, with exact expected values.
+
+Texts written here in the shapes web pages and PDF dumps give (the real corpus's tables
+are measured by `zhibiao eval`; these pin the behaviour down)."""
+from __future__ import annotations
+
+import pipeline
+
+TAB = ("2024年民生实事进度表（截至6月30日）\n"
+       "序号\t项目名称\t年度目标（个）\t完成数（个）\t完成率\t责任单位\n"
+       "1\t新建公厕\t30\t18\t60%\t市城管局\n"
+       "2\t改造农贸市场\t10\t4\t40%\t市商务局\n")
+
+PIPE_WRAPPED = ("单位:万元\n"
+                "单位名称 | 一般公共预算收入 | 税收比重% | 一般公共预算支出 | ||||||\n"
+                "当月 | 累计 | 为预算的% | 增幅% | 当月 | 累计 | 为预算的% | 增幅% | ||\n"
+                "甲市 | 1000 | 4000 |\n"
+                "| -2.5 | 70.0 | 2000 | 9000 |\n"
+                "| 3.1 |\n"
+                "乙县 | 300 | 1200 |\n"
+                "| 1.5 | 65.0 | 800 | 3000 |\n"
+                "| -0.4 |\n")
+
+CELL_PER_LINE = ("序号 |\n省份 |\n新开工小区数(个) |\n|\n计划任务数 |\n开工数 |\n"
+                 "1 |\n北京 |\n400 |\n411 |\n"
+                 "2 |\n天津 |\n177 |\n170 |\n"
+                 "3 |\n河北 |\n3698 |\n3700 |\n")
+
+STATS = ("表1 地区生产总值\n"
+         "指标 | 绝对数(万元) | 增长(%) | 构成(%) |\n"
+         "地区生产总值 | 341881 | 7.2 | 100 |\n"
+         "第一产业 | 56789 | 5.3 | 16.6 |\n"
+         "第二产业 | 80349 | 19.4 | 23.5 |\n"
+         "第三产业 | 204743 | 3.9 | 59.9 |\n")
+
+YEARS = ("林业生产情况 |\n单位:千公顷 |\n指 标 |\n1990 |\n1995 |\n2000 |\n"
+         "造林面积 |\n19.63 |\n27.20 |\n51.25 |\n"
+         "用材林 |\n11.42 |\n12.44 |\n40.83 |\n")
+
+SPACES = ("(截至2024年5月末)\n"
+          "序号 地区 新开工小区数(个) 开工率\n"
+          "1 江苏 982 94.8%\n"
+          "2 山东 3269 81.0%\n"
+          "3 河北 869 78.5%\n")
+
+
+def _by_text(result: dict) -> dict:
+    return {q["text"]: q for q in result["quantities"]}
+
+
+def _ids(result: dict) -> dict:
+    return {q["id"]: q for q in result["quantities"]}
+
+
+def test_tab_table_rows_units_roles_and_links() -> None:
+    r = pipeline.extract(TAB)
+    q = _by_text(r)
+    assert [(t["seq"], t["title"], t["departments"]) for t in r["tasks"]] == [
+        ("1", "新建公厕", ["市城管局"]), ("2", "改造农贸市场", ["市商务局"])]
+    assert (q["30"]["value"], q["30"]["unit"], q["30"]["role"], q["30"]["unit_inferred"]) == (30, "个", "target", True)
+    assert (q["18"]["role"], _ids(r)[q["18"]["target"]]["text"]) == ("actual", "30")
+    assert (q["60%"]["role"], _ids(r)[q["60%"]["of"]]["text"]) == ("rate", "30")
+    assert q["18"]["task"] == r["tasks"][0]["id"] and q["4"]["task"] == r["tasks"][1]["id"]
+
+
+def test_pipe_rows_that_wrap_and_a_two_level_header() -> None:
+    r = pipeline.extract(PIPE_WRAPPED)
+    q = _by_text(r)
+    # 单位:万元 above the table scales the amounts; the growth columns are % changes of
+    # the row's level
+    assert (q["1000"]["value"], q["1000"]["unit"]) == (10_000_000, "元")
+    assert (q["-2.5"]["value"], q["-2.5"]["unit"], q["-2.5"]["role"]) == (-2.5, "%", "change")
+    assert q["70.0"]["role"] == "rate"
+    # the growth of 支出 is of 支出's cumulative level, not of 收入's
+    assert (q["3.1"]["role"], _ids(r)[q["3.1"]["change_of"]]["text"]) == ("change", "9000")
+    assert _ids(r)[q["-2.5"]["change_of"]]["text"] == "4000"
+
+
+def test_cell_per_line_with_row_numbers_and_two_level_header() -> None:
+    r = pipeline.extract(CELL_PER_LINE)
+    assert [t["title"] for t in r["tasks"]] == ["北京", "天津", "河北"]
+    q = {(x["text"], x["task"]): x for x in r["quantities"]}
+    plan, done = q[("400", "T1")], q[("411", "T1")]
+    assert (plan["role"], plan["unit"], done["role"]) == ("target", "个", "actual")
+    assert _ids(r)[done["target"]]["text"] == "400"
+
+
+def test_statistics_table_has_no_tasks_and_links_growth_and_shares() -> None:
+    r = pipeline.extract(STATS)
+    q = _by_text(r)
+    assert r["tasks"] == []
+    assert (q["56789"]["value"], q["56789"]["unit"], q["56789"]["role"]) == (567_890_000, "元", "actual")
+    assert (q["5.3"]["role"], _ids(r)[q["5.3"]["change_of"]]["text"]) == ("change", "56789")
+    assert (q["16.6"]["role"], _ids(r)[q["16.6"]["of"]]["text"]) == ("rate", "341881")
+    # the three sectors add up to the total: parts of it
+    assert {_ids(r)[q[t]["of"]]["text"] for t in ("56789", "80349", "204743")} == {"341881"}
+
+
+def test_years_heading_columns_date_their_cells() -> None:
+    r = pipeline.extract(YEARS)
+    q = _by_text(r)
+    dates = {d["id"]: d for d in r["dates"]}
+    assert (q["19.63"]["value"], q["19.63"]["unit"]) == (19630, "公顷")
+    assert [dates[q[t]["date"]]["text"] for t in ("11.42", "12.44", "40.83")] == ["1990", "1995", "2000"]
+    assert q["12.44"]["period"] == {"start_date": "1995-01-01", "end_date": "1995-12-31"}
+
+
+def test_space_separated_table_and_its_title_date() -> None:
+    r = pipeline.extract(SPACES)
+    q = _by_text(r)
+    dates = {d["id"]: d for d in r["dates"]}
+    assert [t["title"] for t in r["tasks"]] == ["江苏", "山东", "河北"]
+    assert (q["982"]["unit"], q["94.8%"]["role"]) == ("个", "rate")
+    assert dates[q["982"]["date"]]["text"] == "2024年5月末"
+
+
+def test_extract_table_output_shows_each_task_once() -> None:
+    from pipeline.cli import render_table
+    out = render_table(pipeline.extract(TAB))
+    assert out.count("1 新建公厕") == 1 and out.count("2 改造农贸市场") == 1
+    assert sum(1 for line in out.splitlines() if line.startswith("┃ task")) == 1  # one table
