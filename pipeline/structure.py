@@ -323,6 +323,17 @@ def unit_above(text: str, start: int, lines: int = 3) -> str | None:
     return None
 
 
+BUDGET_TITLE = re.compile(r"预算(?:总)?表|预算收支|部门预算|预算安排")
+NOT_BUDGET = re.compile(r"决算|执行|完成|实际")
+
+
+def is_budget_table(text: str, first_cell: int, lines: int = 4) -> bool:
+    """Whether the title lines just above a table name a budget (2026年部门收入预算总表),
+    not its execution or final accounts (决算, 执行情况)."""
+    head = "\n".join(text[:first_cell].rstrip("\n").split("\n")[-lines:])
+    return bool(BUDGET_TITLE.search(head)) and not NOT_BUDGET.search(head)
+
+
 def _label(text: str) -> str:
     return UNIT_IN_BRACKETS.sub("", squash(text)).strip() or text
 
@@ -339,6 +350,8 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
         rows.setdefault((b.table, b.sheet, b.row), []).append(b)
     table_unit: dict[tuple, str | None] = {}
     section_unit: dict[tuple, str | None] = {}  # a unit-bearing row label carries on
+    budget: dict[tuple, bool] = {}
+    last_table: dict[str | None, tuple[str | None, bool, int]] = {}  # by sheet: unit, budget, end
     out = []
     for key in sorted(rows, key=lambda k: min(b.start for b in rows[k])):
         row = sorted(rows[key], key=lambda b: b.col or 0)
@@ -360,6 +373,18 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
                                          column_of_header(b.header) in ("label", "task")
                                          or re.fullmatch(r"\s*[（(]?单位[:：][^|]{1,8}[)）]?\s*", b.header or ""))),
                                     None) or unit_above(text, first, lines=8)
+            budget[tkey] = is_budget_table(text, first)
+            # a table that goes on after a page break, with no header of its own (or a
+            # row of numbers the reader took for one), keeps the unit and the kind of the
+            # table it continues
+            prev = last_table.get(tkey[1])
+            heads = {b.header for b in cells if (b.table, b.sheet) == tkey and b.header}
+            continued = not heads or sum(1 for h in heads if re.fullmatch(r"[\d,.\s-]+", h)) >= 2
+            if prev is not None and continued and first - prev[2] < 400:
+                table_unit[tkey] = table_unit[tkey] or prev[0]
+                budget[tkey] = budget[tkey] or prev[1]
+            last_table[tkey[1]] = (table_unit[tkey], budget[tkey],
+                                   max(b.end for b in cells if (b.table, b.sheet) == tkey))
         if label and _cell_unit(label) and _cell_unit(label) != "%":
             section_unit[tkey] = _cell_unit(label)
         for b in row:
@@ -391,6 +416,8 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
             number = float(value_text.rstrip("%").replace(",", ""))
             role = {"target": "target", "actual": "actual", "rate": "rate", "change": "change",
                     "progress": "actual", "index": "actual", "score": "other"}.get(column or "", None)
+            if budget[tkey] and role in (None, "actual") and unit is not None and unit.kind == "money":
+                role = "target"  # a budget (预算表) plans every amount in it
             indicator = _label(label) if label else None
             out.append(Quantity(
                 id="", start=start, end=end, text=text[start:end],
