@@ -114,6 +114,9 @@ _TABLE.update({ord(k): v for k, v in {
     "—": "-", "–": "-", "―": "-", "‐": "-", "‑": "-", "－": "-", "−": "-",
     "～": "~", "〜": "~", "∼": "~", "﹪": "%", "．": ".",
     "\u00a0": " ", "\u3000": " ",
+    # zero-width characters web pages leave inside numbers (74.4\u200b万亿元) read as space
+    "\u200b": " ", "\u200c": " ", "\u200d": " ", "\u2060": " ", "\ufeff": " ",
+    "倆": "两",  # colloquial two (倆千两百 = 2200); OpenCC makes it 俩, no numeral
 }.items()})
 
 # Unpaired surrogates (text decoded with errors="surrogateescape") cannot be encoded;
