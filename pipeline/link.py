@@ -521,7 +521,12 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
                 # not count towards the target
                 cur = replace(cur, target=None)
             elif cur.role == "actual":
-                t = next((p for _, p in reversed(before) if p.role == "target" and p.unit == cur.unit), None)
+                # a bare number in an actual column counts towards the row's target; a
+                # figure inside a progress narrative only towards a target of its own
+                # indicator (批而未供土地 is no progress on 新增建设用地指标)
+                t = next((p for _, p in reversed(before) if p.role == "target" and p.unit == cur.unit
+                          and (cur.extractor == "table" or p.extractor == "table" and cur.column == "actual"
+                               or _similar(cur.indicator_key, p.indicator_key) > 0)), None)
                 if t is not None:
                     cur = replace(cur, target=t.id)
             elif cur.role == "change":
