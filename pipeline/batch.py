@@ -43,7 +43,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
-from pipeline import store
+from pipeline import __version__, store
+from pipeline.extract.model import models_dir
 
 DEFAULT_TIMEOUT = 120.0          # seconds per document
 DEFAULT_MAX_BYTES = 50 * 2**20   # bytes per input file or archive member
@@ -695,6 +696,28 @@ def _dask_result(fut: Any, killed: type[BaseException]) -> Any:
 # --------------------------------------------------------------------------- the batch
 
 Event = Callable[[str, str, int], None]  # (source, status: stored|skipped|error, chars)
+#: modules that present rows but do not produce them: editing them re-extracts nothing
+PRESENTATION = ("cli", "cli_common", "cli_data", "cli_eval", "cli_train", "docview", "serve",
+                "annotate", "evaluate", "train", "frames", "spacy_component", "_preload",
+                "_preload_models")
+
+
+def extractor_version(extractors: str | None = None) -> str:
+    """What produced a document's rows: zhibiao's version, the extractors, and a hash of
+    the code and resources that extract (and, unless ``pattern``, of the model files).
+    A batch re-extracts a stored document when this differs from the one stored with it.
+    """
+    extractors = extractors or os.environ.get("ZHIBIAO_EXTRACTORS") or "combined"
+    root = Path(__file__).resolve().parent
+    files = [p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+             and p.suffix in (".py", ".toml", ".txt", ".json")
+             and p.relative_to(root).parts[0].removesuffix(".py") not in PRESENTATION]
+    if extractors != "pattern" and models_dir().is_dir():
+        files += [p for p in models_dir().rglob("*") if p.is_file() and p.suffix != ".md"]
+    h = hashlib.sha256(f"{__version__}|{extractors}".encode())
+    for p in sorted(files):
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return f"{__version__}+{extractors}.{h.hexdigest()[:16]}"
 
 
 def run_batch(inputs: Iterable[str | Path], db: str | Path, *, workers: int = 1,
@@ -707,6 +730,7 @@ def run_batch(inputs: Iterable[str | Path], db: str | Path, *, workers: int = 1,
     t0 = time.perf_counter()
     refs = expand_inputs(inputs)
     stats = BatchStats(inputs=len(refs))
+    version = extractor_version(_extractors_of(func))
     if on_start:
         on_start(len(refs))
     conn = store.connect(db)
@@ -732,7 +756,7 @@ def run_batch(inputs: Iterable[str | Path], db: str | Path, *, workers: int = 1,
                 store.write_error(conn, ref.source, job.code, job.message)
                 note(ref.source, "error", 0, (job.code, job.message))
                 continue
-            if not force and store.document_hash(conn, job.source) == job.content_hash:
+            if not force and store.document_state(conn, job.source) == (job.content_hash, version):
                 note(job.source, "skipped")
                 continue
             stats.bytes += len(job.data)
@@ -766,6 +790,7 @@ def run_batch(inputs: Iterable[str | Path], db: str | Path, *, workers: int = 1,
             if isinstance(result, Failure):
                 result = error_result(job.source, result.code, result.message)
             result["source"] = job.source
+            result["extractor_version"] = version
             if not done:
                 first_done = time.monotonic()
             done.append((job, result))

@@ -13,8 +13,15 @@ Tables::
     links       quantity -> quantity (target, of, change_of) or quantity -> date (date)
     checks      arithmetic checks; check_quantities ties each to the quantities it uses
     errors      sources that could not be read or processed (code + sentence)
-    quantities_fts  FTS5 (trigram) over sentence, indicator, task title
-    fts_pending     quantities not yet in quantities_fts (a batch indexes in bulk)
+    quantities_fts  FTS5 (trigram) over sentence, indicator, task title: queries of 3+
+                    characters
+    quantities_grams  FTS5, contentless, no positions: every character and every pair of
+                    adjacent characters of the same three columns as one token each
+                    (:func:`gram_tokens`): queries of 1 and 2 characters
+    fts_pending     quantities not yet in quantities_fts (a batch indexes in bulk); as
+                    ``-id``, quantities whose text an UPDATE changed, for quantities_grams
+    grams_backfill  while an older store is being migrated: the first quantity id not yet
+                    in quantities_grams (no row once the migration is done)
 
 A document is written in one transaction that first deletes the older version of the same
 source, so a rerun never duplicates and a killed writer leaves either the old or the new
@@ -23,7 +30,9 @@ version, never half of one.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
+import operator
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -31,7 +40,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 #: Characters that end a sentence, and the most characters a sentence may reach out on
 #: each side of a mention (tables flattened to text often have no punctuation at all).
@@ -51,7 +60,8 @@ CREATE TABLE documents (
     period_start  TEXT,
     period_end    TEXT,
     extracted_at  TEXT NOT NULL,
-    text          TEXT NOT NULL
+    text          TEXT NOT NULL,
+    extractor_version TEXT
 );
 CREATE TABLE tasks (
     id            INTEGER PRIMARY KEY,
@@ -171,9 +181,30 @@ CREATE TABLE fts_pending (
 );
 """
 
+#: Version 3: the index of 1-2 character queries (see :func:`gram_tokens`), and the
+#: watermark of its backfill while an older store is migrated.  ``automerge`` 16 (FTS5's
+#: default is 4) lets more segments pile up before they are merged: a batch writes the
+#: index ~20% cheaper, and a one-token query reads a few more segment roots.
+GRAMS_SCHEMA = """
+CREATE VIRTUAL TABLE quantities_grams USING fts5(
+    grams, content='', detail=none, columnsize=0, tokenize='ascii'
+);
+INSERT INTO quantities_grams(quantities_grams, rank) VALUES ('automerge', 16);
+CREATE TABLE grams_backfill (
+    next_id       INTEGER NOT NULL
+);
+"""
+
+#: Quantity ids per transaction when an older store's quantities are added to
+#: quantities_grams (a killed migration keeps the chunks it committed).
+BACKFILL_CHUNK = 20_000
+
 #: Version 2 indexes new quantities in FTS in bulk (see ``index_pending``): a quantity is
 #: queued in fts_pending when inserted and indexed by the next ``index_pending``; deleting
-#: or updating it touches the FTS index only when it has been indexed.
+#: or updating it touches the FTS index only when it has been indexed.  Version 3 writes a
+#: quantity's quantities_grams tokens with the quantity itself; an UPDATE, whose new
+#: tokens SQL cannot compute, also queues the row's id negated (``-id``) for
+#: ``index_pending`` to add them.
 FTS_TRIGGERS = """
 CREATE TRIGGER quantities_fts_insert AFTER INSERT ON quantities BEGIN
     INSERT INTO fts_pending(quantity_id) VALUES (new.id);
@@ -182,7 +213,7 @@ CREATE TRIGGER quantities_fts_delete AFTER DELETE ON quantities BEGIN
     INSERT INTO quantities_fts(quantities_fts, rowid, sentence, indicator, task_title)
     SELECT 'delete', old.id, old.sentence, old.indicator, old.task_title
     WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE quantity_id = old.id);
-    DELETE FROM fts_pending WHERE quantity_id = old.id;
+    DELETE FROM fts_pending WHERE quantity_id IN (old.id, -old.id);
 END;
 CREATE TRIGGER quantities_fts_update AFTER UPDATE ON quantities BEGIN
     INSERT INTO quantities_fts(quantities_fts, rowid, sentence, indicator, task_title)
@@ -190,6 +221,7 @@ CREATE TRIGGER quantities_fts_update AFTER UPDATE ON quantities BEGIN
     WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE quantity_id = old.id);
     DELETE FROM fts_pending WHERE quantity_id = old.id;
     INSERT INTO fts_pending(quantity_id) VALUES (new.id);
+    INSERT OR IGNORE INTO fts_pending(quantity_id) VALUES (-new.id);
 END;
 """
 
@@ -200,8 +232,27 @@ class StoreError(Exception):
 
 # --------------------------------------------------------------------------- pure helpers
 
+HEADING_MAX = 20  # a line this short before a blank line ends a paragraph (a heading)
+
+
+def _ends_paragraph(text: str, at: int) -> bool:
+    """Whether the blank line starting at ``at`` closes a paragraph: the line before it
+    ends a sentence (。；！？：) or is short (a heading).  A PDF dump also breaks pages
+    and wrapped lines with blank lines in mid-sentence (完成单\\n\\n宗低效用地…).
+
+    >>> t = "底，全市处置完成批而未供土地1.98万亩，省任务完成率82.5%；完成单\\n\\n宗低效用地"
+    >>> _ends_paragraph(t, t.index("\\n")), _ends_paragraph("标题\\n\\n正文", 2)
+    (False, True)
+    """
+    line = text[text.rfind("\n", 0, at) + 1:at].strip()
+    if not line or line[-1] in SENTENCE_ENDS + "：:":
+        return True
+    return len(line) <= HEADING_MAX and not re.search(r"[，,、（(]$|\d$", line)
+
+
 def sentence_bounds(text: str, start: int, end: int, reach: int = SENTENCE_REACH) -> tuple[int, int]:
-    """The sentence around ``text[start:end]``: cut after 。；！？ or a blank line.
+    """The sentence around ``text[start:end]``: cut after 。；！？ or a blank line that
+    ends a paragraph (not one a PDF dump puts in mid-sentence, see ``_ends_paragraph``).
 
     The returned half-open span contains the mention, includes the sentence's closing
     punctuation, starts at neither whitespace nor a line break, and reaches at most
@@ -226,7 +277,7 @@ def sentence_bounds(text: str, start: int, end: int, reach: int = SENTENCE_REACH
         if i >= 0 and i + 1 > s:
             s = i + 1
     for m in _PARAGRAPH_BREAK.finditer(text, lo, start):
-        if m.end() <= start and m.end() > s:
+        if m.end() <= start and m.end() > s and _ends_paragraph(text, m.start()):
             s = m.end()
     hi = min(n, end + reach)
     e = hi
@@ -234,9 +285,12 @@ def sentence_bounds(text: str, start: int, end: int, reach: int = SENTENCE_REACH
         i = text.find(ch, end, hi)
         if 0 <= i < e:
             e = i + 1
-    m = _PARAGRAPH_BREAK.search(text, end, hi)
-    if m and m.start() < e:
-        e = m.start()
+    for m in _PARAGRAPH_BREAK.finditer(text, end, hi):
+        if m.start() >= e:
+            break
+        if _ends_paragraph(text, m.start()):
+            e = m.start()
+            break
     while s < start and text[s].isspace():
         s += 1
     while e > end and text[e - 1].isspace():
@@ -247,11 +301,15 @@ def sentence_bounds(text: str, start: int, end: int, reach: int = SENTENCE_REACH
 def add_sentence_spans(result: dict[str, Any]) -> dict[str, Any]:
     """Give each quantity of a contract dict its ``sentence_span`` (in place; returned).
 
-    A batch worker calls this, so the single writer does not spend its time on it.
+    A batch worker calls this, so the single writer does not spend its time on it; for
+    the same reason it adds each quantity's quantities_grams tokens (``grams``, see
+    :func:`gram_tokens`) over the sentence, indicator and task title the writer stores.
     """
     text = result.get("text") or ""
+    titles = {t.get("id"): t.get("title") for t in result.get("tasks") or []}
     for q in result.get("quantities") or []:
-        q["sentence_span"] = sentence_bounds(text, q["start"], q["end"])
+        s, e = q["sentence_span"] = sentence_bounds(text, q["start"], q["end"])
+        q["grams"] = gram_tokens(text[s:e], q.get("indicator"), titles.get(q.get("task") or ""))
     return result
 
 
@@ -272,6 +330,49 @@ def like_pattern(query: str, escape: str = "\\") -> str:
     """
     out = query.replace(escape, escape * 2).replace("%", escape + "%").replace("_", escape + "_")
     return f"%{out}%"
+
+
+#: Every character becomes one token character of FTS5's ``ascii`` tokenizer: ASCII letters
+#: fold to lower case (as LIKE does), ASCII digits stay, every other ASCII character (space,
+#: punctuation, control) moves to U+10FF00 + its code; non-ASCII characters stay as they are.
+_GRAM_FOLD = {i: (chr(i).lower() if chr(i).isalnum() else chr(0x10FF00 + i)) for i in range(128)}
+
+
+def gram_tokens(*fields: str | None) -> str:
+    """The quantities_grams document of some text fields: each distinct character and each
+    distinct pair of adjacent characters (never across two fields), space-separated.
+
+    A 1- or 2-character query is then ONE token (:func:`gram_match`), whose posting list is
+    exactly the rows that contain it.  Two characters may fold to the same token (a real
+    U+10FF25 and ``%``); :func:`search` checks every candidate with LIKE, so that costs a
+    wasted candidate, never a wrong row.
+
+    >>> sorted(gram_tokens("耕地", None, "Ab", "b").split(" "))
+    ['a', 'ab', 'b', '地', '耕', '耕地']
+    >>> sorted(gram_tokens("5%").split(" ")) == ["5", "5\U0010ff25", "\U0010ff25"]
+    True
+    """
+    return " ".join(frozenset().union(*[_field_grams(f) for f in fields if f]))
+
+
+@functools.lru_cache(maxsize=4096)
+def _field_grams(field: str) -> frozenset[str]:
+    """The grams of one field; cached, as every quantity of a sentence or task repeats it."""
+    t = field.translate(_GRAM_FOLD)
+    grams = set(t)
+    grams.update(map(operator.add, t, t[1:]))
+    return frozenset(grams)
+
+
+def gram_match(query: str) -> str:
+    """The quantities_grams MATCH string of a 1- or 2-character query.
+
+    >>> gram_match("GD") == '"gd"' and gram_match("亩") == '"亩"'
+    True
+    """
+    if not 1 <= len(query) <= 2:
+        raise ValueError(f"a gram query has 1 or 2 characters, not {len(query)}")
+    return '"' + query.translate(_GRAM_FOLD) + '"'
 
 
 def _now() -> str:
@@ -311,24 +412,90 @@ def check_version(conn: sqlite3.Connection) -> int:
 
 
 def init_schema(conn: sqlite3.Connection) -> None:
-    """Create the tables of an empty store, or migrate an older one; refuse a newer one."""
-    if check_version(conn) == SCHEMA_VERSION:
-        return
-    with transaction(conn):
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0:
-            for stmt in _statements(SCHEMA + FTS_TRIGGERS):
-                conn.execute(stmt)
-        elif version == 1:
-            # 1 -> 2: FTS rows are written in bulk from fts_pending, not one per insert
-            for name in ("insert", "delete", "update"):
-                conn.execute(f"DROP TRIGGER IF EXISTS quantities_fts_{name}")
-            conn.execute("CREATE TABLE fts_pending (quantity_id INTEGER PRIMARY KEY)")
-            for name in ("tasks_document", "dates_document", "quantities_document"):
-                conn.execute(f"DROP INDEX IF EXISTS {name}")  # the UNIQUE keys cover them
-            for stmt in _statements(FTS_TRIGGERS):
-                conn.execute(stmt)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    """Create the tables of an empty store, or migrate an older one; refuse a newer one.
+
+    Migrating to version 3 adds quantities_grams in one short transaction, then fills it
+    with the quantities already indexed, :data:`BACKFILL_CHUNK` ids per transaction
+    (:func:`backfill_grams`).  A killed migration leaves a version-3 store whose
+    ``grams_backfill`` row says where to go on; searches meanwhile find the rest by LIKE,
+    and the next writer to connect finishes the job.
+    """
+    if check_version(conn) < SCHEMA_VERSION:
+        with transaction(conn):
+            _migrate(conn, conn.execute("PRAGMA user_version").fetchone()[0])
+    backfill_grams(conn)
+
+
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    if version == 0:
+        for stmt in _statements(SCHEMA + FTS_TRIGGERS + GRAMS_SCHEMA):
+            conn.execute(stmt)
+    if version == 1:
+        # 1 -> 2: FTS rows are written in bulk from fts_pending, not one per insert
+        for name in ("insert", "delete", "update"):
+            conn.execute(f"DROP TRIGGER IF EXISTS quantities_fts_{name}")
+        conn.execute("CREATE TABLE fts_pending (quantity_id INTEGER PRIMARY KEY)")
+        for name in ("tasks_document", "dates_document", "quantities_document"):
+            conn.execute(f"DROP INDEX IF EXISTS {name}")  # the UNIQUE keys cover them
+        for stmt in _statements(FTS_TRIGGERS):
+            conn.execute(stmt)
+    if version in (1, 2):
+        # 2 -> 3: the 1-2 character index, filled afterwards in chunks (backfill_grams)
+        for stmt in _statements(GRAMS_SCHEMA):
+            conn.execute(stmt)
+        for name in ("insert", "delete", "update"):
+            conn.execute(f"DROP TRIGGER IF EXISTS quantities_fts_{name}")
+        for stmt in _statements(FTS_TRIGGERS):
+            conn.execute(stmt)
+        conn.execute("INSERT INTO grams_backfill(next_id) VALUES (0)")
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(documents)")}
+    if version in (1, 2, 3) and "extractor_version" not in columns:
+        # 3 -> 4: which extractor (code, extractors, models) produced each document's rows
+        conn.execute("ALTER TABLE documents ADD COLUMN extractor_version TEXT")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def backfill_grams(conn: sqlite3.Connection, chunk: int | None = None) -> int:
+    """Add the quantities a migration found to quantities_grams; how many were added.
+
+    Each chunk of ids is one transaction that also moves the ``grams_backfill`` watermark,
+    so a kill loses at most the chunk under way.  Quantities written meanwhile get their
+    tokens from the writer when their id is below the watermark, else from this function.
+    """
+    added = 0
+    if gram_watermark(conn) is None:  # the usual case: no write lock taken
+        return added
+    chunk = chunk or BACKFILL_CHUNK
+    while True:
+        with transaction(conn):
+            start = gram_watermark(conn)
+            if start is None:
+                return added
+            top = conn.execute("SELECT COALESCE(MAX(id), -1) FROM quantities").fetchone()[0]
+            if start > top:
+                conn.execute("DELETE FROM grams_backfill")
+                return added
+            rows = conn.execute(
+                "SELECT q.id, q.sentence, q.indicator, q.task_title FROM quantities q"
+                " WHERE q.id >= ? AND q.id < ?", (start, start + chunk)).fetchall()
+            _add_grams(conn, rows)
+            conn.execute("UPDATE grams_backfill SET next_id = ?", (start + chunk,))
+            added += len(rows)
+
+
+def gram_watermark(conn: sqlite3.Connection) -> int | None:
+    """None when quantities_grams holds every indexed quantity; else the first quantity id
+    it does not cover yet (0 for a store older than version 3, which has no such index)."""
+    if conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'grams_backfill'").fetchone()[0] == 0:
+        return 0
+    row = conn.execute("SELECT next_id FROM grams_backfill").fetchone()
+    return None if row is None else int(row[0])
+
+
+def _add_grams(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> None:
+    """Insert ``(id, sentence, indicator, task_title)`` rows into quantities_grams."""
+    conn.executemany("INSERT INTO quantities_grams(rowid, grams) VALUES (?, ?)",
+                     [(r[0], gram_tokens(r[1], r[2], r[3])) for r in rows])
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -357,6 +524,14 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 # --------------------------------------------------------------------------- writes
+
+def document_state(conn: sqlite3.Connection, source: str) -> tuple[str, str | None] | None:
+    """(content hash, extractor version) stored for ``source``, or None when not stored.
+    A batch re-extracts a source when either differs from what it would write now."""
+    row = conn.execute("SELECT content_hash, extractor_version FROM documents WHERE source = ?",
+                       (source,)).fetchone()
+    return (row[0], row[1]) if row else None
+
 
 def document_hash(conn: sqlite3.Connection, source: str) -> str | None:
     """The content hash stored for ``source``, or None when it has not been stored."""
@@ -404,14 +579,15 @@ def write_documents(conn: sqlite3.Connection, items: Sequence[tuple[dict[str, An
     if not all(sources):
         raise ValueError("a result needs a source (or doc_id) to be stored")
     with transaction(conn):
-        rows = [_replace_document(conn, str(src), r, h) for src, (r, h) in zip(sources, items)]
+        mark = gram_watermark(conn)
+        rows = [_replace_document(conn, str(src), r, h, mark) for src, (r, h) in zip(sources, items)]
         if index:
             _index_pending(conn)
     return rows
 
 
 def _replace_document(conn: sqlite3.Connection, source: str, result: dict[str, Any],
-                      content_hash: str) -> int | None:
+                      content_hash: str, mark: int | None) -> int | None:
     errors = result.get("errors") or []
     conn.execute("DELETE FROM errors WHERE source = ?", (source,))
     for err in errors:
@@ -419,8 +595,30 @@ def _replace_document(conn: sqlite3.Connection, source: str, result: dict[str, A
                       str(err.get("message", "")), content_hash)
     if errors and not result.get("text"):
         return None
+    _remove_grams(conn, source, mark)
     conn.execute("DELETE FROM documents WHERE source = ?", (source,))
-    return _insert_document(conn, source, result, content_hash)
+    return _insert_document(conn, source, result, content_hash, mark)
+
+
+def _remove_grams(conn: sqlite3.Connection, source: str, mark: int | None) -> None:
+    """Take the quantities of ``source`` out of quantities_grams before they are deleted.
+
+    A contentless FTS5 table forgets a row only when told the tokens it was given, so only
+    rows whose tokens are known are removed: those below ``mark`` (the backfill watermark;
+    None: all) and not changed by an UPDATE since (queued as ``-id``).  A row the index
+    keeps by mistake costs a candidate that LIKE then rejects, never a wrong result.
+    """
+    doc = conn.execute("SELECT id FROM documents WHERE source = ?", (source,)).fetchone()
+    if doc is None or mark == 0:  # a new source, or no 1-2 character index yet
+        return
+    rows = conn.execute(
+        "SELECT q.id, q.sentence, q.indicator, q.task_title FROM quantities q"
+        " WHERE q.document_id = ? AND (? IS NULL OR q.id < ?)"
+        " AND NOT EXISTS (SELECT 1 FROM fts_pending p WHERE p.quantity_id = -q.id)",
+        (doc[0], mark, mark)).fetchall()
+    conn.executemany("INSERT INTO quantities_grams(quantities_grams, rowid, grams)"
+                     " VALUES ('delete', ?, ?)",
+                     [(r[0], gram_tokens(r[1], r[2], r[3])) for r in rows])
 
 
 def index_pending(conn: sqlite3.Connection) -> int:
@@ -430,6 +628,13 @@ def index_pending(conn: sqlite3.Connection) -> int:
 
 
 def _index_pending(conn: sqlite3.Connection) -> int:
+    mark = gram_watermark(conn)
+    if mark != 0:  # rows changed by an UPDATE (queued as -id) get their new tokens
+        _add_grams(conn, conn.execute(
+            "SELECT q.id, q.sentence, q.indicator, q.task_title"
+            " FROM fts_pending p JOIN quantities q ON q.id = -p.quantity_id"
+            " WHERE p.quantity_id < 0 AND (? IS NULL OR q.id < ?)", (mark, mark)).fetchall())
+        conn.execute("DELETE FROM fts_pending WHERE quantity_id < 0")
     conn.execute(
         "INSERT INTO quantities_fts(rowid, sentence, indicator, task_title)"
         " SELECT q.id, q.sentence, q.indicator, q.task_title"
@@ -437,14 +642,17 @@ def _index_pending(conn: sqlite3.Connection) -> int:
     return conn.execute("DELETE FROM fts_pending").rowcount
 
 
-def _insert_document(conn: sqlite3.Connection, source: str, r: dict[str, Any], content_hash: str) -> int:
+def _insert_document(conn: sqlite3.Connection, source: str, r: dict[str, Any], content_hash: str,
+                     mark: int | None = None) -> int:
     text: str = r.get("text") or ""
     period = r.get("period") or {}
     cur = conn.execute(
         "INSERT INTO documents(source, doc_id, content_hash, format, encoding, chars,"
-        " period_start, period_end, extracted_at, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        " period_start, period_end, extracted_at, text, extractor_version)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         (source, r.get("doc_id"), content_hash, r.get("format"), r.get("encoding"), len(text),
-         period.get("start_date"), period.get("end_date"), _now(), text))
+         period.get("start_date"), period.get("end_date"), _now(), text,
+         r.get("extractor_version")))
     doc = int(cur.lastrowid)
 
     task_rows: dict[str, int] = {}
@@ -471,6 +679,7 @@ def _insert_document(conn: sqlite3.Connection, source: str, r: dict[str, Any], c
         date_rows[d["id"]] = int(cur.lastrowid)
 
     q_rows: dict[str, int] = {}
+    grams: list[tuple[int, str]] = []
     quantities = r.get("quantities") or []
     for q in quantities:
         s, e = q.get("sentence_span") or sentence_bounds(text, q["start"], q["end"])
@@ -489,6 +698,11 @@ def _insert_document(conn: sqlite3.Connection, source: str, r: dict[str, Any], c
              q.get("role_source"), q.get("column"), task_titles.get(tid or ""),
              text[s:e], s, e))
         q_rows[q["id"]] = int(cur.lastrowid)
+        if mark is None or q_rows[q["id"]] < mark:  # at or above a backfill's watermark: its job
+            grams.append((q_rows[q["id"]], q.get("grams")
+                          or gram_tokens(text[s:e], q.get("indicator"), task_titles.get(tid or ""))))
+    if mark != 0:
+        conn.executemany("INSERT INTO quantities_grams(rowid, grams) VALUES (?, ?)", grams)
 
     for q in quantities:
         for kind in ("target", "of", "change_of"):
@@ -517,8 +731,8 @@ def _insert_document(conn: sqlite3.Connection, source: str, r: dict[str, Any], c
 
 # --------------------------------------------------------------------------- reads
 
-SEARCH_SELECT = """
-SELECT q.id AS id, q.qid AS qid, q.indicator AS indicator, q.indicator_key AS indicator_key,
+SEARCH_COLUMNS = """
+       q.qid AS qid, q.indicator AS indicator, q.indicator_key AS indicator_key,
        q.text AS mention, q.value AS value, q.low AS low, q.high AS high, q.unit AS unit,
        q.written_unit AS written_unit, q.unit_inferred AS unit_inferred, q.kind AS kind,
        q.qualifier AS qualifier, q.role AS role, q.confidence AS confidence,
@@ -530,8 +744,9 @@ SELECT q.id AS id, q.qid AS qid, q.indicator AS indicator, q.indicator_key AS in
        q.sentence_end AS sentence_end, q.span_start AS start, q.span_end AS end,
        doc.source AS source, doc.period_start AS period_start, doc.period_end AS period_end,
        EXISTS (SELECT 1 FROM check_quantities cq JOIN checks c ON c.id = cq.check_id
-               WHERE cq.quantity_id = q.id AND c.ok = 0) AS failed_check
-FROM quantities q
+               WHERE cq.quantity_id = q.id AND c.ok = 0) AS failed_check"""
+
+SEARCH_JOINS = """
 JOIN documents doc ON doc.id = q.document_id
 LEFT JOIN tasks t ON t.id = q.task_id
 LEFT JOIN links lt ON lt.quantity_id = q.id AND lt.type = 'target'
@@ -539,6 +754,19 @@ LEFT JOIN quantities tq ON tq.id = lt.to_quantity_id
 LEFT JOIN links ld ON ld.quantity_id = q.id AND ld.type = 'date'
 LEFT JOIN dates d ON d.id = ld.to_date_id
 """
+
+#: Every quantity with what a search shows of it (``WHERE``, ``ORDER BY`` to be added).
+SEARCH_SELECT = "\nSELECT q.id AS id," + SEARCH_COLUMNS + "\nFROM quantities q" + SEARCH_JOINS
+
+#: The columns of a match in ``fts`` (an index table aliased ``m``) in index order.  The
+#: index drives the join and FTS5 returns rowids in order, so ``ORDER BY m.rowid LIMIT n``
+#: stops after n matches instead of collecting every match first.
+SEARCH_INDEXED = ("\nSELECT m.rowid AS id," + SEARCH_COLUMNS
+                  + "\nFROM {fts} m CROSS JOIN quantities q ON q.id = m.rowid" + SEARCH_JOINS)
+
+#: The LIKE test of :func:`search` (three parameters: :func:`like_pattern` of the query).
+SEARCH_LIKE = ("(q.sentence LIKE ? ESCAPE '\\' OR q.indicator LIKE ? ESCAPE '\\'"
+               " OR q.task_title LIKE ? ESCAPE '\\')")
 
 
 def _has_pending(conn: sqlite3.Connection) -> bool:
@@ -552,30 +780,116 @@ def search(conn: sqlite3.Connection, query: str = "", *, role: str | None = None
            failed_checks: bool = False, limit: int | None = 50) -> list[dict[str, Any]]:
     """Quantities whose sentence, indicator or task title contains ``query`` (as text).
 
-    Queries of 3+ characters use the FTS5 trigram index (the query quoted as a phrase);
-    shorter ones, which trigrams cannot match, use an escaped LIKE over the same columns.
+    Every query goes through an index.  Queries of 3+ characters use the FTS5 trigram
+    index (the query quoted as a phrase); queries of 1 or 2 characters use quantities_grams,
+    where the query is one token, and each candidate is confirmed by LIKE (ASCII letters
+    match either case, as LIKE does).  Quantities not in the index yet (queued for the
+    trigram index by a running or killed batch; above a migration's watermark) are found
+    by LIKE among those alone.
     An empty query matches everything.  Filters combine with AND.  Dates: a quantity's
     date is its own date mention, else its task's period, else its document's period;
-    ``date_from``/``date_to`` keep quantities whose date overlaps the range.
+    ``date_from``/``date_to`` keep quantities whose date overlaps the range.  Results are
+    in store order (documents as written, mentions in text order).
     """
-    where: list[str] = []
-    params: list[Any] = []
     q = query.replace("\x00", "").strip()  # SQLite would cut a pattern at a NUL
     if query.strip() and not q:
         return []
-    like = ("(q.sentence LIKE ? ESCAPE '\\' OR q.indicator LIKE ? ESCAPE '\\'"
-            " OR q.task_title LIKE ? ESCAPE '\\')")
-    if len(q) >= 3 and _has_pending(conn):
-        # indexed quantities through FTS, those still queued for indexing through LIKE
-        where.append("(q.id IN (SELECT rowid FROM quantities_fts WHERE quantities_fts MATCH ?)"
-                     f" OR (q.id IN (SELECT quantity_id FROM fts_pending) AND {like}))")
-        params += [fts_phrase(q)] + [like_pattern(q)] * 3
-    elif len(q) >= 3:
-        where.append("q.id IN (SELECT rowid FROM quantities_fts WHERE quantities_fts MATCH ?)")
-        params.append(fts_phrase(q))
-    elif q:
-        where.append(like)
-        params += [like_pattern(q)] * 3
+    where, params = _filter_sql(role, kind, unit, department, date_from, date_to, failed_checks)
+    tail, tail_params = " ORDER BY {order}", []
+    if limit is not None:
+        tail, tail_params = tail + " LIMIT ?", [int(limit)]
+    if not q:
+        sql = SEARCH_SELECT + _where(where) + tail.format(order="q.id")
+        return [_search_row(dict(r)) for r in conn.execute(sql, params + tail_params)]
+    with _snapshot(conn):
+        rows = _matches(conn, q, where, params, tail, tail_params)
+    merged = sorted({r["id"]: r for r in rows}.values(), key=lambda r: r["id"])
+    return [_search_row(dict(r)) for r in merged[:limit]]
+
+
+def _matches(conn: sqlite3.Connection, q: str, where: list[str], params: list[Any], tail: str,
+             tail_params: list[Any]) -> list[sqlite3.Row]:
+    """The rows of a non-empty query: the first of those in its index, in index order, and
+    the first of those not in it yet by LIKE: for 3+ characters those a batch has queued,
+    for 1-2 those above a migration's watermark or changed by an UPDATE since indexed."""
+    like = [like_pattern(q)] * 3
+    if len(q) >= 3:
+        fts, match, verify, mark = "quantities_fts", fts_phrase(q), [], None
+    else:
+        fts, match, verify, mark = "quantities_grams", gram_match(q), [SEARCH_LIKE], gram_watermark(conn)
+    rows: list[sqlite3.Row] = []
+    if mark != 0:  # 0: no 1-2 character index in this store (schema 2, opened read-only)
+        bound = [] if mark is None else ["m.rowid < ?"]
+        sql = (SEARCH_INDEXED.format(fts=fts) + _where([f"m.{fts} MATCH ?"] + verify + bound + where)
+               + tail.format(order="m.rowid"))
+        rows += conn.execute(sql, [match] + like * len(verify) + ([mark] if bound else [])
+                             + params + tail_params).fetchall()
+    unindexed = []
+    if _has_pending(conn):  # queued for the trigram index; for grams, only rows UPDATEd since
+        unindexed.append("q.id IN (SELECT quantity_id FROM fts_pending)" if len(q) >= 3 else
+                         "q.id IN (SELECT -quantity_id FROM fts_pending WHERE quantity_id < 0)")
+    if mark is not None:
+        unindexed.append("q.id >= ?")
+    if unindexed:
+        sql = (SEARCH_SELECT + _where(["(" + " OR ".join(unindexed) + ")", SEARCH_LIKE] + where)
+               + tail.format(order="q.id"))
+        rows += conn.execute(sql, ([mark] if mark is not None else []) + like + params
+                             + tail_params).fetchall()
+    return rows
+
+
+def _sql_fold(char: str) -> str:
+    """SQL for the token character of one character (the fold of :data:`_GRAM_FOLD`)."""
+    return (f"CASE WHEN {char} GLOB '[A-Z]' THEN lower({char})"
+            f" WHEN {char} GLOB '[a-z0-9]' THEN {char}"
+            f" WHEN unicode({char}) < 128 THEN char({0x10FF00} + unicode({char}))"
+            f" ELSE {char} END")
+
+
+def search_sql(param: str = "q", limit: int = 200, like_always: bool = False) -> str:
+    """One SQL statement with a named parameter that searches as :func:`search` does,
+    through the same indexes, for SQL-only clients (Datasette's canned queries).
+
+    ``:param`` is trimmed of spaces; empty, it matches every quantity.  1-2 characters go
+    through quantities_grams (the token computed in SQL, each candidate confirmed by LIKE),
+    3+ through the trigram index, and quantities not indexed yet by LIKE among those
+    alone.  ``like_always`` confirms 3+ character matches by LIKE too, so ASCII letters
+    are the only ones matched in either case (LIKE's rule; the trigram index folds case
+    beyond ASCII).  Each branch takes its first ``limit`` rows in index order (FTS5 returns
+    rowids in order, so it stops early) and the UNION keeps the first ``limit`` of those.
+    """
+    p = f"trim(:{param})"
+    esc = f"replace(replace(replace({p}, '\\', '\\\\'), '%', '\\%'), '_', '\\_')"
+    pattern = f"'%' || {esc} || '%'"
+    like = (f"(q.sentence LIKE {pattern} ESCAPE '\\' OR q.indicator LIKE {pattern} ESCAPE '\\'"
+            f" OR q.task_title LIKE {pattern} ESCAPE '\\')")
+    token = _sql_fold(f"substr({p}, 1, 1)") + " || " + _sql_fold(f"substr({p}, 2, 1)")
+    mark = "(SELECT next_id FROM grams_backfill)"
+    grams = (SEARCH_INDEXED.format(fts="quantities_grams")
+             + f" WHERE length({p}) BETWEEN 1 AND 2"
+             + f" AND m.quantities_grams MATCH '\"' || {token} || '\"' AND {like}"
+             + f" AND m.rowid < COALESCE({mark}, 9223372036854775807)")
+    trigram = (SEARCH_INDEXED.format(fts="quantities_fts") + f" WHERE length({p}) >= 3"
+               + f" AND m.quantities_fts MATCH '\"' || replace({p}, '\"', '\"\"') || '\"'"
+               + (f" AND {like}" if like_always else ""))
+    queued = (SEARCH_SELECT + f" WHERE length({p}) >= 1 AND q.id IN (SELECT CASE WHEN"
+              f" length({p}) >= 3 THEN quantity_id ELSE -quantity_id END FROM fts_pending)"
+              f" AND {like}")
+    above = (SEARCH_SELECT + f" WHERE length({p}) BETWEEN 1 AND 2 AND q.id >= {mark} AND {like}")
+    every = SEARCH_SELECT + f" WHERE length({p}) = 0"
+    # each branch streams its first rows in index order; the union of those is small
+    branches = [f"SELECT * FROM ({sql} ORDER BY {order} LIMIT {int(limit)})" for sql, order in
+                ((grams, "m.rowid"), (trigram, "m.rowid"), (queued, "q.id"), (above, "q.id"),
+                 (every, "q.id"))]
+    return "\nUNION\n".join(branches) + f"\nORDER BY id LIMIT {int(limit)}"
+
+
+def _filter_sql(role: str | None, kind: str | None, unit: str | None, department: str | None,
+                date_from: str | None, date_to: str | None,
+                failed_checks: bool) -> tuple[list[str], list[Any]]:
+    """The WHERE terms (and their parameters) of :func:`search`'s filters."""
+    where: list[str] = []
+    params: list[Any] = []
     for col, val in (("q.role", role), ("q.kind", kind), ("q.unit", unit)):
         if val:
             where.append(f"{col} = ?")
@@ -593,15 +907,26 @@ def search(conn: sqlite3.Connection, query: str = "", *, role: str | None = None
     if failed_checks:
         where.append("EXISTS (SELECT 1 FROM check_quantities cq JOIN checks c ON c.id = cq.check_id"
                      " WHERE cq.quantity_id = q.id AND c.ok = 0)")
-    sql = SEARCH_SELECT
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    # store order (documents as written, mentions in text order): streams, so LIMIT stops early
-    sql += " ORDER BY q.id"
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(int(limit))
-    return [_search_row(dict(r)) for r in conn.execute(sql, params)]
+    return where, params
+
+
+def _where(terms: Sequence[str]) -> str:
+    return (" WHERE " + " AND ".join(terms)) if terms else ""
+
+
+@contextmanager
+def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction around several SELECTs, so a writer committing between them
+    (moving rows from the queue into an index) cannot make a row appear twice or not at
+    all; inside a caller's own transaction, that transaction is the snapshot."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
 
 
 def _search_row(r: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Search over the store: FTS5 trigram for 3+ characters, LIKE for 1-2, filters, hostile input."""
+"""Search over the store: FTS5 trigram for 3+ characters, the character-pair index for 1-2
+(each match confirmed by LIKE), filters, hostile input, the same results as before issue 16."""
 from __future__ import annotations
 
 import sqlite3
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import store
+from pipeline import serve, store
 from test_store import TEXT, make_doc
 
 HOSTILE = ['"', 'a OR b', "'; DROP TABLE quantities; --", "NEAR(", "*", "%", "_", "\\",
@@ -44,11 +45,14 @@ def test_indicator_and_task_title_are_searched(conn: sqlite3.Connection) -> None
     assert {r["qid"] for r in store.search(conn, "强化用地保障")} == {"Q1", "Q2", "Q3"}
 
 
-def test_two_char_query_falls_back_to_like(conn: sqlite3.Connection) -> None:
-    # trigram FTS cannot match 2 characters; the LIKE fallback does
+def test_two_char_query_uses_the_gram_index(conn: sqlite3.Connection) -> None:
+    # trigram FTS cannot match 2 characters; quantities_grams does
     fts = conn.execute("SELECT COUNT(*) FROM quantities_fts WHERE quantities_fts MATCH ?",
                        (store.fts_phrase("耕地"),)).fetchone()[0]
     assert fts == 0
+    grams = conn.execute("SELECT COUNT(*) FROM quantities_grams WHERE quantities_grams MATCH ?",
+                         (store.gram_match("耕地"),)).fetchone()[0]
+    assert grams == 4
     rows = store.search(conn, "耕地")
     assert {r["qid"] for r in rows} == {"Q2", "Q3"}
     assert all("耕地" in (r["sentence"] + (r["indicator"] or "") + (r["task_title"] or ""))
@@ -126,3 +130,182 @@ def test_search_latency_small_store(tmp_path: Path) -> None:
         timings.append(time.perf_counter() - t0)
     assert max(timings) < 1.0
     c.close()
+
+
+# --------------------------------------------------------------------------- issue 16: every
+# query length through an index, with the results today's search gives
+
+MIXED = ("2023年GDP增长5.2%，PM2.5浓度下降，建成5G基站3.2万个；寿县完成耕地保护任务_100%。"
+         "Gdp 与 gdp 大小写；全角ＡＢ和 a\tb。")
+
+
+def today_search(conn: sqlite3.Connection, query: str) -> list[dict]:
+    """The search of schema 2 (before issue 16), its SQL verbatim: trigram FTS for 3+
+    characters (LIKE for rows still queued), a LIKE scan of every row for 1-2."""
+    q = query.replace("\x00", "").strip()
+    like = ("(q.sentence LIKE ? ESCAPE '\\' OR q.indicator LIKE ? ESCAPE '\\'"
+            " OR q.task_title LIKE ? ESCAPE '\\')")
+    if len(q) >= 3:
+        where = ("(q.id IN (SELECT rowid FROM quantities_fts WHERE quantities_fts MATCH ?)"
+                 f" OR (q.id IN (SELECT quantity_id FROM fts_pending) AND {like}))")
+        params = [store.fts_phrase(q)] + [store.like_pattern(q)] * 3
+    else:
+        where, params = like, [store.like_pattern(q)] * 3
+    sql = store.SEARCH_SELECT + " WHERE " + where + " ORDER BY q.id"
+    return [store._search_row(dict(r)) for r in conn.execute(sql, params)]
+
+
+def mixed_store(path: Path, copies: int = 3, index: bool = True) -> sqlite3.Connection:
+    c = store.connect(path)
+    for i in range(copies):
+        doc = make_doc(f"m{i}.txt", text=MIXED + TEXT)
+        doc["tasks"][0]["title"] = "提升PM2.5达标率，推进5G与GDP核算"
+        store.write_document(c, doc, str(i), index=index)
+    return c
+
+
+def substrings(text: str, n: int) -> set[str]:
+    return {text[i:i + n] for i in range(len(text) - n + 1)}
+
+
+def short_queries() -> list[str]:
+    text = MIXED + TEXT + "提升PM2.5达标率，推进5G与GDP核算"
+    qs = substrings(text, 1) | substrings(text, 2)
+    qs |= {"鲸", "鲸鱼", "率地", "gd", "GD", "pm", "5g", "ａｂ", "ＡＢ", "5%", "_1", "\\", "㐀"}
+    return sorted(q for q in qs if q.strip() == q and q)
+
+
+@pytest.mark.parametrize("index", [True, False], ids=["indexed", "queued"])
+def test_every_short_query_finds_what_today_finds(tmp_path: Path, index: bool) -> None:
+    c = mixed_store(tmp_path / "m.db", index=index)
+    queries = short_queries()
+    assert len(queries) > 150
+    for q in queries:
+        assert store.search(c, q, limit=None) == today_search(c, q), q
+    found = [q for q in queries if store.search(c, q, limit=None)]
+    assert "5G" in found and "gd" in found and "%" in found and "鲸" not in found
+    c.close()
+
+
+@pytest.mark.parametrize("query", ["GDP", "gdp", "PM2.5", "pm2.5", "5.2%", "寿县完成", "批而未供",
+                                   "a\tb", "ａｂ和", "不存在的词"])
+def test_long_and_mixed_queries_find_what_today_finds(tmp_path: Path, query: str) -> None:
+    c = mixed_store(tmp_path / "m.db")
+    store.write_document(c, make_doc("queued.txt", text=MIXED + TEXT), "q", index=False)
+    assert store.search(c, query, limit=None) == today_search(c, query)
+    c.close()
+
+
+def test_limit_takes_the_first_rows_in_store_order(tmp_path: Path) -> None:
+    c = mixed_store(tmp_path / "m.db", copies=4)
+    store.write_document(c, make_doc("queued.txt", text=MIXED + TEXT), "q", index=False)
+    for q in ("耕地", "亩", "5G", "PM2.5", "批而未供"):
+        every = today_search(c, q)
+        assert len(every) > 5
+        assert store.search(c, q, limit=5) == every[:5]
+        assert store.search(c, q, role="actual", limit=3) == [r for r in every if r["role"] == "actual"][:3]
+    c.close()
+
+
+def vm_steps(conn: sqlite3.Connection, fn) -> int:
+    """SQLite virtual-machine instructions (in hundreds) that ``fn`` makes ``conn`` run."""
+    steps = [0]
+
+    def tick() -> int:
+        steps[0] += 1
+        return 0
+
+    conn.set_progress_handler(tick, 100)
+    try:
+        fn()
+    finally:
+        conn.set_progress_handler(None, 100)
+    return steps[0]
+
+
+def test_absent_and_rare_short_queries_do_not_scan_the_store(tmp_path: Path) -> None:
+    small = mixed_store(tmp_path / "small.db", copies=10)
+    large = mixed_store(tmp_path / "large.db", copies=80)
+    for q in ("鲸鱼", "鲸", "率地", "㐀"):  # absent: 鲸, 鲸鱼; absent pair of common characters: 率地
+        s = vm_steps(small, lambda: store.search(small, q))
+        g = vm_steps(large, lambda: store.search(large, q))
+        assert g <= s + 2, (q, s, g)
+        # the LIKE scan of today's code reads every row: 8x the rows, about 8x the work
+        assert vm_steps(large, lambda: today_search(large, q)) > 5 * vm_steps(small, lambda: today_search(small, q))
+    small.close()
+    large.close()
+
+
+def test_updated_row_is_found_by_its_new_text_only(conn: sqlite3.Connection) -> None:
+    q2 = conn.execute("SELECT id FROM quantities WHERE qid = 'Q2' LIMIT 1").fetchone()[0]
+    conn.execute("UPDATE quantities SET sentence = '鲸鱼洄游' WHERE id = ?", (q2,))
+    for q in ("鲸鱼", "洄", "耕地"):
+        assert store.search(conn, q, limit=None) == today_search(conn, q)
+    store.index_pending(conn)
+    assert [r["id"] for r in store.search(conn, "鲸鱼")] == [q2]
+    for q in ("鲸鱼", "洄", "耕地", "1.98"):
+        assert store.search(conn, q, limit=None) == today_search(conn, q)
+
+
+def test_rerun_with_changed_text_drops_the_old_grams(conn: sqlite3.Connection) -> None:
+    def grams(q: str) -> int:
+        return conn.execute("SELECT COUNT(*) FROM quantities_grams WHERE quantities_grams MATCH ?",
+                            (store.gram_match(q),)).fetchone()[0]
+
+    assert grams("耕地") == 4  # a.txt and b.txt: Q2 and Q3 each
+    changed = make_doc("a.txt", text=TEXT.replace("耕地", "林地"))
+    store.write_document(conn, changed, "a2")
+    assert grams("耕地") == 2 and grams("林地") == 2
+    assert {r["source"] for r in store.search(conn, "耕地", limit=None)} == {"b.txt"}
+    assert {r["source"] for r in store.search(conn, "林地", limit=None)} == {"a.txt"}
+
+
+def canned(conn: sqlite3.Connection, name: str, q: str) -> list[dict]:
+    """A canned query of ``zhibiao serve``, run as Datasette runs it (its SQL, :q bound)."""
+    sql = serve.datasette_metadata()["databases"]["indicators"]["queries"][name]["sql"]
+    return [dict(r) for r in conn.execute(sql, {"q": q})]
+
+
+@pytest.mark.parametrize("index", [True, False], ids=["indexed", "queued"])
+def test_serve_canned_searches_use_the_index_and_find_the_same_rows(tmp_path: Path, index: bool) -> None:
+    c = mixed_store(tmp_path / "m.db", copies=2, index=index)
+    for q in short_queries()[::3] + ["GDP", "PM2.5", "批而未供", "不存在的词", "", "%_"]:
+        ids = [r["id"] for r in store.search(c, q, limit=200)]
+        assert [r["id"] for r in canned(c, "search", q)] == ids, q
+        # short_search keeps today's SQL meaning: LIKE over the three columns, any length
+        like = [r["id"] for r in today_search(c, q)][:200] if q else ids
+        assert [r["id"] for r in canned(c, "short_search", q)] == like, q
+    row = canned(c, "short_search", "耕地")[0]
+    assert row["sentence"] and row["mention"] and row["source"] == "m0.txt"
+    c.close()
+
+
+def test_serve_canned_search_work_does_not_grow_with_store(tmp_path: Path) -> None:
+    small = mixed_store(tmp_path / "small.db", copies=10)
+    large = mixed_store(tmp_path / "large.db", copies=80)
+    for q in ("鲸鱼", "鲸", "率地", "量子纠缠"):
+        for name in ("search", "short_search"):
+            s = vm_steps(small, lambda: canned(small, name, q))
+            g = vm_steps(large, lambda: canned(large, name, q))
+            assert g <= s + 2, (name, q, s, g)
+    small.close()
+    large.close()
+
+
+def test_serve_migrates_an_older_store_before_serving_it(tmp_path: Path) -> None:
+    c = mixed_store(tmp_path / "old.db")
+    c.execute("DROP TABLE quantities_grams")
+    c.execute("DROP TABLE grams_backfill")
+    c.execute("PRAGMA user_version = 2")
+    c.close()
+    assert serve._migrate(str(tmp_path / "old.db")) is None
+    c = store.connect(tmp_path / "old.db", readonly=True)
+    assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    assert store.gram_watermark(c) is None
+    assert [r["id"] for r in canned(c, "search", "耕地")] == [r["id"] for r in today_search(c, "耕地")]
+    c.close()
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)")
+    assert "not a zhibiao store" in serve._migrate(str(other))
+    (tmp_path / "junk.db").write_bytes(b"not sqlite at all" * 100)
+    assert "cannot open" in serve._migrate(str(tmp_path / "junk.db"))

@@ -1,7 +1,10 @@
 """The SQLite store: schema, round trip of contract dicts, idempotent rewrites."""
 from __future__ import annotations
 
+import signal
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +85,8 @@ def test_schema_pragmas(conn: sqlite3.Connection) -> None:
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     for t in ("documents", "tasks", "quantities", "dates", "links", "checks", "errors",
-              "quantities_fts", "fts_pending", "quantities_indicator_key", "quantities_role", "quantities_unit",
+              "quantities_fts", "fts_pending", "quantities_grams", "grams_backfill",
+              "quantities_indicator_key", "quantities_role", "quantities_unit",
               "dates_range"):
         assert t in names
 
@@ -155,6 +159,18 @@ def fts_consistent(conn: sqlite3.Connection) -> bool:
     return True
 
 
+def gram_rows(conn: sqlite3.Connection, query: str) -> int:
+    return conn.execute("SELECT COUNT(*) FROM quantities_grams WHERE quantities_grams MATCH ?",
+                        (store.gram_match(query),)).fetchone()[0]
+
+
+def downgrade_to_version_2(conn: sqlite3.Connection) -> None:
+    """Make a store what schema 2 wrote: the same tables without the 1-2 character index."""
+    conn.execute("DROP TABLE quantities_grams")
+    conn.execute("DROP TABLE grams_backfill")
+    conn.execute("PRAGMA user_version = 2")
+
+
 def test_deferred_indexing_is_searchable_before_and_after(conn: sqlite3.Connection) -> None:
     store.write_document(conn, make_doc(), "v1", index=False)
     assert count(conn, "fts_pending") == 3 and fts_rows(conn, "批而未供") == 0
@@ -178,10 +194,15 @@ def test_deferred_indexing_is_searchable_before_and_after(conn: sqlite3.Connecti
 def test_update_requeues_an_indexed_row(conn: sqlite3.Connection) -> None:
     store.write_document(conn, make_doc(), "v1")
     conn.execute("UPDATE quantities SET indicator = '永久基本农田' WHERE qid = 'Q1'")
-    assert count(conn, "fts_pending") == 1 and fts_rows(conn, "永久基本农田") == 0
+    q1 = conn.execute("SELECT id FROM quantities WHERE qid = 'Q1'").fetchone()[0]
+    # queued for the trigram index (id) and for new 1-2 character tokens (-id)
+    assert {r[0] for r in conn.execute("SELECT quantity_id FROM fts_pending")} == {q1, -q1}
+    assert fts_rows(conn, "永久基本农田") == 0 and gram_rows(conn, "农田") == 0
     assert [r["qid"] for r in store.search(conn, "永久基本农田")] == ["Q1"]
-    store.index_pending(conn)
+    assert [r["qid"] for r in store.search(conn, "农田")] == ["Q1"]
+    assert store.index_pending(conn) == 1 and count(conn, "fts_pending") == 0
     assert fts_rows(conn, "永久基本农田") == 1 and fts_consistent(conn)
+    assert gram_rows(conn, "农田") == 1 and [r["qid"] for r in store.search(conn, "农田")] == ["Q1"]
 
 
 def test_version_1_store_is_migrated(tmp_path: Path) -> None:
@@ -189,6 +210,7 @@ def test_version_1_store_is_migrated(tmp_path: Path) -> None:
     c = store.connect(db)
     store.write_document(c, make_doc(), "v1")
     # turn it back into a version-1 store: FTS rows written by per-row triggers
+    downgrade_to_version_2(c)
     c.execute("DROP TABLE fts_pending")
     for name in ("insert", "delete"):
         c.execute(f"DROP TRIGGER quantities_fts_{name}")
@@ -201,8 +223,9 @@ def test_version_1_store_is_migrated(tmp_path: Path) -> None:
     c.execute("PRAGMA user_version = 1")
     c.close()
     c = store.connect(db)
-    assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 2
+    assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 4
     assert count(c, "fts_pending") == 0 and fts_rows(c, "批而未供") == 2
+    assert store.gram_watermark(c) is None and gram_rows(c, "耕地") == 2
     store.write_document(c, make_doc(), "v2", index=False)  # deletes indexed v1 rows
     assert count(c, "fts_pending") == 3
     store.index_pending(c)
@@ -285,5 +308,96 @@ def test_sentence_bounds_properties(text: str, data: st.DataObject) -> None:
     for ch in store.SENTENCE_ENDS:
         assert ch not in inner_before
         assert ch not in inner_after
-    assert store._PARAGRAPH_BREAK.search(inner_before) is None
-    assert store._PARAGRAPH_BREAK.search(text[end:e]) is None
+    # a blank line inside is one a PDF dump puts in mid-sentence, never a paragraph end
+    for lo, hi in ((s, start), (end, e)):
+        for m in store._PARAGRAPH_BREAK.finditer(text, lo, hi):
+            if m.end() <= hi:
+                assert not store._ends_paragraph(text, m.start())
+
+
+# --------------------------------------------------------------------------- schema 3:
+# the 1-2 character index, migrated in place
+
+SHORT = ("耕地", "亩", "批", "1.98", "鲸鱼", "%", "万亩", "用地")
+
+
+def results(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
+    return {q: [(r["source"], r["qid"]) for r in store.search(conn, q, limit=None)]
+            for q in SHORT + ("批而未供", "新增建设用地")}
+
+
+def version_2_store(path: Path, documents: int) -> dict[str, list[tuple[str, str]]]:
+    """A store as schema 2 left it, and what searching it finds."""
+    c = store.connect(path)
+    for i in range(documents):
+        store.write_document(c, make_doc(f"d{i:03d}.txt"), str(i), index=i % 7 != 0)
+    store.index_pending(c)
+    store.write_document(c, make_doc("queued.txt"), "q", index=False)  # a killed batch's queue
+    expected = results(c)
+    downgrade_to_version_2(c)
+    c.close()
+    return expected
+
+
+def test_version_2_store_migrates_in_place(tmp_path: Path) -> None:
+    db = tmp_path / "v2.db"
+    expected = version_2_store(db, 12)
+    assert expected["耕地"] and expected["亩"] and not expected["鲸鱼"]
+    ro = store.connect(db, readonly=True)  # schema 2 read by the new code: LIKE, as before
+    assert store.gram_watermark(ro) == 0 and results(ro) == expected
+    ro.close()
+    c = store.connect(db)
+    assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    assert store.gram_watermark(c) is None and count(c, "grams_backfill") == 0
+    assert gram_rows(c, "耕地") == 2 * 13  # Q2 and Q3 of every document, queued ones too
+    assert count(c, "fts_pending") == 3  # the trigram queue is left to the next batch
+    assert results(c) == expected
+    store.index_pending(c)
+    assert gram_rows(c, "耕地") == 2 * 13 and results(c) == expected
+    c.close()
+
+
+KILL_MIDWAY = """
+import os, signal, sys
+from pipeline import store
+store.BACKFILL_CHUNK = 6
+add, calls = store._add_grams, [0]
+def add_then_die(conn, rows):
+    calls[0] += 1
+    add(conn, rows)
+    if calls[0] == 3:  # SIGKILL inside the third chunk's transaction
+        os.kill(os.getpid(), signal.SIGKILL)
+store._add_grams = add_then_die
+store.connect(sys.argv[1])
+"""
+
+
+def test_killed_migration_leaves_store_usable_and_resumes(tmp_path: Path) -> None:
+    db = tmp_path / "v2.db"
+    expected = version_2_store(db, 20)  # 63 quantities: 11 chunks of 6 ids
+    proc = subprocess.run([sys.executable, "-c", KILL_MIDWAY, str(db)], timeout=120)
+    assert proc.returncode == -signal.SIGKILL
+    ro = store.connect(db, readonly=True)
+    assert ro.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert ro.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    mark = store.gram_watermark(ro)
+    assert mark is not None and 0 < mark < 63  # two chunks committed, the third lost
+    assert results(ro) == expected
+    ro.close()
+    # a writer may come before the migration is resumed ...
+    w = sqlite3.connect(db, isolation_level=None)  # not store.connect, which would resume
+    w.row_factory = sqlite3.Row
+    w.execute("PRAGMA foreign_keys = ON")
+    store.write_document(w, make_doc("d003.txt", text=TEXT.replace("耕地", "林地")), "changed")
+    store.write_document(w, make_doc("late.txt"), "late", index=False)
+    store.index_pending(w)
+    expected["耕地"] = [r for r in expected["耕地"] if r[0] != "d003.txt"] + [("late.txt", "Q2"), ("late.txt", "Q3")]
+    mid = results(w)
+    assert mid["耕地"] == sorted(expected["耕地"], key=lambda r: (r[0] == "late.txt", r))  # store order
+    w.close()
+    # ... and the next connect finishes it
+    c = store.connect(db)
+    assert store.gram_watermark(c) is None
+    assert results(c) == mid
+    assert gram_rows(c, "耕地") == len(mid["耕地"]) and gram_rows(c, "林地") == 2
+    c.close()

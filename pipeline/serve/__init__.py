@@ -16,11 +16,14 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from pipeline import store
 
 PLUGINS_DIR = Path(__file__).resolve().parent / "plugins"
 DEFAULT_HOST = "127.0.0.1"
@@ -30,24 +33,10 @@ _UNITS = ("base units: 亩, 公顷, 平方米, 平方公里, 公里, 米, 吨, �
           "处, 件, 户, 人, 次, 座, 所, 条, %, 个百分点, 倍, 位 (rank)")
 
 
-def _like(param: str) -> str:
-    """SQL for ``'%' || :param || '%'`` with the LIKE wildcards in the parameter escaped."""
-    esc = f"replace(replace(replace(:{param}, '\\', '\\\\'), '%', '\\%'), '_', '\\_')"
-    return f"'%' || {esc} || '%'"
-
-
 def datasette_metadata(database: str = "indicators") -> dict[str, Any]:
     """Titles, column descriptions, full-text search and canned queries for Datasette."""
-    from pipeline.store import SEARCH_SELECT
-    like = _like("q")
-    short_search = (
-        SEARCH_SELECT
-        + f" WHERE q.sentence LIKE {like} ESCAPE '\\' OR q.indicator LIKE {like} ESCAPE '\\'"
-        + f" OR q.task_title LIKE {like} ESCAPE '\\' ORDER BY q.id LIMIT 200")
-    fts_search = (
-        SEARCH_SELECT
-        + " WHERE q.id IN (SELECT rowid FROM quantities_fts WHERE quantities_fts MATCH"
-        + " '\"' || replace(:q, '\"', '\"\"') || '\"') ORDER BY q.id LIMIT 200")
+    fts_search = store.search_sql("q", limit=200)
+    short_search = store.search_sql("q", limit=200, like_always=True)
     quantity_columns = {
         "document_id": "the document (row of documents)",
         "qid": "the quantity's id within its document (Q1, Q2, …)",
@@ -135,14 +124,18 @@ def datasette_metadata(database: str = "indicators") -> dict[str, Any]:
     }
     queries = {
         "search": {
-            "title": "Search (3 or more characters, full-text)",
-            "description": "Sentences, indicators and task titles containing the text "
-                           "(FTS5 trigram; the text is a phrase, never query syntax).",
+            "title": "Search (full-text, any length)",
+            "description": "Sentences, indicators and task titles containing the text, as "
+                           "zhibiao search finds them: 1–2 characters (耕地, 亩, 5G) through "
+                           "the character-pair index, 3 or more through the FTS5 trigram "
+                           "index; the text is a phrase, never query syntax. First 200 in "
+                           "store order.",
             "sql": fts_search},
         "short_search": {
-            "title": "Search (any length, also 1–2 characters)",
-            "description": "Trigram full-text search finds nothing for 2 characters such as "
-                           "耕地; this query scans with LIKE instead.",
+            "title": "Search (any length, LIKE's matching)",
+            "description": "The same search through the same indexes, every match confirmed "
+                           "by LIKE (only ASCII letters match either case). First 200 in "
+                           "store order.",
             "sql": short_search},
         "failed_checks": {
             "title": "Checks that do not add up",
@@ -186,6 +179,9 @@ def run(db: str, host: str | None, port: int, print_metadata: bool = False) -> i
         return 0
     if not Path(db).is_file():
         return _err(f"no store at {db}; run `zhibiao batch INPUT... --db {db}` first")
+    problem = _migrate(db)
+    if problem:
+        return _err(problem)
     try:
         import datasette  # noqa: F401
     except ImportError:
@@ -219,6 +215,27 @@ def _wait(proc: subprocess.Popen[bytes]) -> int:
     except KeyboardInterrupt:
         code = proc.wait()
     return 0 if code in (0, -signal.SIGTERM, -signal.SIGINT) else code
+
+
+def _migrate(db: str) -> str | None:
+    """Bring an older store to the current schema (or finish a killed migration) before
+    Datasette opens it immutable, since its canned queries need the current indexes;
+    the problem as a sentence, or None."""
+    try:
+        conn = store.connect(db, readonly=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            unfinished = version > 0 and store.gram_watermark(conn) is not None
+        finally:
+            conn.close()
+        if version == 0:
+            return f"{db} is not a zhibiao store; run `zhibiao batch INPUT... --db {db}` first"
+        if version < store.SCHEMA_VERSION or unfinished:  # older, or a killed migration
+            print(f"zhibiao: migrating {db} to schema {store.SCHEMA_VERSION} ...", file=sys.stderr)
+            store.connect(db).close()
+    except (sqlite3.DatabaseError, store.StoreError) as exc:
+        return f"cannot open {db} as a zhibiao store ({exc}); check the path"
+    return None
 
 
 def _url_host(host: str) -> str:
