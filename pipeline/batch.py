@@ -709,14 +709,18 @@ def extractor_version(extractors: str | None = None) -> str:
     """
     extractors = extractors or os.environ.get("ZHIBIAO_EXTRACTORS") or "combined"
     root = Path(__file__).resolve().parent
-    files = [p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-             and p.suffix in (".py", ".toml", ".txt", ".json")
-             and p.relative_to(root).parts[0].removesuffix(".py") not in PRESENTATION]
+    code = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                  and p.suffix in (".py", ".toml", ".txt", ".json")
+                  and p.relative_to(root).parts[0].removesuffix(".py") not in PRESENTATION)
+    files = [(p.relative_to(root).as_posix(), p) for p in code]
     if extractors != "pattern" and models_dir().is_dir():
-        files += [p for p in models_dir().rglob("*") if p.is_file() and p.suffix != ".md"]
+        # by their place inside models/, so a copied models folder hashes the same
+        mdir = models_dir()
+        files += sorted(("models/" + p.relative_to(mdir).as_posix(), p) for p in mdir.rglob("*")
+                        if p.is_file() and p.suffix != ".md")
     h = hashlib.sha256(f"{__version__}|{extractors}".encode())
-    for p in sorted(files):
-        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    for name, p in files:
+        h.update(name.encode() + b"\0" + p.read_bytes() + b"\0")
     return f"{__version__}+{extractors}.{h.hexdigest()[:16]}"
 
 
