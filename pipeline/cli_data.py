@@ -319,7 +319,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         rows = store.search(conn, args.query, role=args.role, kind=args.kind, unit=base,
                             department=args.department, date_from=args.date_from,
                             date_to=args.date_to, failed_checks=args.failed_checks,
-                            limit=None)
+                            limit=count_cap(args.limit) + 1)  # counting stops at the cap
         known_units = _store_units(conn) if base and not rows else []
     finally:
         conn.close()
@@ -343,17 +343,27 @@ def cmd_search(args: argparse.Namespace) -> int:
         units = "、".join(known_units[:15]) or "none yet"
         print(f"zhibiao: no quantity has the unit {args.unit}; units in this store: {units}",
               file=sys.stderr)
-    print(f"zhibiao: {shown_of(len(rows), total)}", file=sys.stderr)
+    print(f"zhibiao: {shown_of(len(rows), total, count_cap(args.limit))}", file=sys.stderr)
     return 0
 
 
-def shown_of(shown: int, total: int) -> str:
+def count_cap(limit: int) -> int:
+    """How far search counts the matches it does not show: a common term in an archive
+    of millions (亩) would otherwise build every row to say how many there are."""
+    return max(1000, 10 * limit)
+
+
+def shown_of(shown: int, total: int, cap: int | None = None) -> str:
     """
     >>> shown_of(20, 28)
     'showing 20 of 28 results; --limit 28 shows them all'
     >>> shown_of(3, 3), shown_of(0, 0)
     ('showing 3 of 3 results', 'showing 0 of 0 results')
+    >>> shown_of(20, 1001, 1000)
+    'showing 20 of more than 1000 results; raise --limit to see more'
     """
+    if cap is not None and total > cap:
+        return f"showing {shown} of more than {cap} results; raise --limit to see more"
     more = f"; --limit {total} shows them all" if shown < total else ""
     return f"showing {shown} of {total} results{more}"
 
