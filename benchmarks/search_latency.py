@@ -5,7 +5,7 @@
 
 For each size, builds two stores of at least that many quantities, as a batch writes them
 (group commits of 50 documents, FTS rows in bulk every 2,000 documents): one with today's
-store module (``benchmarks/store_schema2.py``, a verbatim copy of ``pipeline/store.py``
+store module (``pipeline/store.py`` as it was at commit 1fc372e, read from git
 before issue 16) and one with ``pipeline.store``.  The documents are the bundled samples
 and the team's corpus documents, extracted once and written again and again under new
 source names (each copy a real extraction, so sentences, indicators and index rows look
@@ -40,7 +40,9 @@ import shutil
 import sqlite3
 import statistics
 import subprocess
+import subprocess
 import sys
+import types
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -50,8 +52,29 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import store_schema2 as today  # noqa: E402
 from pipeline import store  # noqa: E402
+
+# Today's store (schema 2), as pipeline/store.py was before issue 16, read from the
+# project's history so the old way can be built and searched beside the new one
+# (a clone without history cannot run the comparison).
+BEFORE = "1fc372e"
+
+
+def _store_before() -> types.ModuleType:
+    try:
+        src = subprocess.run(["git", "-C", str(ROOT), "show", f"{BEFORE}:pipeline/store.py"],
+                             capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as err:
+        sys.exit(f"search_latency: cannot read pipeline/store.py at {BEFORE} from git ({err}); "
+                 "run it in a clone with the project's history")
+    module = types.ModuleType("store_schema2")
+    module.__file__ = f"pipeline/store.py@{BEFORE}"
+    sys.modules["store_schema2"] = module
+    exec(compile(src, module.__file__, "exec"), module.__dict__)  # noqa: S102 - our own file
+    return module
+
+
+today = _store_before()
 from pipeline.api import process_path  # noqa: E402
 
 QUERIES = [
