@@ -582,15 +582,20 @@ def plot_series(rows: list[dict[str, Any]], key: str, out: str) -> None:
     pos = {lab: i for i, lab in enumerate(labels)}
     by_role: dict[str, list[tuple[int, float]]] = {}
     targets: list[tuple[int, float]] = []
+    regions = {r.get("region") for r in rows}
     for r in rows:
         x = pos[_x_label(r)]
         if r["value"] is not None and r["unit"] == unit:
-            by_role.setdefault(r["role"] or "other", []).append((x, r["value"]))
+            # one line per role and, when the documents come from several places, per region
+            name = r["role"] or "other"
+            if len(regions) > 1:
+                name = f"{r.get('region') or '?'} {name}"
+            by_role.setdefault(name, []).append((x, r["value"]))
         if r["target_value"] is not None and r["target_unit"] == unit:
             targets.append((x, r["target_value"]))
     for role, pts in sorted(by_role.items()):
         pts.sort()
-        style = "--" if role == "target" else "-"
+        style = "--" if role.endswith("target") else "-"
         ax.plot([p[0] for p in pts], [p[1] for p in pts], style, marker="o", label=role)
     if targets:
         targets.sort()

@@ -74,12 +74,15 @@ def store_frame(db: str | Path | sqlite3.Connection) -> pd.DataFrame:
 
 
 def with_period(df: pd.DataFrame) -> pd.DataFrame:
-    """Add ``period_start``/``period_end``: the date the quantity is stated at, else its
-    task's period, else its document's (the rule of ``zhibiao series``)."""
+    """Fill ``period_start``/``period_end`` where the store has none (a store written
+    before schema 5): the date the quantity is stated at, else its task's period, else
+    its document's.  The extractor's own period (pipeline/periods.py) comes first."""
     out = df.copy()
     for end in ("start", "end"):
-        out[f"period_{end}"] = (out[f"date_{end}"].fillna(out[f"task_period_{end}"])
-                                .fillna(out[f"doc_period_{end}"]))
+        fallback = (out[f"date_{end}"].fillna(out[f"task_period_{end}"])
+                    .fillna(out[f"doc_period_{end}"]))
+        col = f"period_{end}"
+        out[col] = out[col].fillna(fallback) if col in out else fallback
     return out
 
 

@@ -40,7 +40,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Characters that end a sentence, and the most characters a sentence may reach out on
 #: each side of a mention (tables flattened to text often have no punctuation at all).
@@ -61,7 +61,8 @@ CREATE TABLE documents (
     period_end    TEXT,
     extracted_at  TEXT NOT NULL,
     text          TEXT NOT NULL,
-    extractor_version TEXT
+    extractor_version TEXT,
+    region        TEXT
 );
 CREATE TABLE tasks (
     id            INTEGER PRIMARY KEY,
@@ -124,6 +125,8 @@ CREATE TABLE quantities (
     sentence       TEXT,
     sentence_start INTEGER,
     sentence_end   INTEGER,
+    period_start   TEXT,
+    period_end     TEXT,
     UNIQUE (document_id, qid)
 );
 CREATE TABLE links (
@@ -452,6 +455,11 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
     if version in (1, 2, 3) and "extractor_version" not in columns:
         # 3 -> 4: which extractor (code, extractors, models) produced each document's rows
         conn.execute("ALTER TABLE documents ADD COLUMN extractor_version TEXT")
+    if version in (1, 2, 3, 4) and "region" not in columns:
+        # 4 -> 5: each quantity's period and each document's region (series per region)
+        conn.execute("ALTER TABLE documents ADD COLUMN region TEXT")
+        conn.execute("ALTER TABLE quantities ADD COLUMN period_start TEXT")
+        conn.execute("ALTER TABLE quantities ADD COLUMN period_end TEXT")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -648,11 +656,11 @@ def _insert_document(conn: sqlite3.Connection, source: str, r: dict[str, Any], c
     period = r.get("period") or {}
     cur = conn.execute(
         "INSERT INTO documents(source, doc_id, content_hash, format, encoding, chars,"
-        " period_start, period_end, extracted_at, text, extractor_version)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        " period_start, period_end, extracted_at, text, extractor_version, region)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         (source, r.get("doc_id"), content_hash, r.get("format"), r.get("encoding"), len(text),
          period.get("start_date"), period.get("end_date"), _now(), text,
-         r.get("extractor_version")))
+         r.get("extractor_version"), r.get("region")))
     doc = int(cur.lastrowid)
 
     task_rows: dict[str, int] = {}
@@ -689,14 +697,16 @@ def _insert_document(conn: sqlite3.Connection, source: str, r: dict[str, Any], c
             " value, low, high, unit, written_unit, unit_inferred, kind, qualifier, role,"
             " indicator, indicator_key, target_qid, of_qid, change_of_qid, date_did, confidence,"
             " extractor, role_source, table_column, task_title, sentence, sentence_start,"
-            " sentence_end) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " sentence_end, period_start, period_end)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc, q["id"], task_rows.get(tid or ""), tid, q["start"], q["end"], q.get("text"),
              q.get("value"), q.get("low"), q.get("high"), q.get("unit"), q.get("written_unit"),
              int(bool(q.get("unit_inferred"))), q.get("kind"), q.get("qualifier"), q.get("role"),
              q.get("indicator"), q.get("indicator_key"), q.get("target"), q.get("of"),
              q.get("change_of"), q.get("date"), q.get("confidence"), q.get("extractor"),
              q.get("role_source"), q.get("column"), task_titles.get(tid or ""),
-             text[s:e], s, e))
+             text[s:e], s, e, (q.get("period") or {}).get("start_date"),
+             (q.get("period") or {}).get("end_date")))
         q_rows[q["id"]] = int(cur.lastrowid)
         if mark is None or q_rows[q["id"]] < mark:  # at or above a backfill's watermark: its job
             grams.append((q_rows[q["id"]], q.get("grams")
@@ -987,7 +997,8 @@ SELECT doc.source, doc.doc_id, doc.format, doc.period_start AS doc_period_start,
        tq.value AS target_value, tq.unit AS target_unit,
        d.text AS date_text, d.start_date AS date_start, d.end_date AS date_end,
        d.grain AS date_grain,
-       q.sentence, q.sentence_start, q.sentence_end
+       q.sentence, q.sentence_start, q.sentence_end,
+       q.period_start, q.period_end, doc.region
 FROM quantities q
 JOIN documents doc ON doc.id = q.document_id
 LEFT JOIN tasks t ON t.id = q.task_id
@@ -1018,8 +1029,9 @@ def export(conn: sqlite3.Connection, out: str | Path, fmt: str) -> int:
 
 
 SERIES_SQL = """
-SELECT doc.source, COALESCE(d.start_date, t.period_start, doc.period_start) AS date_start,
-       COALESCE(d.end_date, t.period_end, doc.period_end) AS date_end,
+SELECT doc.source, doc.region,
+       COALESCE(q.period_start, d.start_date, t.period_start, doc.period_start) AS date_start,
+       COALESCE(q.period_end, d.end_date, t.period_end, doc.period_end) AS date_end,
        q.indicator, q.indicator_key, q.role, q.text, q.value, q.low, q.high, q.unit,
        tq.value AS target_value, tq.unit AS target_unit, q.sentence
 FROM quantities q
@@ -1033,8 +1045,17 @@ ORDER BY date_end IS NULL, date_end, date_start, doc.source, q.span_start
 
 
 def series(conn: sqlite3.Connection, indicator_key: str) -> list[dict[str, Any]]:
-    """Every value of one indicator across documents and periods, oldest first."""
-    return [dict(r) for r in conn.execute(SERIES_SQL, (indicator_key, indicator_key))]
+    """Every value of one indicator across documents and periods, oldest first, with the
+    region whose figure it is.  A value whose period spans several years (a five-year
+    total) is left out when the series has single-year values: it is no year's point."""
+    rows = [dict(r) for r in conn.execute(SERIES_SQL, (indicator_key, indicator_key))]
+
+    def years(r: dict[str, Any]) -> int:
+        s, e = r.get("date_start") or "", r.get("date_end") or ""
+        return int(e[:4]) - int(s[:4]) + 1 if s[:4].isdigit() and e[:4].isdigit() else 1
+    if any(years(r) == 1 for r in rows):
+        rows = [r for r in rows if years(r) == 1]
+    return rows
 
 
 #: Columns whose values differ between two runs over the same inputs (row ids, foreign

@@ -93,7 +93,7 @@ def test_schema_3_store_gains_the_column_and_re_extracts(tmp_path: Path) -> None
     assert "1 extracted, 0 unchanged" in run_line(zhibiao(*args))  # unknown version: redone
     c = store.connect(db, readonly=True)
     try:
-        assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 4
+        assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 5
         assert store.document_state(c, str(SEED))[1] in current("pattern")
     finally:
         c.close()

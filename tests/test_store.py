@@ -223,7 +223,7 @@ def test_version_1_store_is_migrated(tmp_path: Path) -> None:
     c.execute("PRAGMA user_version = 1")
     c.close()
     c = store.connect(db)
-    assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 4
+    assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 5
     assert count(c, "fts_pending") == 0 and fts_rows(c, "批而未供") == 2
     assert store.gram_watermark(c) is None and gram_rows(c, "耕地") == 2
     store.write_document(c, make_doc(), "v2", index=False)  # deletes indexed v1 rows
@@ -401,3 +401,22 @@ def test_killed_migration_leaves_store_usable_and_resumes(tmp_path: Path) -> Non
     assert results(c) == mid
     assert gram_rows(c, "耕地") == len(mid["耕地"]) and gram_rows(c, "林地") == 2
     c.close()
+
+
+def test_series_uses_periods_and_regions_and_skips_five_year_totals(conn: sqlite3.Connection) -> None:
+    """Each point is one year's: a five-year total (过去五年) is no point of the series; a
+    result stated in next year's report (过去一年) is last year's; the region is kept."""
+    import pipeline
+    plan = pipeline.extract("一、过去五年工作回顾\n五年来城镇新增就业5000万人。\n"
+                            "二、2021年工作安排\n今年城镇新增就业1100万人以上。",
+                            doc_id="r2021", title="2021年湖北省政府工作报告")
+    review = pipeline.extract("过去一年，城镇新增就业1269万人。",
+                              doc_id="r2022", title="2022年湖北省政府工作报告")
+    for i, r in enumerate((plan, review)):
+        r["source"] = f"report{i}.txt"
+        store.write_document(conn, r, f"h{i}")
+    rows = store.series(conn, "城镇新增就业")
+    assert [(r["value"], r["date_start"][:4], r["date_end"][:4]) for r in rows] == [
+        (11_000_000, "2021", "2021"), (12_690_000, "2021", "2021")]
+    assert {r["region"] for r in rows} == {"湖北省"}
+    assert conn.execute("SELECT COUNT(*) FROM quantities WHERE period_start IS NOT NULL").fetchone()[0] == 3
