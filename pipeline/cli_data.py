@@ -520,6 +520,10 @@ def cmd_series(args: argparse.Namespace) -> int:
         hint = f"; did you mean {'、'.join(near)}?" if near else ""
         return _err(f"no quantities with indicator key {args.indicator_key!r}{hint} "
                     "(`zhibiao series --list` shows the keys)")
+    converted = sorted({r["converted_from"] for r in rows if r.get("converted_from")})
+    if converted:
+        print(f"zhibiao: values in {'、'.join(converted)} converted to {rows[0]['unit']} "
+              "(the series' most common unit; see converted_from)", file=sys.stderr)
     if args.format == "json":
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")

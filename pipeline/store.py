@@ -35,10 +35,13 @@ import json
 import operator
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from pipeline.units import conversions
 
 SCHEMA_VERSION = 5
 
@@ -1055,7 +1058,37 @@ def series(conn: sqlite3.Connection, indicator_key: str) -> list[dict[str, Any]]
         return int(e[:4]) - int(s[:4]) + 1 if s[:4].isdigit() and e[:4].isdigit() else 1
     if any(years(r) == 1 for r in rows):
         rows = [r for r in rows if years(r) == 1]
-    return rows
+    return in_one_unit(rows)
+
+
+def in_one_unit(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Values of one kind in the series' most common unit (公顷 as 亩, 斤 as 吨), each
+    converted row saying so in ``converted_from``.
+
+    >>> [(r["value"], r["unit"], r["converted_from"]) for r in in_one_unit([
+    ...     {"value": 30000.0, "unit": "亩", "target_value": None, "target_unit": None},
+    ...     {"value": 30000.0, "unit": "亩", "target_value": None, "target_unit": None},
+    ...     {"value": 1000.0, "unit": "公顷", "target_value": None, "target_unit": None}])]
+    [(30000.0, '亩', None), (30000.0, '亩', None), (15000.0, '亩', '公顷')]
+    """
+    table = conversions()
+    common = Counter(r["unit"] for r in rows if r.get("unit")).most_common(1)
+    unit = common[0][0] if common else None
+    out = []
+    for r in rows:
+        r = dict(r, converted_from=None)
+        factor = table.get((r.get("unit"), unit))
+        if factor is not None:
+            for k in ("value", "low", "high"):
+                if r.get(k) is not None:
+                    r[k] = float(f"{r[k] * factor:.12g}")
+            r["converted_from"], r["unit"] = r["unit"], unit
+        tfactor = table.get((r.get("target_unit"), unit))
+        if tfactor is not None and r.get("target_value") is not None:
+            r["target_value"] = float(f"{r['target_value'] * tfactor:.12g}")
+            r["target_unit"] = unit
+        out.append(r)
+    return out
 
 
 #: Columns whose values differ between two runs over the same inputs (row ids, foreign

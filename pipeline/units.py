@@ -104,3 +104,26 @@ def resolve_unit(written: str) -> Unit | None:
             u = table[rest]
             return Unit(written, u.base, mags[mag] * u.factor, u.kind)
     return None
+
+
+@functools.cache
+def conversions() -> dict[tuple[str, str], float]:
+    """(from base unit, to base unit) → factor, both ways, from [conversions] of
+    units.toml; validated: positive factors between units of one kind.
+
+    >>> conversions()[("公顷", "亩")], conversions()[("亩", "公顷")]
+    (15.0, 0.06666666666666667)
+    """
+    data = _load_toml("units.toml").get("conversions", {})
+    kinds = {u.base: u.kind for u in units().values()}
+    out: dict[tuple[str, str], float] = {}
+    for frm, entry in data.items():
+        to, factor = entry.get("to"), entry.get("factor")
+        if not isinstance(factor, (int, float)) or not math.isfinite(factor) or factor <= 0:
+            raise ValueError(f"units.toml [conversions] {frm!r}: factor must be a positive number")
+        if kinds.get(frm) is None or kinds.get(frm) != kinds.get(to):
+            raise ValueError(f"units.toml [conversions] {frm!r} → {to!r}: both must be base units "
+                             "of one kind")
+        out[(frm, to)] = float(factor)
+        out[(to, frm)] = 1.0 / float(factor)
+    return out

@@ -420,3 +420,16 @@ def test_series_uses_periods_and_regions_and_skips_five_year_totals(conn: sqlite
         (11_000_000, "2021", "2021"), (12_690_000, "2021", "2021")]
     assert {r["region"] for r in rows} == {"湖北省"}
     assert conn.execute("SELECT COUNT(*) FROM quantities WHERE period_start IS NOT NULL").fetchone()[0] == 3
+
+
+def test_series_puts_one_kind_in_one_unit(conn: sqlite3.Connection) -> None:
+    """公顷 and 亩 in one series: the less common unit is converted, and says so."""
+    import pipeline
+    for i, text in enumerate(("2022年，全县完成造林3万亩。", "2023年，全县完成造林3.2万亩。",
+                              "2024年，全县完成造林2500公顷。")):
+        r = pipeline.extract(text, doc_id=f"d{i}")
+        r["source"] = f"f{i}.txt"
+        store.write_document(conn, r, f"h{i}")
+    rows = store.series(conn, "完成造林")
+    assert [(r["value"], r["unit"], r["converted_from"]) for r in rows] == [
+        (30000, "亩", None), (32000, "亩", None), (37500, "亩", "公顷")]
