@@ -125,6 +125,13 @@ SHARE_OF = re.compile(r"(?:占|为|完成|达到?|是|超)[^，。；,;]{0,14}�
 TARGET_AFTER = ("目标", "的目标", "任务", "的任务")
 PLAN_CUES = ("拟", "预期", "目标", "计划", "力争", "确保")
 DONE_CUES = ("已", "实现", "完成", "达到")
+# Words with 计划 in them that state no plan (医疗卫生与计划生育支出, 计划单列市,
+# 比计划产量增产0.9万吨, 超计划完成): masked before cue words are looked for.
+NOT_PLAN = re.compile(r"计划生育|计划单列|[比较超]计划")
+
+
+def _mask_not_plan(text: str) -> str:
+    return NOT_PLAN.sub(lambda m: "_" * len(m.group()), text)
 # A report's review section (一、2023年工作回顾): 控制在/稳定在/保持在 there state a result
 REVIEW_HEADING = re.compile(r"(?m)^[ \t\u3000]*[一二三四五六七八九十]+、[^\n]{0,30}(?:回顾|过去)")
 ANY_HEADING = re.compile(r"(?m)^[ \t\u3000]*[一二三四五六七八九十]+、")
@@ -165,9 +172,13 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
     ('actual', 'default')
     >>> decide_role(pct, "开工率", has_base=True)
     ('rate', 'cue')
+    >>> money = Quantity(id="", start=0, end=0, text="", value=3.8e9, unit="元", written_unit="亿元", kind="money")
+    >>> decide_role(money, "医疗卫生与计划生育支出")
+    ('actual', 'default')
     """
     cues = units.lexicon()["role_cue"]
     percentish = q.kind in ("percent", "ratio")
+    clause, scope = _mask_not_plan(clause), _mask_not_plan(scope)
     if q.role == "rank":
         return "rank", "pattern"
     if TARGET_SCOPE.search(scope):
@@ -207,7 +218,7 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
 
 ABSOLUTE_CHANGE_VERBS = ("增加", "减少", "增长", "下降", "提高", "提升", "增产", "减产", "降低",
                          "回落", "上升", "下滑", "增收", "减收", "增支", "减支", "净增", "净减",
-                         "压减", "高于", "低于")
+                         "压减", "高于", "低于", "扩大", "缩小", "多增", "少增")
 # 完成率分别为：长沙市76.43%、衡阳市28.85%: a list item named by a short label
 LIST_LABEL = re.compile(r"[、，,][\u4e00-\u9fff]{1,8}$")
 
