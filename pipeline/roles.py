@@ -122,6 +122,8 @@ def _has_any(text: str, words: list[str]) -> bool:
 
 # 完成全年任务的41.3%, 占新增市场主体的25.8%, 为预算的39.8%, 税收占比72.2%
 SHARE_OF = re.compile(r"(?:占|为|完成|达到?|是|超)[^，。；,;]{0,14}的$|占比?$|占比为$")
+# 正在施工中（93%）: the share of the work done so far
+UNDER_WAY = re.compile(r"(?:施工|进行|建设|推进|实施|办理)中[（(]$")
 TARGET_AFTER = ("目标", "的目标", "任务", "的任务")
 PLAN_CUES = ("拟", "预期", "目标", "计划", "力争", "确保")
 DONE_CUES = ("已", "实现", "完成", "达到")
@@ -188,7 +190,7 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
         if not in_review and _has_any(scope, PLAN_CUES) and not _has_any(scope, DONE_CUES):
             return "target", "plan"  # linked as a change all the same (change_of)
         return "change", "pattern"
-    if percentish and SHARE_OF.search(clause):
+    if percentish and (SHARE_OF.search(clause) or UNDER_WAY.search(scope)):
         return "rate", "cue"
     if q.column in ("task", "target", "time"):
         return "target", "column"
@@ -219,6 +221,8 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
 ABSOLUTE_CHANGE_VERBS = ("增加", "减少", "增长", "下降", "提高", "提升", "增产", "减产", "降低",
                          "回落", "上升", "下滑", "增收", "减收", "增支", "减支", "净增", "净减",
                          "压减", "高于", "低于", "扩大", "缩小", "多增", "少增")
+# 126条农村黑臭水体治理已完成120条, 263场送戏进万村已送230场: a task, then what of it is done
+TOTAL_THEN_DONE = re.compile(r"[^，。；,;:：()（）]{1,24}已(?:完成|送|建成|开工|办结|整改|实施|落实|开展)$")
 # 完成率分别为：长沙市76.43%、衡阳市28.85%: a list item named by a short label
 LIST_LABEL = re.compile(r"[、，,][\u4e00-\u9fff]{1,8}$")
 
@@ -264,6 +268,12 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
         elif (prev is not None and q.kind == "percent" and prev.kind not in ("percent", "percent_point")
               and between in ("(", "（") and role == "actual"):
             role, source = "rate", "cue"  # 已完成120条(95%): the share of the task done
+        elif (prev is not None and role == "actual" and prev.role == "actual"
+              and prev.role_source in ("cue", "default") and prev.unit and prev.unit == q.unit
+              and prev.kind not in ("percent", "percent_point") and value is not None
+              and prev.value is not None and 0 <= value <= prev.value and TOTAL_THEN_DONE.match(between)):
+            # 126条农村黑臭水体治理已完成120条: the first amount is the task
+            out[-1] = replace(prev, role="target", role_source="cue")
         elif role in ("actual", "rate") and source in ("cue", "default", "column"):
             sign = _absolute_change(folded, fs)
             if sign is not None:
