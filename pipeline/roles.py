@@ -128,12 +128,16 @@ TARGET_AFTER = ("目标", "的目标", "任务", "的任务")
 PLAN_CUES = ("拟", "预期", "目标", "计划", "力争", "确保")
 DONE_CUES = ("已", "实现", "完成", "达到")
 # Words with 计划 in them that state no plan (医疗卫生与计划生育支出, 计划单列市,
-# 比计划产量增产0.9万吨, 超计划完成): masked before cue words are looked for.
-NOT_PLAN = re.compile(r"计划生育|计划单列|[比较超]计划")
+# 超计划完成): masked before cue words are looked for. 比计划 names the plan's amount
+# (比计划产量54.8万吨 is the target) but makes no plan of the change after it
+# (增产0.9万吨), so it is masked in the sentence's scope only.
+NOT_PLAN = re.compile(r"计划生育|计划单列|超计划")
+AGAINST_PLAN = re.compile(r"[比较]计划")
+NOT_PLAN_SCOPE = re.compile(r"计划生育|计划单列|[比较超]计划")
 
 
-def _mask_not_plan(text: str) -> str:
-    return NOT_PLAN.sub(lambda m: "_" * len(m.group()), text)
+def _mask(pattern: re.Pattern, text: str) -> str:
+    return pattern.sub(lambda m: "_" * len(m.group()), text)
 # A report's review section (一、2023年工作回顾): 控制在/稳定在/保持在 there state a result
 REVIEW_HEADING = re.compile(r"(?m)^[ \t\u3000]*[一二三四五六七八九十]+、[^\n]{0,30}(?:回顾|过去)")
 ANY_HEADING = re.compile(r"(?m)^[ \t\u3000]*[一二三四五六七八九十]+、")
@@ -180,7 +184,7 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
     """
     cues = units.lexicon()["role_cue"]
     percentish = q.kind in ("percent", "ratio")
-    clause, scope = _mask_not_plan(clause), _mask_not_plan(scope)
+    clause, scope = _mask(NOT_PLAN, clause), _mask(NOT_PLAN_SCOPE, scope)
     if q.role == "rank":
         return "rank", "pattern"
     if TARGET_SCOPE.search(scope):
@@ -274,7 +278,9 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
               and prev.value is not None and 0 <= value <= prev.value and TOTAL_THEN_DONE.match(between)):
             # 126条农村黑臭水体治理已完成120条: the first amount is the task
             out[-1] = replace(prev, role="target", role_source="cue")
-        elif role in ("actual", "rate") and source in ("cue", "default", "column"):
+        elif ((role in ("actual", "rate") or AGAINST_PLAN.search(clause))
+              and source in ("cue", "default", "column")):
+            # 增产74亿斤; 比计划产量54.8万吨增产0.9万吨 is a change, not the plan
             sign = _absolute_change(folded, fs)
             if sign is not None:
                 role, source = "change", "cue"
