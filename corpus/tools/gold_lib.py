@@ -383,19 +383,22 @@ def build_doc(doc_id: str, text: str, *, quantities: list[Q], dates: list[D],
 
 
 def review(doc: dict[str, Any], text: str) -> str:
-    """One line per mention: context, value, unit, qualifier, role, indicator, links."""
-    lines = [f"== {doc['doc_id']}: {len(doc['quantities'])} quantities, "
-             f"{len(doc['dates'])} dates, {len(doc['tasks'])} tasks"]
+    """One line per mention: context, value, unit, kind, qualifier, role, indicator, links."""
+    lines = [f"== {doc['doc_id']}: {len(doc['quantities'])} quantities, {len(doc['dates'])} "
+             f"dates, {len(doc['tasks'])} tasks, period {doc.get('period')}"]
     byid = {m["id"]: m for m in doc["quantities"] + doc["dates"]}
     for t in doc["tasks"]:
-        lines.append(f"  {t['id']} seq {t['seq']} [{t['start']},{t['end']}) {t['departments']}")
+        title = f"«{t['title']}» " if t.get("title") else ""
+        lines.append(f"  {t['id']} seq {t['seq']} [{t['start']},{t['end']}) {title}{t['departments']}")
     for m in doc["quantities"]:
-        ctx = text[max(0, m["start"] - 8):m["start"]] + "[" + m["text"] + "]" + text[m["end"]:m["end"] + 4]
-        links = " ".join(f"{k}→{byid[m[k]]['text']}" for k in ("target", "of", "change_of", "date")
-                         if m[k])
+        ctx = (text[max(0, m["start"] - 10):m["start"]] + "[" + m["text"] + "]"
+               + text[m["end"]:m["end"] + 5]).replace("\n", "⏎")
+        links = " ".join(f"{k}→{byid[m[k]]['text']!r}" for k in ("target", "of", "change_of", "date")
+                         if m.get(k))
         val = m["value"] if m["value"] is not None else f"{m['low']}..{m['high']}"
-        lines.append(f"  {m['id']:>4} {m['task'] or '-':>3} {ctx!r:<40} {val} {m['unit']} "
-                     f"{m['qualifier']} {m['role']} «{m['indicator']}» {links}")
+        inf = " (inferred)" if m.get("unit_inferred") else ""
+        lines.append(f"  {m['id']:>4} {m['task'] or '-':>3} {ctx:<36} {val} {m['unit']}{inf} "
+                     f"{m['kind']} {m['qualifier']} {m['role']} «{m['indicator']}» {links}")
     for m in doc["dates"]:
         lines.append(f"  {m['id']:>4} {m['task'] or '-':>3} {m['text']!r} {m['start_date']}.."
                      f"{m['end_date']} {m['grain']}")

@@ -28,7 +28,7 @@ if str(HERE) not in sys.path:
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from gold_lib import auto_qualifier, auto_sign, find_all, parse_mention, tidy  # noqa: E402
+from gold_lib import auto_qualifier, auto_sign, find_all, parse_mention, review, tidy  # noqa: E402
 
 SHARED = (ROOT / ".." / "shared").resolve()
 REAL = SHARED / "corpus" / "real"
@@ -277,27 +277,6 @@ def build(ann: dict[str, Any], text: str, digest: str) -> dict[str, Any]:
     doc["quantities"] = quantities
     doc["dates"] = dates
     return doc
-
-
-def review(doc: dict[str, Any], text: str) -> str:
-    lines = [f"== {doc['doc_id']}: {len(doc['quantities'])} quantities, {len(doc['dates'])} "
-             f"dates, {len(doc['tasks'])} tasks, period {doc.get('period')}"]
-    byid = {m["id"]: m for m in doc["quantities"] + doc["dates"]}
-    for t in doc["tasks"]:
-        lines.append(f"  {t['id']} seq {t['seq']} [{t['start']},{t['end']}) «{t['title']}» "
-                     f"{t['departments']}")
-    for m in doc["quantities"]:
-        ctx = (text[max(0, m["start"] - 10):m["start"]] + "[" + m["text"] + "]"
-               + text[m["end"]:m["end"] + 5]).replace("\n", "⏎")
-        links = " ".join(f"{k}→{byid[m[k]]['text']!r}" for k in LINKS if m[k])
-        val = m["value"] if m["value"] is not None else f"{m['low']}..{m['high']}"
-        inf = " (inferred)" if m["unit_inferred"] else ""
-        lines.append(f"  {m['id']:>4} {m['task'] or '-':>3} {ctx:<36} {val} {m['unit']}{inf} "
-                     f"{m['kind']} {m['qualifier']} {m['role']} «{m['indicator']}» {links}")
-    for m in doc["dates"]:
-        lines.append(f"  {m['id']:>4} {m['task'] or '-':>3} {m['text']!r} {m['start_date']}.."
-                     f"{m['end_date']} {m['grain']}")
-    return "\n".join(lines)
 
 
 def load_ann(path: Path) -> tuple[dict[str, Any], str, str]:

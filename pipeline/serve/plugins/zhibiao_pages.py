@@ -40,21 +40,29 @@ async def index(datasette: Any, request: Any) -> Response:
     return await _render(datasette, request, templates.INDEX, ctx)
 
 
-async def task(datasette: Any, request: Any) -> Response:
-    key = unquote(request.url_vars["doc"])
-    tid = unquote(request.url_vars["tid"])
+async def _one_document(datasette: Any, request: Any, key: str,
+                        url_for: Any) -> int | Response:
+    """The id of the document ``key`` names (``?source=`` picks among documents that share
+    the key), or the page that lets the reader choose one; ``url_for(source)`` links each."""
     source = request.args.get("source")
-    db = _db(datasette)
-    docs = await db.execute_fn(lambda conn: pages.find_documents(conn, key, source))
+    docs = await _db(datasette).execute_fn(lambda conn: pages.find_documents(conn, key, source))
     if not docs:
         raise NotFound(f"no document {key}")
     if len(docs) > 1:
-        choices = [{"source": d["source"], "url": pages.task_url(key, tid, d["source"])}
-                   for d in docs]
+        choices = [{"source": d["source"], "url": url_for(d["source"])} for d in docs]
         return await _render(datasette, request, templates.CHOOSE,
                              {"key": key, "choices": choices})
-    doc_id = int(docs[0]["id"])
-    ctx = await db.execute_fn(lambda conn: pages.task_context(conn, doc_id, tid))
+    return int(docs[0]["id"])
+
+
+async def task(datasette: Any, request: Any) -> Response:
+    key = unquote(request.url_vars["doc"])
+    tid = unquote(request.url_vars["tid"])
+    doc_id = await _one_document(datasette, request, key,
+                                 lambda source: pages.task_url(key, tid, source))
+    if isinstance(doc_id, Response):
+        return doc_id
+    ctx = await _db(datasette).execute_fn(lambda conn: pages.task_context(conn, doc_id, tid))
     if ctx is None:
         raise NotFound(f"no task {tid} in {key}")
     return await _render(datasette, request, templates.TASK, ctx)
@@ -62,17 +70,11 @@ async def task(datasette: Any, request: Any) -> Response:
 
 async def document(datasette: Any, request: Any) -> Response:
     key = unquote(request.url_vars["doc"])
-    source = request.args.get("source")
-    db = _db(datasette)
-    docs = await db.execute_fn(lambda conn: pages.find_documents(conn, key, source))
-    if not docs:
-        raise NotFound(f"no document {key}")
-    if len(docs) > 1:
-        choices = [{"source": d["source"], "url": pages.doc_url(key, d["source"])} for d in docs]
-        return await _render(datasette, request, templates.CHOOSE,
-                             {"key": key, "choices": choices})
-    doc_id = int(docs[0]["id"])
-    ctx = await db.execute_fn(lambda conn: pages.doc_context(conn, doc_id))
+    doc_id = await _one_document(datasette, request, key,
+                                 lambda source: pages.doc_url(key, source))
+    if isinstance(doc_id, Response):
+        return doc_id
+    ctx = await _db(datasette).execute_fn(lambda conn: pages.doc_context(conn, doc_id))
     if ctx is None:
         raise NotFound(f"no document {key}")
     return await _render(datasette, request, templates.DOC, ctx)
