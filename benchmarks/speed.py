@@ -229,7 +229,11 @@ def main(argv: list[str] | None = None) -> int:
         one = sorted(texts, key=len)[len(texts) // 2]  # the report of median length
         out["scaling"] = [scaling(one, "pattern")]
         _save(args.out, out)
-        out["profile_pattern"] = profile(texts, "pattern")
+        try:
+            out["profile_pattern"] = profile(texts, "pattern")
+        except ModuleNotFoundError as err:
+            print(f"speed: profile skipped ({err}); pip install -e \".[bench]\" to run it",
+                  file=sys.stderr)
         _save(args.out, out)
     if args.only in (None, "batch"):
         with tempfile.TemporaryDirectory(prefix="zhibiao-speed-in-") as d:
