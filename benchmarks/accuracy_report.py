@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline import evaluate as ev  # noqa: E402
+from pipeline.learn import evaluate as ev  # noqa: E402
 
 GROUPS = ["real table", "real narrative", "real", "team", "seed", "gwr"]
 LINKS = ["target", "of", "change_of", "date"]

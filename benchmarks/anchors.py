@@ -9,7 +9,7 @@ Usage::
 Every system runs on the same gold documents (the chosen split of corpus/, plus the seed),
 its output is converted to the contract (../shared/CONTRACT.md: quantities with
 start/end/text/value/unit, dates with start_date/end_date/grain; offsets are half-open
-Python str indices into the same text) and scored by ``pipeline.evaluate.evaluate_pairs``,
+Python str indices into the same text) and scored by ``pipeline.learn.evaluate.evaluate_pairs``,
 so every system gets the very same measures.  Each system is timed in the same run over
 the same texts: one warm-up call, then the best of ``--repeats`` passes, reported as
 characters per second.  Model construction (peers) is outside the timed passes.
@@ -55,15 +55,16 @@ import subprocess
 import sys
 import time
 import unicodedata
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from pipeline.evaluate import evaluate_pairs, load_docs, predict, split_doc_ids  # noqa: E402
+from pipeline.learn.evaluate import evaluate_pairs, load_docs, predict, split_doc_ids  # noqa: E402
 
 DEFAULT_OUT = ROOT / "benchmarks" / "anchors.json"
 ALL_SYSTEMS = ("zhibiao-pattern", "zhibiao-combined", "recognizers", "jionlp")
@@ -392,7 +393,7 @@ def load_jionlp() -> Callable[[str, str, dt.date], tuple[dict[str, Any], int]] |
 # --------------------------------------------------------------------------- zhibiao
 
 def load_zhibiao(extractor: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """pipeline.evaluate.predict: what `zhibiao eval` runs (gold reference_date only)."""
+    """pipeline.learn.evaluate.predict: what `zhibiao eval` runs (gold reference_date only)."""
     def run(gold: dict[str, Any]) -> dict[str, Any]:
         return predict(gold, extractor)
     return run
@@ -482,7 +483,7 @@ def scores(docs: list[dict[str, Any]], preds: dict[str, dict[str, Any]]) -> dict
 
 def mention_model_loaded() -> bool | None:
     try:
-        from pipeline.extract.model import load_mention_model
+        from pipeline.core.mentions.model import load_mention_model
     except ImportError:
         return None
     return load_mention_model() is not None

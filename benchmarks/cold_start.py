@@ -28,9 +28,9 @@ BASELINE = [sys.executable, "-c", "import jieba; jieba.initialize()"]
 
 
 def zhibiao_command(*args: str) -> list[str]:
-    """The installed console script, as a user runs it (else ``python -m pipeline.cli``)."""
+    """The installed console script, as a user runs it (else ``python -m pipeline.apps.cli``)."""
     exe = shutil.which("zhibiao")
-    return [exe, *args] if exe else [sys.executable, "-m", "pipeline.cli", *args]
+    return [exe, *args] if exe else [sys.executable, "-m", "pipeline.apps.cli", *args]
 
 
 def timed(cmd: list[str]) -> tuple[float, float]:
@@ -51,7 +51,7 @@ import cProfile, io, json, pstats, sys, time
 t0 = time.perf_counter()
 prof = cProfile.Profile()
 prof.enable()
-from pipeline.cli import main
+from pipeline.apps.cli import main
 main(["extract", sys.argv[1], "--out", "/dev/null"])
 prof.disable()
 total = time.perf_counter() - t0

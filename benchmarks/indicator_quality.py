@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.evaluate import load_docs, predict  # noqa: E402
-from pipeline.indicators import is_bare  # noqa: E402
+from pipeline.core.indicators import is_bare  # noqa: E402
+from pipeline.learn.evaluate import load_docs, predict  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,16 +20,18 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import spacy
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline import annotate, evaluate, frames, store  # noqa: E402
-from pipeline.api import extract  # noqa: E402
+from pipeline.apps import frames, store  # noqa: E402
+from pipeline.core.api import extract  # noqa: E402
+from pipeline.learn import annotate, evaluate
 
 REPORTS = ROOT.parent / "shared" / "corpus" / "gwr" / "government_work_reports.jsonl"
 
@@ -71,7 +73,7 @@ def bench_spacy(texts: list[str], repeats: int) -> dict[str, Any]:
     for seg in ("char", "jieba"):
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": seg}}})
         nlp.add_pipe("zhibiao", config={"extractors": "pattern"})
-        t, _ = best(lambda: [len(d.spans["quantities"]) for d in nlp.pipe(texts, batch_size=8)], repeats)
+        t, _ = best(lambda nlp=nlp: [len(d.spans["quantities"]) for d in nlp.pipe(texts, batch_size=8)], repeats)
         row[f"spacy_{seg}_chars_per_s"] = round(chars / t)
     return row
 

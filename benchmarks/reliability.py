@@ -47,7 +47,7 @@ for _p in (str(ROOT), str(ROOT / "tests")):
     if _p not in sys.path:
         sys.path.insert(0, _p)
 
-from pipeline import batch, store  # noqa: E402
+from pipeline.apps import batch, store  # noqa: E402
 
 MiB = 2**20
 #: The size limit the bad-input scenario runs with (run_batch(max_bytes=...),
@@ -129,12 +129,12 @@ def build_inputs(root: Path, big_mb: int = 100, good: int = 12) -> dict[str, set
     put("good/gbk.txt", paragraph(101).encode("gbk"), None)           # detected as GB18030
     put("good/utf16le.txt", paragraph(102).encode("utf-16-le"), None)  # no BOM, detected
     put("good/big5.txt", "截至6月底，全市處置完成土地1.98萬畝，完成率82.5%。".encode("big5"), None)
-    # ~190 KB (64k characters): larger texts hit the quadratic linking in pipeline/link.py
+    # ~190 KB (64k characters): larger texts hit the quadratic linking in pipeline/core/links.py
     put("good/large.txt", (paragraph(103) * 600)[: 64 * 1024].encode("utf-8"), None)
     fmt = root / "good" / "formats"
     fmt.mkdir(parents=True, exist_ok=True)
-    for kind, path in {"docx": fb.write_docx(fmt), "xlsx": fb.write_xlsx(fmt),
-                       "html": fb.write_html(fmt), "pdf": fb.write_pdf(fmt)}.items():
+    for path in {"docx": fb.write_docx(fmt), "xlsx": fb.write_xlsx(fmt),
+                       "html": fb.write_html(fmt), "pdf": fb.write_pdf(fmt)}.values():
         exp[str(path.relative_to(root))] = None
     put("good/arch.zip", _zip_bytes({"inner/z1.txt": paragraph(104), "inner/z2.txt": paragraph(105),
                                      "../escape.txt": paragraph(106),
@@ -408,7 +408,7 @@ def write_small_corpus(root: Path, n: int = 60) -> None:
 
 
 def cli_batch(inputs: Path, db: Path, workers: int = 2, force: bool = False) -> list[str]:
-    return [sys.executable, "-m", "pipeline.cli", "batch", str(inputs), "--db", str(db),
+    return [sys.executable, "-m", "pipeline.apps.cli", "batch", str(inputs), "--db", str(db),
             "--workers", str(workers), "--quiet"] + (["--force"] if force else [])
 
 

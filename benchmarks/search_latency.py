@@ -5,8 +5,8 @@
 
 For each size, builds two stores of at least that many quantities, as a batch writes them
 (group commits of 50 documents, FTS rows in bulk every 2,000 documents): one with today's
-store module (``pipeline/store.py`` as it was at commit 1fc372e, read from git
-before issue 16) and one with ``pipeline.store``.  The documents are the bundled samples
+store module (``pipeline/apps/store.py`` as it was at commit 1fc372e, read from git
+before issue 16) and one with ``pipeline.apps.store``.  The documents are the bundled samples
 and the team's corpus documents, extracted once and written again and again under new
 source names (each copy a real extraction, so sentences, indicators and index rows look
 like an archive's).  Then times each code's ``search`` on its own store, first 50 rows,
@@ -40,10 +40,9 @@ import shutil
 import sqlite3
 import statistics
 import subprocess
-import subprocess
 import sys
-import types
 import time
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -52,9 +51,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from pipeline import store  # noqa: E402
+from pipeline.apps import store  # noqa: E402
 
-# Today's store (schema 2), as pipeline/store.py was before issue 16, read from the
+# Today's store (schema 2), as pipeline/apps/store.py was before issue 16, read from the
 # project's history so the old way can be built and searched beside the new one
 # (a clone without history cannot run the comparison).
 BEFORE = "1fc372e"
@@ -62,20 +61,20 @@ BEFORE = "1fc372e"
 
 def _store_before() -> types.ModuleType:
     try:
-        src = subprocess.run(["git", "-C", str(ROOT), "show", f"{BEFORE}:pipeline/store.py"],
+        src = subprocess.run(["git", "-C", str(ROOT), "show", f"{BEFORE}:pipeline/apps/store.py"],
                              capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError) as err:
-        sys.exit(f"search_latency: cannot read pipeline/store.py at {BEFORE} from git ({err}); "
+        sys.exit(f"search_latency: cannot read pipeline/apps/store.py at {BEFORE} from git ({err}); "
                  "run it in a clone with the project's history")
     module = types.ModuleType("store_schema2")
-    module.__file__ = f"pipeline/store.py@{BEFORE}"
+    module.__file__ = f"pipeline/apps/store.py@{BEFORE}"
     sys.modules["store_schema2"] = module
     exec(compile(src, module.__file__, "exec"), module.__dict__)  # noqa: S102 - our own file
     return module
 
 
 today = _store_before()
-from pipeline.api import process_path  # noqa: E402
+from pipeline.core.api import process_path  # noqa: E402
 
 QUERIES = [
     ("3+ characters, common", "批而未供", {}),
@@ -167,7 +166,7 @@ def measure(module: Any, db: Path, repeats: int) -> list[dict[str, Any]]:
     conn = module.connect(db, readonly=True)
     rows = []
     for kind, query, filters in QUERIES:
-        r = timed(lambda: module.search(conn, query, limit=50, **filters), repeats)
+        r = timed(lambda query=query, filters=filters: module.search(conn, query, limit=50, **filters), repeats)
         rows.append({"kind": kind, "query": query, "filters": filters, **r})
     conn.close()
     return rows
@@ -254,7 +253,7 @@ def candidate(name: str, src: Path, work: Path, repeats: int) -> dict[str, Any]:
     queries = []
     for kind, q in SHORT:
         args = [spec["arg"](q)] + [store.like_pattern(q)] * 3
-        r = timed(lambda: conn.execute(sql, args).fetchall(), repeats)
+        r = timed(lambda args=args: conn.execute(sql, args).fetchall(), repeats)
         queries.append({"kind": kind, "query": q, **r})
     conn.close()
     work.unlink()
@@ -285,7 +284,7 @@ def new_worker(job: Any, extractors: str) -> dict[str, Any]:
 
 
 def _batch() -> Any:
-    from pipeline import batch  # deferred: the batch engine is only needed for --batch-ab
+    from pipeline.apps import batch  # deferred: the batch engine is only needed for --batch-ab
     return batch
 
 

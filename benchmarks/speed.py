@@ -7,7 +7,7 @@
 
 Writes ``benchmarks/speed.json`` and prints markdown tables.
 
-* extraction: ``pipeline.api.extract`` over the gwr reports
+* extraction: ``pipeline.core.api.extract`` over the gwr reports
   (../shared/corpus/gwr/government_work_reports.jsonl, field ``content``), one process,
   one core; best of 3 passes (``--repeats``) for "pattern" and "combined"; characters
   per second.
@@ -48,7 +48,7 @@ def reports() -> list[str]:
 
 
 def extraction(texts: list[str], extractors: str, repeats: int) -> dict[str, Any]:
-    from pipeline.api import extract
+    from pipeline.core.api import extract
     extract(texts[0][:2000], extractors=extractors)  # load jieba / models
     chars = sum(map(len, texts))
     best = float("inf")
@@ -63,7 +63,7 @@ def extraction(texts: list[str], extractors: str, repeats: int) -> dict[str, Any
 
 
 def scaling(text: str, extractors: str, factors: tuple[int, ...] = (1, 10, 100)) -> dict[str, Any]:
-    from pipeline.api import extract
+    from pipeline.core.api import extract
     extract(text, extractors=extractors)
     out = {}
     base = None
@@ -89,7 +89,7 @@ def scaling(text: str, extractors: str, factors: tuple[int, ...] = (1, 10, 100))
 def profile(texts: list[str], extractors: str = "pattern", top: int = 10) -> list[dict[str, Any]]:
     from pyinstrument import Profiler
 
-    from pipeline.api import extract
+    from pipeline.core.api import extract
     extract(texts[0][:2000], extractors=extractors)
     prof = Profiler(interval=0.001)
     prof.start()
@@ -161,7 +161,7 @@ def _batch_main(args: argparse.Namespace) -> int:
     import functools
     import sqlite3
 
-    from pipeline import batch
+    from pipeline.apps import batch
     inputs, db = args.run_batch
     events: list[tuple[float, int]] = []  # (time, characters) per stored document
 

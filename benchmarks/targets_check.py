@@ -10,14 +10,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.api import extract  # noqa: E402
-from pipeline.crossdoc import join_targets, read_reports, series_key  # noqa: E402
+from pipeline.apps.crossdoc import join_targets, read_reports, series_key  # noqa: E402
+from pipeline.core.api import extract  # noqa: E402
 
 REFERENCE = ROOT / "corpus" / "checks" / "gwr_targets.toml"
 REPORTS = ROOT / ".." / "shared" / "corpus" / "gwr" / "government_work_reports.jsonl"

@@ -13,7 +13,7 @@ What counts as a bug:
 * parse_number / parse_fraction / parse_range raise anything but ValueError, or return
   a non-finite number (a range: low/high not finite);
 * find_dates(fold(text), 2024) raises, or gives a span outside the text;
-* pipeline.api.extract(text, extractors="pattern") raises, gives offsets outside the
+* pipeline.core.api.extract(text, extractors="pattern") raises, gives offsets outside the
   text, a mention that is not ``text[start:end]``, or differs on a second run.
 """
 from __future__ import annotations
@@ -56,9 +56,9 @@ def _finite(x: float) -> bool:
 
 def check(text: str, with_extract: bool = True) -> None:
     """Raise AssertionError (or the unexpected exception) on a bug."""
-    from pipeline import numbers
-    from pipeline.dates import find_dates
-    from pipeline.normalize import fold
+    from pipeline.core import numbers
+    from pipeline.core.dates import find_dates
+    from pipeline.core.normalize import fold
 
     for fn in (numbers.parse_number, numbers.parse_fraction):
         try:
@@ -80,7 +80,7 @@ def check(text: str, with_extract: bool = True) -> None:
             assert 0 <= s <= e <= len(text), f"find_dates({text!r}): span {s}:{e}"
             assert text[s:e] == d.text, f"find_dates({text!r}): {d.text!r} != text[{s}:{e}]"
     if with_extract and len(text) <= 400:
-        from pipeline.api import extract
+        from pipeline.core.api import extract
         r1 = extract(text, extractors="pattern")
         for kind in ("quantities", "dates"):
             for m in r1[kind]:
@@ -134,10 +134,10 @@ def main(argv: list[str]) -> int:
         print("atheris is not installed; running under hypothesis", file=sys.stderr)
         return _run_hypothesis(argv)
     with atheris.instrument_imports():
-        import pipeline.dates  # noqa: F401
-        import pipeline.normalize  # noqa: F401
-        import pipeline.numbers  # noqa: F401
-    import pipeline.api  # noqa: F401  (not instrumented: too slow; still checked)
+        import pipeline.core.dates  # noqa: F401
+        import pipeline.core.normalize  # noqa: F401
+        import pipeline.core.numbers  # noqa: F401
+    import pipeline.core.api  # noqa: F401  (not instrumented: too slow; still checked)
     atheris.Setup([argv[0], "-max_len=120", *argv[1:]], test_one_input)
     atheris.Fuzz()
     return 0

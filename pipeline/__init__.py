@@ -8,7 +8,7 @@ The public entry points::
 """
 from __future__ import annotations
 
-from pipeline.api import extract, extract_document, process_path
+from pipeline.core.api import extract, extract_document, process_path
 
 __all__ = ["extract", "extract_document", "process_path"]
 __version__ = "0.1.0"

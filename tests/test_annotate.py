@@ -1,4 +1,4 @@
-"""Label Studio round-trip (pipeline/annotate.py): gold → tasks → gold, unchanged."""
+"""Label Studio round-trip (pipeline/learn/annotate.py): gold → tasks → gold, unchanged."""
 from __future__ import annotations
 
 import copy
@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from pipeline import annotate as an
-from pipeline import evaluate as ev
+from pipeline.learn import annotate as an
+from pipeline.learn import evaluate as ev
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "corpus" / "gold"
@@ -154,7 +154,7 @@ def test_standoff_gold_round_trips_without_its_text() -> None:
 def test_cli_round_trip_and_eval_reads_the_result(tmp_path: Path) -> None:
     src = GOLD / "team01.json"
     tasks = tmp_path / "tasks.json"
-    run = [sys.executable, "-m", "pipeline.cli"]
+    run = [sys.executable, "-m", "pipeline.apps.cli"]
     out = subprocess.run(run + ["annotate", "export", str(src), "--out", str(tasks)],
                          capture_output=True, text=True, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
@@ -259,7 +259,7 @@ def test_bad_corrections_get_one_sentence(edit: Any, message: str) -> None:
 def test_cli_bad_exports_exit_nonzero_without_traceback(tmp_path: Path, content: str, message: str) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(content, encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "annotate", "import", str(bad),
+    out = subprocess.run([sys.executable, "-m", "pipeline.apps.cli", "annotate", "import", str(bad),
                           "--out", str(tmp_path / "gold")], capture_output=True, text=True)
     assert out.returncode == 2
     assert message in out.stderr and "Traceback" not in out.stderr
@@ -272,13 +272,13 @@ def test_cli_import_into_a_file_instead_of_a_folder(tmp_path: Path) -> None:
                       encoding="utf-8")
     blocker = tmp_path / "gold"
     blocker.write_text("a file", encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "annotate", "import", str(export),
+    out = subprocess.run([sys.executable, "-m", "pipeline.apps.cli", "annotate", "import", str(export),
                           "--out", str(blocker)], capture_output=True, text=True)
     assert out.returncode == 2 and "choose another --out" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_cli_export_of_a_missing_file_or_folder(tmp_path: Path) -> None:
-    run = [sys.executable, "-m", "pipeline.cli", "annotate", "export"]
+    run = [sys.executable, "-m", "pipeline.apps.cli", "annotate", "export"]
     out = subprocess.run(run + [str(tmp_path / "none.json")], capture_output=True, text=True)
     assert out.returncode == 2 and "is not a file" in out.stderr and "Traceback" not in out.stderr
     out = subprocess.run(run + [str(GOLD / "team01.json"), "--out", str(tmp_path / "no" / "t.json")],
@@ -337,7 +337,7 @@ def test_label_studio_converter_reads_the_config_and_the_tasks(tmp_path: Path) -
 
 
 def test_label_config_is_printed() -> None:
-    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "annotate", "config"],
+    out = subprocess.run([sys.executable, "-m", "pipeline.apps.cli", "annotate", "config"],
                          capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout == an.label_config()
     assert '<Choice value="&lt;="/>' in out.stdout

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from pipeline import batch, cli_data
+from pipeline.apps import batch
+from pipeline.apps.cli import data as cli_data
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -209,7 +210,7 @@ def test_map_files_engines_agree() -> None:
 
 RESUME_SCRIPT = """
 import sys, time
-from pipeline import batch
+from pipeline.apps import batch
 def slow(job):
     time.sleep(0.05)
     return batch.extract_job(job)

@@ -12,8 +12,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import speed  # noqa: E402
 
-from pipeline import batch, store  # noqa: E402
-
+from pipeline.apps import batch, store  # noqa: E402
 
 
 def test_generated_corpus_is_varied_and_deterministic(tmp_path: Path) -> None:

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import dates
-from pipeline.extract import patterns
-from pipeline.normalize import fold
-from pipeline.records import Document
-from pipeline.stages import run_stages
+from pipeline.core import dates
+from pipeline.core.mentions import patterns
+from pipeline.core.normalize import fold
+from pipeline.core.records import Document
+from pipeline.core.stages import run_stages
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "samples" / "seed_2024q2.txt"

@@ -10,10 +10,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import fixtures_build as fb
 import pytest
 
-import fixtures_build as fb
-from pipeline.ingest import read_path
+from pipeline.core.ingest import read_path
 
 REAL_PDF = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pdf" / \
     "honze-2023-disclosure-report.pdf"

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipeline import batch, store
-from pipeline.extract.model import models_dir
+from pipeline.apps import batch, store
+from pipeline.core.mentions.model import models_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "samples" / "seed_2024q2.txt"
@@ -18,7 +18,7 @@ SEED = ROOT / "samples" / "seed_2024q2.txt"
 
 def zhibiao(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     cmd = shutil.which("zhibiao")
-    base = [cmd] if cmd else [sys.executable, "-m", "pipeline.cli"]
+    base = [cmd] if cmd else [sys.executable, "-m", "pipeline.apps.cli"]
     return subprocess.run([*base, *map(str, args)], capture_output=True, text=True, timeout=300,
                           env={**os.environ, **(env or {})})
 

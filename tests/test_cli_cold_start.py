@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import fastner, model
-from pipeline.normalize import fold
+from pipeline.core.mentions import fastner, model
+from pipeline.core.normalize import fold
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "samples" / "seed_2024q2.txt"
@@ -62,8 +62,8 @@ def test_features_and_moves_match_spacy(spacy_nlp) -> None:
 
 def test_copied_spacy_tables_match_the_installed_spacy() -> None:
     from spacy.lang.norm_exceptions import BASE_NORMS
-    from spacy.symbols import IDS
     from spacy.strings import hash_string
+    from spacy.symbols import IDS
     symbols, norms = fastner._spacy_strings()
     assert symbols == IDS and norms == BASE_NORMS
     for s in ("亩", "QUANTITY", "12345678", "全市新增建设用地指标", "x" * 17):
@@ -83,7 +83,7 @@ def test_extract_output_is_the_same_with_spacy_and_sklearn(path: Path) -> None:
     """The whole contract output of the numpy runners equals that of spaCy and
     scikit-learn (team05 needs the role classifier, the seed does not)."""
     def run(env: dict[str, str]) -> dict:
-        done = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(path),
+        done = subprocess.run([sys.executable, "-m", "pipeline.apps.cli", "extract", str(path),
                                "--format", "json"], capture_output=True, text=True, timeout=300,
                               env={**os.environ, **env})
         assert done.returncode == 0, done.stderr
@@ -93,7 +93,7 @@ def test_extract_output_is_the_same_with_spacy_and_sklearn(path: Path) -> None:
 
 PROBE = """
 import sys
-from pipeline.cli import main
+from pipeline.apps.cli import main
 status = main(["extract", sys.argv[1], "--out", sys.argv[2]])
 print(" ".join(m for m in {heavy!r} if m in sys.modules))
 sys.exit(status)
@@ -126,7 +126,7 @@ def test_numpy_role_classifier_matches_sklearn(tmp_path: Path, monkeypatch) -> N
     import joblib
     import numpy as np
 
-    from pipeline.extract import fastroles
+    from pipeline.core.mentions import fastroles
     path = model.models_dir() / model.ROLE_MODEL
     if not path.exists():
         pytest.skip("no trained role model in models/")

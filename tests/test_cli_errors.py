@@ -21,7 +21,7 @@ ZHIBIAO = shutil.which("zhibiao")
 
 
 def run(*args: str | Path, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    cmd = [ZHIBIAO] if ZHIBIAO else [sys.executable, "-m", "pipeline.cli"]
+    cmd = [ZHIBIAO] if ZHIBIAO else [sys.executable, "-m", "pipeline.apps.cli"]
     env = {**os.environ, "COLUMNS": "200"}
     env.pop("ZHIBIAO_DEBUG", None)
     return subprocess.run([*cmd, *map(str, args)], capture_output=True, text=True, cwd=cwd,
@@ -238,7 +238,7 @@ def test_chart_draws_chinese_with_the_bundled_font(db: Path, tmp_path: Path) -> 
     assert "no CJK font" not in done.stderr and "missing from" not in done.stderr
     svg = out.read_text(encoding="utf-8")
     assert "<svg" in svg and svg.count("<path") > 20
-    from pipeline.cli_data import add_bundled_cjk_font
+    from pipeline.apps.charts import add_bundled_cjk_font
     assert add_bundled_cjk_font() == "Noto Sans CJK SC"
 
 
@@ -250,7 +250,7 @@ def test_chart_font_covers_the_title(tmp_path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from pipeline.cli_data import plot_series
+    from pipeline.apps.charts import plot_series
     rows = [{"date_end": "2024-06-30", "date_start": "2024-04-01", "source": "报告一.txt",
              "unit": "亩", "value": 12300.0, "role": "actual", "target_value": None,
              "target_unit": None}]
@@ -273,7 +273,7 @@ def test_sentence_context_is_cut_on_sentence_ends(db: Path) -> None:
 
 
 def test_train_progress_lines() -> None:
-    from pipeline.cli_train import StepPrinter
+    from pipeline.apps.cli.train import StepPrinter
     buf = io.StringIO()
     p = StepPrinter("train", stream=buf)
     p("mention model: epoch 1 of 25")
@@ -300,11 +300,11 @@ def test_a_bug_is_one_line_unless_debugging(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
     (site / "sitecustomize.py").write_text(
-        "import pipeline.api\n"
+        "import pipeline.core.api\n"
         "def boom(*a, **k):\n    raise RuntimeError('injected fault')\n"
-        "pipeline.api.process_path = boom\n", encoding="utf-8")
+        "pipeline.core.api.process_path = boom\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": f"{site}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-    cmd = [sys.executable, "-m", "pipeline.cli", "extract", str(SEED)]
+    cmd = [sys.executable, "-m", "pipeline.apps.cli", "extract", str(SEED)]
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
     line = assert_one_sentence(done, "internal error", "injected fault", "ZHIBIAO_DEBUG=1")
     assert done.returncode == 70, line

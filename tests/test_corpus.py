@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import evaluate as ev
+from pipeline.learn import evaluate as ev
 
 GOLD_FILES = ev.gold_paths()
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.api import extract
-from pipeline.cli import main
-from pipeline.crossdoc import join_targets, series_key
+from pipeline.apps.cli import main
+from pipeline.apps.crossdoc import join_targets, series_key
+from pipeline.core.api import extract
 
 GWR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "gwr" / "government_work_reports.jsonl"
 

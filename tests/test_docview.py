@@ -4,7 +4,6 @@ hovering a mention shows its value, unit, indicator and period and outlines its 
 The browser tests drive a real headless Chromium (tests/cdp_browser.py)."""
 from __future__ import annotations
 
-import html
 import json
 import shutil
 import subprocess
@@ -14,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import docview, extract
+from pipeline import extract
+from pipeline.apps import docview
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "samples" / "seed_2024q2.txt"
@@ -28,7 +28,7 @@ HOSTILE = "<script>alert(1)</script>全市新增建设用地1.2万亩，完成�
 
 def zhibiao(*args: str | Path) -> subprocess.CompletedProcess[str]:
     cmd = shutil.which("zhibiao")
-    base = [cmd] if cmd else [sys.executable, "-m", "pipeline.cli"]
+    base = [cmd] if cmd else [sys.executable, "-m", "pipeline.apps.cli"]
     return subprocess.run([*base, *map(str, args)], capture_output=True, text=True, timeout=300)
 
 

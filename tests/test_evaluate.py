@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pipeline import evaluate as ev
+from pipeline.learn import evaluate as ev
 
 TEXT = "任务2.8万亩，完成1.2万亩，占42.9%。5月22日召开会议3次。"
 

@@ -1,4 +1,4 @@
-"""Tidy DataFrames from extraction results or a store (pipeline/frames.py)."""
+"""Tidy DataFrames from extraction results or a store (pipeline/apps/frames.py)."""
 from __future__ import annotations
 
 import inspect
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import pipeline
-from pipeline import frames, store
+from pipeline.apps import frames, store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = (ROOT / "samples" / "seed_2024q2.txt").read_text(encoding="utf-8")

@@ -11,10 +11,10 @@ xfail (so a fix shows up as XPASS and the marker must be removed).
 """
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 
 import pipeline
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import fixtures_build as fb
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import fixtures_build as fb
-from pipeline.ingest import ReadError, read_bytes, read_path, sniff
-from pipeline.ingest._table import Covered, TextBuilder
-from pipeline.records import Document
+from pipeline.core.ingest import ReadError, read_bytes, read_path, sniff
+from pipeline.core.ingest.grid import Covered, TextBuilder
+from pipeline.core.records import Document
 
 REAL_PDF = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pdf" / \
     "honze-2023-disclosure-report.pdf"

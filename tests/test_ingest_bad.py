@@ -7,11 +7,11 @@ import socket
 import zipfile
 from pathlib import Path
 
+import fixtures_build as fb
 import pytest
 
-import fixtures_build as fb
-from pipeline.ingest import ReadError, read_bytes, read_path
-from pipeline.records import Document
+from pipeline.core.ingest import ReadError, read_bytes, read_path
+from pipeline.core.records import Document
 
 
 def code_of(path: Path | str, **kw: object) -> str:

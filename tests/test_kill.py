@@ -4,7 +4,7 @@
 its own process group) is SIGKILLed at 20 seeded random points between 0.2 s and 90% of
 the length of a clean run over 60 small files, each time starting from an empty store.
 After every kill ``PRAGMA integrity_check`` is ok and a rerun stores every document
-exactly once with content identical to the clean run.  A thread searches the store (read-only connections, pipeline.store.search)
+exactly once with content identical to the clean run.  A thread searches the store (read-only connections, pipeline.apps.store.search)
 throughout the clean run and the final rerun: never "database is locked".
 
 The batch runs the pattern extractor (ZHIBIAO_EXTRACTORS=pattern): what is killed is the

@@ -1,4 +1,4 @@
-"""The link candidate scorer (pipeline/extract/linker.py): finite features, deterministic
+"""The link candidate scorer (pipeline/learn/linker.py): finite features, deterministic
 training, and the pattern extractor's output never touched by it."""
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from pipeline import api
-from pipeline.evaluate import GOLD_DIR, load_gold
-from pipeline.extract import linker
+from pipeline.core import api, stages
+from pipeline.learn import linker
+from pipeline.learn.evaluate import GOLD_DIR, load_gold
 
 TEXT = ("截至2024年6月底，全市计划供应建设用地3600亩，其中工业用地1500亩、住宅用地900亩，"
         "已完成供应2400亩，完成率66.7%。粮食总产量316.8万吨，比上年增长2.1%，"
@@ -91,9 +91,10 @@ class _Everything:
 def forced_scorer(monkeypatch):
     model = {"models": {lt: _Everything(0.5) for lt in linker.LINK_TYPES},
              "thresholds": {lt: (1.1, -1.0) for lt in linker.LINK_TYPES}}
-    monkeypatch.setattr(linker, "USE_LINK_SCORER", True)
     monkeypatch.setattr(linker, "load_link_model", lambda: model)
-    return model
+    linker.enable()
+    yield model
+    stages.use_link_rescorer(None)
 
 
 def test_scorer_never_changes_pattern_output(forced_scorer):
@@ -118,8 +119,8 @@ def test_scorer_is_wired_into_combined_and_traced(forced_scorer):
         assert {k: q[k] for k in keep} == {k: r[k] for k in keep}
 
 
-def test_switched_off_scorer_changes_nothing(monkeypatch):
-    monkeypatch.setattr(linker, "USE_LINK_SCORER", False)
+def test_switched_off_scorer_changes_nothing():
+    assert stages.use_link_rescorer(None) is None  # nothing plugs the scorer in by default
     a = api.extract(TEXT, extractors="combined")
     with linker.disabled():
         b = api.extract(TEXT, extractors="combined")

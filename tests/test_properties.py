@@ -27,10 +27,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pipeline
-from pipeline import units
-from pipeline.extract.numeric import find_numbers, find_percents
-from pipeline.records import Document
-from pipeline.stages import run_stages
+from pipeline.core import units
+from pipeline.core.mentions.numeric import find_numbers, find_percents
+from pipeline.core.records import Document
+from pipeline.core.stages import run_stages
 
 CJK = "全市完成新增建设用地指标耕地保护整改率同比减少增长下降截至月底日季度上半年第位名约近余多左右以上不低于超过不足以内逾一二三四五六七八九十百千万亿零两点负分之年"
 PUNCT = "，。；：、（）《》“”—－～~-%％.．,/ \n\r\t\u3000"

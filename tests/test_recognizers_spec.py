@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract.numeric import find_numbers, find_percents
+from pipeline.core.mentions.numeric import find_numbers, find_percents
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC_DIR = ROOT.parent / "shared" / "specs" / "recognizers-text"

@@ -5,14 +5,14 @@ import json
 
 import pytest
 
-from pipeline import evaluate as ev
+from pipeline.learn import evaluate as ev
 
 TOLERANCE = 0.005
 
 
 def test_no_regression_below_baseline() -> None:
     if not ev.BASELINE_FILE.exists():
-        pytest.skip("no corpus/baseline.json yet (python -m pipeline.evaluate baseline)")
+        pytest.skip("no corpus/baseline.json yet (python -m pipeline.learn.evaluate baseline)")
     base = json.loads(ev.BASELINE_FILE.read_text(encoding="utf-8"))
     result = ev.evaluate_corpus(base.get("split", "test"), base.get("extractor", "combined"))
     if result["skipped"]:

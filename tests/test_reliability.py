@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import reliability as rel  # noqa: E402
 
-from pipeline import batch, cli_data, store  # noqa: E402
+from pipeline.apps import batch, store
+from pipeline.apps.cli import data as cli_data  # noqa: E402
 
 MiB = 2**20
 

@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
-
-from pipeline import serve, store
 from test_store import TEXT, make_doc
+
+from pipeline.apps import serve, store
 
 HOSTILE = ['"', 'a OR b', "'; DROP TABLE quantities; --", "NEAR(", "*", "%", "_", "\\",
            '耕地" OR "1', "col:耕地", "^耕地", "耕地*", "NOT 耕地", ")", "' OR 1=1 --", "\x00"]
@@ -227,11 +227,11 @@ def test_absent_and_rare_short_queries_do_not_scan_the_store(tmp_path: Path) -> 
     small = mixed_store(tmp_path / "small.db", copies=10)
     large = mixed_store(tmp_path / "large.db", copies=80)
     for q in ("鲸鱼", "鲸", "率地", "㐀"):  # absent: 鲸, 鲸鱼; absent pair of common characters: 率地
-        s = vm_steps(small, lambda: store.search(small, q))
-        g = vm_steps(large, lambda: store.search(large, q))
+        s = vm_steps(small, lambda q=q: store.search(small, q))
+        g = vm_steps(large, lambda q=q: store.search(large, q))
         assert g <= s + 2, (q, s, g)
         # the LIKE scan of today's code reads every row: 8x the rows, about 8x the work
-        assert vm_steps(large, lambda: today_search(large, q)) > 5 * vm_steps(small, lambda: today_search(small, q))
+        assert vm_steps(large, lambda q=q: today_search(large, q)) > 5 * vm_steps(small, lambda q=q: today_search(small, q))
     small.close()
     large.close()
 
@@ -285,8 +285,8 @@ def test_serve_canned_search_work_does_not_grow_with_store(tmp_path: Path) -> No
     large = mixed_store(tmp_path / "large.db", copies=80)
     for q in ("鲸鱼", "鲸", "率地", "量子纠缠"):
         for name in ("search", "short_search"):
-            s = vm_steps(small, lambda: canned(small, name, q))
-            g = vm_steps(large, lambda: canned(large, name, q))
+            s = vm_steps(small, lambda name=name, q=q: canned(small, name, q))
+            g = vm_steps(large, lambda name=name, q=q: canned(large, name, q))
             assert g <= s + 2, (name, q, s, g)
     small.close()
     large.close()

@@ -182,7 +182,7 @@ def test_checks(seed):
 
 
 def test_extract_stays_callable_after_submodule_imports():
-    import pipeline.extract.patterns  # noqa: F401  binds pipeline.extract to the package
+    import pipeline.core.mentions.patterns  # noqa: F401  binds pipeline.extract to the package
     first = pipeline.extract("新增1万亩")
     second = pipeline.extract("新增1万亩")
     assert first == second

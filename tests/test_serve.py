@@ -24,8 +24,8 @@ import pytest
 
 pytest.importorskip("datasette", reason="datasette is not installed (pip install 'zhibiao[serve]')")
 
-from pipeline import serve  # noqa: E402
-from pipeline.batch import run_batch  # noqa: E402
+from pipeline.apps import serve  # noqa: E402
+from pipeline.apps.batch import run_batch  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "samples" / "seed_2024q2.txt"
@@ -96,7 +96,7 @@ def server(store_path: Path) -> Iterator[str]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "serve", "--db", str(store_path), "--port", str(port)],
+        [sys.executable, "-m", "pipeline.apps.cli", "serve", "--db", str(store_path), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_until_up(proc, base + "/-/zhibiao")
@@ -260,7 +260,7 @@ def test_index_and_task_pages_link_to_the_document(server: str) -> None:
 
 
 def test_document_page_marks_every_mention(server: str, store_path: Path) -> None:
-    from pipeline import store
+    from pipeline.apps import store
     status, page = fetch(doc_url(server, "seed_2024q2"))
     assert status == 200
     conn = store.connect(store_path, readonly=True)
@@ -300,7 +300,7 @@ def test_chromium_document_page_hover(server: str, tmp_path: Path) -> None:
     _sys.path.insert(0, str(Path(__file__).parent))
     from cdp_browser import Browser
 
-    from pipeline import docview
+    from pipeline.apps import docview
     with Browser(tmp_path / "profile") as b:
         b.goto(doc_url(server, "seed_2024q2"))
         labels = b.js("[...document.querySelectorAll('.zb-text mark')].map(e => e.dataset.label)")
@@ -330,8 +330,8 @@ def test_chromium_document_page_hover(server: str, tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- page data
 
 def test_shared_doc_id_links_by_source_and_pages(tmp_path: Path) -> None:
-    from pipeline import store
-    from pipeline.serve import pages
+    from pipeline.apps import store
+    from pipeline.apps.serve import pages
     copy = tmp_path / "copy" / SEED.name
     copy.parent.mkdir()
     copy.write_bytes(SEED.read_bytes())

@@ -1,4 +1,4 @@
-"""The spaCy component (pipeline/spacy_component.py), tested as a spaCy component."""
+"""The spaCy component (pipeline/apps/spacy_component.py), tested as a spaCy component."""
 from __future__ import annotations
 
 import json
@@ -12,7 +12,7 @@ import spacy
 from spacy.tokens import Doc, DocBin
 
 import pipeline
-from pipeline.spacy_component import Zhibiao
+from pipeline.apps.spacy_component import Zhibiao
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = (ROOT / "samples" / "seed_2024q2.txt").read_text(encoding="utf-8")
@@ -38,7 +38,7 @@ def seed_doc() -> Doc:
 
 def test_factory_is_an_entry_point() -> None:
     eps = entry_points(group="spacy_factories")
-    assert [ep.value for ep in eps if ep.name == "zhibiao"] == ["pipeline.spacy_component:make_zhibiao"]
+    assert [ep.value for ep in eps if ep.name == "zhibiao"] == ["pipeline.apps.spacy_component:make_zhibiao"]
 
 
 def test_add_pipe_works_without_importing_zhibiao_first() -> None:

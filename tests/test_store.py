@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import store
+from pipeline.apps import store
 
 TEXT = ("1\n强化用地保障，落实新增建设用地指标2.8\n万亩。\n\n"
         "截至6月底，全市处置完成批而未供土地1.98万亩，耕地保护省任务完成率82.5%；"
@@ -359,7 +359,7 @@ def test_version_2_store_migrates_in_place(tmp_path: Path) -> None:
 
 KILL_MIDWAY = """
 import os, signal, sys
-from pipeline import store
+from pipeline.apps import store
 store.BACKFILL_CHUNK = 6
 add, calls = store._add_grams, [0]
 def add_then_die(conn, rows):

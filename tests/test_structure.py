@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import fixtures_build as fb
 import pytest
 
-import fixtures_build as fb
-from pipeline.api import process_path
+from pipeline.core.api import process_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "samples" / "seed_2024q2.txt"
@@ -93,7 +93,7 @@ def test_bare_numbers_take_units_from_labels_and_headers(tmp_path):
 
 
 def test_rows_may_start_at_any_number():
-    from pipeline.structure import tasks_from_dump
+    from pipeline.core.structure.tasks import tasks_from_dump
     text = " 7\n\n新增市场主体\n1.5万户\n\n商务局\n\n8\n\n稳定外贸\n\n商务局\n"
     tasks, _ = tasks_from_dump(text, None)
     assert [(t.seq, t.departments) for t in tasks] == [("7", ("商务局",)), ("8", ("商务局",))]

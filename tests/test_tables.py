@@ -115,7 +115,7 @@ def test_space_separated_table_and_its_title_date() -> None:
 
 
 def test_extract_table_output_shows_each_task_once() -> None:
-    from pipeline.cli import render_table
+    from pipeline.apps.display import render_table
     out = render_table(pipeline.extract(TAB))
     assert out.count("1 新建公厕") == 1 and out.count("2 改造农贸市场") == 1
     assert sum(1 for line in out.splitlines() if line.startswith("┃ task")) == 1  # one table

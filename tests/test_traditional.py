@@ -1,6 +1,6 @@
 """Traditional-Chinese reports read as well as simplified ones (issue 15).
 
-* The script fold (pipeline/normalize.py, OpenCC t2s one character for one): length kept,
+* The script fold (pipeline/core/normalize.py, OpenCC t2s one character for one): length kept,
   idempotent, simplified text unchanged.
 * Golden cases in traditional characters (tests/golden/traditional.toml), each also
   against its simplified twin.
@@ -18,15 +18,15 @@ from __future__ import annotations
 import functools
 import json
 import sys
-import tomllib
 from pathlib import Path
 
 import opencc
 import pytest
+import tomllib
 
 import pipeline
-from pipeline import evaluate
-from pipeline.normalize import fold, fold_chars, script_fold, simplify
+from pipeline.core.normalize import fold, fold_chars, script_fold, simplify
+from pipeline.learn import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "golden" / "traditional.toml"

@@ -124,8 +124,8 @@ def main() -> int:
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--only", help="build only doc ids starting with this")
     args = ap.parse_args()
-    import team_docs
     import gwr_docs
+    import team_docs
     DOCS.mkdir(parents=True, exist_ok=True)
     for doc_id, text, builder in team_docs.DOCS:
         if args.only and not doc_id.startswith(args.only):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gold_lib import build_doc, d, q
+from gold_lib import build_doc
 
 GWR_FILE = "gwr/government_work_reports.jsonl"
 

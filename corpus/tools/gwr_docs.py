@@ -4,7 +4,8 @@ Each report's annotations live in its own module, gwr_<year>.py.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import gwr_2019
 import gwr_2021

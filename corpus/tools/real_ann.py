@@ -63,7 +63,7 @@ def read_doc_text(name: str, shared: Path = SHARED) -> tuple[str, str] | None:
     if not path.exists():
         return None
     if is_file_doc(name):
-        from pipeline.ingest import read_path  # the readers (pdfplumber, python-docx)
+        from pipeline.core.ingest import read_path  # the readers (pdfplumber, python-docx)
         data = path.read_bytes()
         return read_path(path).text, hashlib.sha256(data).hexdigest()
     with path.open(encoding="utf-8", newline="") as fh:
@@ -182,7 +182,6 @@ def build(ann: dict[str, Any], text: str, digest: str) -> dict[str, Any]:
                 return
         used.append((s, e, what))
 
-    ids: dict[str, tuple[str, int]] = {}
     dates = []
     for m in ann.get("dates", []):
         what = f"date {m.get('text')!r}"
@@ -256,7 +255,7 @@ def build(ann: dict[str, Any], text: str, digest: str) -> dict[str, Any]:
     doc: dict[str, Any] = {"doc_id": doc_id_of(stem), "source": source}
     if is_file_doc(name):
         # the reader's text may change: each mention keeps its surface occurrence so the
-        # evaluator finds it again (pipeline.evaluate.load_file_gold)
+        # evaluator finds it again (pipeline.learn.evaluate.load_file_gold)
         doc["bytes_sha256"] = digest
         for r in quantities + dates:
             r["surface_occ"] = surface_occ(text, r["text"], r["start"])

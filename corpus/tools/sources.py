@@ -72,7 +72,7 @@ def source_line(doc: dict[str, Any], real: dict[str, dict[str, Any]]) -> dict[st
 
 def main() -> int:
     sys.path.insert(0, str(ROOT))
-    from pipeline.evaluate import load_gold  # the loader resolves standoff text
+    from pipeline.learn.evaluate import load_gold  # the loader resolves standoff text
     real = real_sources()
     lines = []
     for p in sorted(GOLD.glob("*.json")):

@@ -5,7 +5,8 @@ occurrence; build_gold.py turns them into corpus/docs/<id>.txt and corpus/gold/<
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from gold_lib import D, Q, T, build_doc, d, q
 

@@ -1,0 +1,343 @@
+"""Date mentions: find them in the folded view and resolve to inclusive ISO ranges.
+
+A date without a year takes it from ``default_year`` (the report's period, else the
+reference date).  With no year anywhere, the mention is kept with null dates.
+
+>>> from pipeline.core.normalize import fold
+>>> [(d.text, d.start_date, d.end_date, d.grain) for d in find_dates(fold("1—5月份，6月18日-20日，截至6月\\n底"), 2024)]
+[('1—5月份', '2024-01-01', '2024-05-31', 'month'), ('6月18日-20日', '2024-06-18', '2024-06-20', 'day'), ('6月\\n底', '2024-06-30', '2024-06-30', 'day')]
+>>> [(d.text, d.start_date, d.end_date, d.grain) for d in find_dates(fold("2024年第2季度；二季度；上半年；前三季度"), 2024)]
+[('2024年第2季度', '2024-04-01', '2024-06-30', 'quarter'), ('二季度', '2024-04-01', '2024-06-30', 'quarter'), ('上半年', '2024-01-01', '2024-06-30', 'half'), ('前三季度', '2024-01-01', '2024-09-30', 'quarter')]
+>>> [(d.text, d.start_date) for d in find_dates(fold("《关于做好2024年度用地的通知》2023年10月"), None)]
+[('2023年10月', '2023-10-01')]
+"""
+from __future__ import annotations
+
+import bisect
+import calendar
+import datetime as _dt
+import functools
+import re
+from collections import Counter
+
+from pipeline.core.normalize import View, fold
+from pipeline.core.numbers import parse_number
+from pipeline.core.records import DateMention, Period
+
+_CN = "零〇○一二两三四五六七八九十"
+# a year: 2024年, 二〇二四年, a two-digit one where it cannot be a duration (08年,
+# 零八年, 15年3月)
+YEAR = (rf"(?P<y>(?:19|20)\d\d|[{_CN}]{{4}}|0\d(?=年)|零[{_CN}](?=年)"
+        rf"|[12]\d(?=年(?:1[0-2]|0?[1-9])月))年度?")
+MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+QUARTER = r"[1-4一二三四]"
+NB = r"(?<![\d.])"
+
+_FORMS: list[tuple[str, str]] = [
+    # (name, regex); the first form that matches at a position wins (longest first)
+    ("years", rf"(?P<y1>(?:19|20)\d\d)年?(?:-|~|至|到){YEAR}"),
+    ("ymd", r"(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m1>1[0-2]|0?[1-9])(?P=sep)(?P<d1>3[01]|[12]\d|0?[1-9])(?![\d.])"),
+    ("md_md", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]?(?:-|~|至|到)(?P<m2>{MONTH})月(?P<d2>{DAY})[日号]"),
+    ("md_d", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]?(?:-|~|至|到)(?P<d2>{DAY})[日号]"),
+    ("m_m", rf"(?:{YEAR})?(?P<m1>{MONTH})(?:月)?(?:-|~|至|到)(?P<m2>{MONTH})月份?"),
+    ("quarter", rf"(?:{YEAR})?第?(?P<q>{QUARTER})季度"),
+    ("first_quarters", rf"(?:{YEAR})?前(?P<q>[23二三])(?:个)?季度"),
+    ("half", rf"(?:{YEAR})?(?P<h>上|下)半年"),
+    ("md", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]"),
+    # 八月十五, 正月初一: a day in Chinese numerals needs no 日
+    ("md_cn", rf"(?:{YEAR})?(?P<m1>十[一二]?|[一二三四五六七八九])月(?P<d1>初[一二三四五六七八九十]"
+              rf"|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?)(?![日号\d{_CN}])"),
+    ("m_part", rf"(?:{YEAR})?(?P<m1>{MONTH})月份?(?P<part>底|末|初|上旬|中旬|下旬)"),
+    ("m", rf"(?:{YEAR})?(?P<m1>{MONTH})月份?"),
+    ("fy", r"(?P<y>(?:19|20)\d\d)/(?P<y2>\d\d)(?:財政|财政)?年度"),
+    ("roc", rf"民[國国](?P<r>\d{{1,3}}|[{_CN}]{{1,4}})年度?"),
+    ("y_end", rf"{YEAR}(?:底|末)"),
+    ("y", rf"{YEAR}"),
+    # 年底前完成: the end of the report's year (a deadline, ANNOTATION.md); a bare 年末
+    # in a bulletin stays unmarked, like 年初
+    ("year_end", r"(?<![\d年今去上明本])年底"),
+    # 今日, 昨日, 明日 (a report's formal words; 今天/明天 are as often figurative:
+    # 托起明天的希望)
+    ("rel", r"(?P<rel>今日|昨日|明日)(?!之)"),
+]
+# Every date starts with a digit, a Chinese numeral, 第, 前, 上 or 下: the lookahead
+# rejects all other positions with one character test (speed on long texts).
+_START = f"(?=[\\d{_CN}第前上下今昨明民]|年底)"
+_REGEX = re.compile(_START + "(?:" + "|".join(
+    f"{NB}(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_').replace('(?P=', f'(?P={name}_')})" for name, rx in _FORMS) + ")")
+CODE_BEFORE = re.compile(r"(?:编号|代码|编码|批号|文号|证号|号码|No\.?|NO\.?)[:：]?$")
+_TITLE = re.compile(r"《[^《》\n]{0,80}》")
+
+
+def _num(text: str | None) -> int | None:
+    if text is None:
+        return None
+    return int(parse_number(text.lstrip("初")))
+
+
+def _last_day(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _iso(year: int, month: int, day: int) -> str:
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+RELATIVE_DAYS = {"今日": 0, "昨日": -1, "明日": 1}
+
+
+def _resolve(form: str, g: dict[str, str | None], default_year: int | None,
+             reference: _dt.date | None = None):
+    """(start, end, grain, explicit_year) or None when the numbers are no date."""
+    if form == "rel":
+        if reference is None:
+            return None, None, "day", False
+        day = (reference + _dt.timedelta(days=RELATIVE_DAYS[g["rel"]])).isoformat()
+        return day, day, "day", False
+    if form == "roc":  # 民國86年: the Republic of China calendar counts from 1912
+        year = _num(g["r"]) + 1911
+        return _iso(year, 1, 1), _iso(year, 12, 31), "year", True
+    year = _num(g.get("y"))
+    if year is not None and year < 100:  # 08年, 零八年
+        year += 2000
+    explicit = year is not None
+    if year is None:
+        year = default_year
+    if form == "fy":  # 2006/07財政年度: April to March
+        return _iso(year, 4, 1), _iso(year + 1, 3, 31), "year", True
+    if form in ("y_end", "year_end"):  # 2023年底 is the year's last day, not the year
+        if year is None:
+            return None, None, "day", False
+        return _iso(year, 12, 31), _iso(year, 12, 31), "day", explicit
+    m1, m2 = _num(g.get("m1")), _num(g.get("m2"))
+    d1, d2 = _num(g.get("d1")), _num(g.get("d2"))
+    if form == "y":
+        if year is None:
+            return None
+        return _iso(year, 1, 1), _iso(year, 12, 31), "year", explicit
+    if form == "years":
+        first = _num(g["y1"])
+        if first > year:
+            return None
+        return _iso(first, 1, 1), _iso(year, 12, 31), "year", explicit
+    if form in ("quarter", "first_quarters"):
+        q = _num(g["q"])
+        if not 1 <= q <= 4:
+            return None
+        first = 1 if form == "first_quarters" else 3 * q - 2
+        if year is None:
+            return None, None, "quarter", explicit
+        return _iso(year, first, 1), _iso(year, 3 * q, _last_day(year, 3 * q)), "quarter", explicit
+    if form == "half":
+        if year is None:
+            return None, None, "half", explicit
+        if g["h"] == "上":
+            return _iso(year, 1, 1), _iso(year, 6, 30), "half", explicit
+        return _iso(year, 7, 1), _iso(year, 12, 31), "half", explicit
+    if m1 is None or not 1 <= m1 <= 12 or (m2 is not None and not 1 <= m2 <= 12):
+        return None
+    grain = "month" if form in ("m", "m_m") else "day"
+    if form == "md_cn":
+        form = "md"
+    if year is None:
+        return None, None, grain, explicit
+    if form == "m":
+        return _iso(year, m1, 1), _iso(year, m1, _last_day(year, m1)), "month", explicit
+    if form == "m_m":
+        if m2 < m1:
+            return None
+        return _iso(year, m1, 1), _iso(year, m2, _last_day(year, m2)), "month", explicit
+    if form == "m_part":
+        last = _last_day(year, m1)
+        lo, hi = {"底": (last, last), "末": (last, last), "初": (1, 1), "上旬": (1, 10),
+                  "中旬": (11, 20), "下旬": (21, last)}[g["part"]]
+        return _iso(year, m1, lo), _iso(year, m1, hi), "day", explicit
+    if not 1 <= d1 <= _last_day(year, m1):
+        return None
+    if form in ("md", "ymd"):
+        return _iso(year, m1, d1), _iso(year, m1, d1), "day", explicit
+    if form == "md_d":
+        if not d1 <= d2 <= _last_day(year, m1):
+            return None
+        return _iso(year, m1, d1), _iso(year, m1, d2), "day", explicit
+    if form == "md_md":
+        if not 1 <= d2 <= _last_day(year, m2) or (m2, d2) < (m1, d1):
+            return None
+        return _iso(year, m1, d1), _iso(year, m2, d2), "day", explicit
+    return None
+
+
+def _scan(view: View):
+    """(folded span, form, groups) for every date-like match outside 《titles》; the
+    period and the date stages both read it, so it is found once per text."""
+    return _scan_folded(view.folded)
+
+
+@functools.lru_cache(maxsize=4)
+def _scan_folded(folded: str) -> tuple:
+    return tuple(_scan_iter(folded))
+
+
+def _scan_iter(folded: str):
+    titles = [m.span() for m in _TITLE.finditer(folded)]  # sorted, disjoint
+    starts = [s for s, _ in titles]
+    for m in _REGEX.finditer(folded):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.start() < titles[i][1]:
+            continue
+        form = m.lastgroup
+        if form == "ymd" and CODE_BEFORE.search(folded[max(0, m.start() - 6):m.start()]):
+            continue  # 地块编号2024-03-12 is a code, not a date
+        prefix = form + "_"
+        groups = {k[len(prefix):]: v for k, v in m.groupdict().items()
+                  if k.startswith(prefix) and v is not None}
+        yield m.span(), form, groups
+
+
+def find_dates(view: View, default_year: int | None,
+               reference: _dt.date | None = None) -> list[DateMention]:
+    """Every date mention; ``reference`` resolves 今日/昨日/明日."""
+    out = []
+    for (fs, fe), form, groups in _scan(view):
+        try:
+            resolved = _resolve(form, groups, default_year, reference)
+        except ValueError:
+            continue
+        if resolved is None:
+            continue
+        start_date, end_date, grain, _ = resolved
+        start, end = view.span(fs, fe)
+        out.append(DateMention(id="", start=start, end=end, text=view.text[start:end],
+                               start_date=start_date, end_date=end_date, grain=grain))
+    return out
+
+
+# a year named as a baseline (较2022年), a horizon (到2030年) or a starting point
+# (2011年以来) says nothing of the report's own period
+NOT_PERIOD_BEFORE = re.compile(r"(?:到|至|较|比|同|自|从|于|在|截至|截止|展望|远景)$")
+NOT_PERIOD_AFTER = re.compile(r"^(?:以来|前|以前|之前|起|开始|远景|年均|为基期|=)")
+DATE_LINE = re.compile(r"(?:发布日期|发布时间|日期|时间)[:：]?\s*$")
+
+
+def detect_period(view: View, title: str | None = None) -> Period | None:
+    """The report's own period, from (in this order) its title; a year-qualified
+    quarter, half or month range in its first lines; its lead's or date line's date (its
+    year); the quarter, half or month range it states most often; else the year it
+    names most often, leaving out years named as a baseline, horizon or start.
+
+    >>> from pipeline.core.normalize import fold
+    >>> detect_period(fold("序号 1 2024年第2季度 ... 2024年第2季度 ... 2023年"))
+    Period(start_date='2024-04-01', end_date='2024-06-30')
+    >>> detect_period(fold("到2030年…到2030年…2030年远景目标…较2020年…2021年"))
+    Period(start_date='2021-01-01', end_date='2021-12-31')
+    >>> detect_period(fold("各位代表：……"), title="2013年国务院政府工作报告")
+    Period(start_date='2013-01-01', end_date='2013-12-31')
+    """
+    if title:
+        from_title = detect_period(fold_title(title))
+        if from_title is not None:
+            return from_title
+    counts: Counter[tuple[str, str]] = Counter()
+    years: Counter[tuple[str, str]] = Counter()
+    head: tuple[str, str] | None = None
+    lead: tuple[str, str] | None = None
+    first_line: tuple[str, str] | None = None  # a title line's first year (…2022年…执行情况与2023年计划)
+    folded = view.folded
+    title_span = _title_line(view)
+    partial: tuple[str, dict[str, str]] | None = None  # 1-6月 / 9月份 in the lead, no year
+    for (fs, fe), form, groups in _scan(view):
+        if "y" not in groups:
+            in_title = title_span[0] <= fs and fe <= title_span[1]
+            if partial is None and (form == "m_m" and fs < 200 or form == "m" and in_title):
+                partial = (form, groups)
+            continue
+        try:
+            resolved = _resolve(form, groups, None)
+        except ValueError:
+            continue
+        if resolved is None or resolved[0] is None:
+            continue
+        key = (resolved[0], resolved[1])
+        if resolved[2] in ("quarter", "half") or form == "m_m":
+            counts[key] += 1
+            if head is None and fs < 200:
+                head = key
+        elif form == "y":
+            if NOT_PERIOD_BEFORE.search(folded[max(0, fs - 2):fs]) or \
+                    NOT_PERIOD_AFTER.search(folded[fe:fe + 3]):
+                continue
+            years[key] += 1
+            if first_line is None and title_span[0] <= fs and fe <= title_span[1]:
+                first_line = key
+        elif resolved[2] == "day" and lead is None and (
+                fs < 200 or DATE_LINE.search(folded[max(0, fs - 6):fs])):
+            year = resolved[0][:4]
+            lead = (f"{year}-01-01", f"{year}-12-31")
+    if head:
+        return Period(*head)
+    found = first_line or lead or (counts.most_common(1)[0][0] if counts else None) or \
+        (years.most_common(1)[0][0] if years else None)
+    if found is None:
+        return None
+    if partial is not None and found[0][:4] == found[1][:4] and found[0][5:] == "01-01" \
+            and found[1][5:] == "12-31":
+        # a year's report of 1-6月, or 萧县9月份…进展情况 (progress to the end of September)
+        form, groups = partial
+        try:
+            resolved = _resolve(form, groups, int(found[0][:4]))
+        except ValueError:
+            resolved = None
+        if resolved is not None and resolved[0] is not None:
+            start = resolved[0] if form == "m_m" or not PROGRESS_TITLE.search(
+                view.text[title_span[2]:title_span[3]]) else found[0]
+            return Period(start, resolved[1])
+    return Period(*found)
+
+
+PROGRESS_TITLE = re.compile(r"进展|进度|完成情况|执行情况|推进情况")
+
+
+def _title_line(view: View) -> tuple[int, int, int, int]:
+    """The span of the text's title (folded offsets, then the text's): the first short
+    line among its first lines that is neither page furniture nor a date line
+    (时间：2023-02-06).  Lines are read in the text itself (folding drops them)."""
+    pos = 0
+    for n, line in enumerate(view.text[:600].split("\n")):
+        text = line.strip()
+        if text and n < 12 and len(text) <= 80 and not DATE_LINE_ANY.search(text) \
+                and (YEAR_WORD.search(text) or PROGRESS_TITLE.search(text)):
+            fs = view.to_folded(pos)
+            fe = view.to_folded(pos + len(line)) if pos + len(line) < len(view.text) else len(view.folded)
+            return fs, fe, pos, pos + len(line)
+        pos += len(line) + 1
+    return 0, 0, 0, 0
+
+
+DATE_LINE_ANY = re.compile(r"(?:发布日期|发布时间|日期|时间|来源)[:：]|^[（(]?\d{4}年\d{1,2}月\d{1,2}日")
+YEAR_WORD = re.compile(r"(?:19|20)\d\d年")
+
+
+def fold_title(title: str) -> View:
+    return fold(title)
+
+
+BARE_YEAR = re.compile(r"\s*((?:19|20)\d\d)\s*")
+
+
+def header_years(text: str, blocks, dates: list[DateMention]) -> list[DateMention]:
+    """A table column headed by a bare year (1990 | 1995 | 2000): the year is a date
+    mention like 1990年 (ANNOTATION.md: a year heading a column dates its cells)."""
+    taken = [(d.start, d.end) for d in dates]
+    out = []
+    for b in blocks:
+        if b.kind != "header":
+            continue
+        m = BARE_YEAR.fullmatch(text[b.start:b.end])
+        if not m or any(s < b.end and b.start < e for s, e in taken):
+            continue
+        y = int(m.group(1))
+        start, end = b.start + m.start(1), b.start + m.end(1)
+        out.append(DateMention(id="", start=start, end=end, text=text[start:end],
+                               start_date=_iso(y, 1, 1), end_date=_iso(y, 12, 31), grain="year"))
+    return out

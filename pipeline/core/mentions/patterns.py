@@ -1,0 +1,347 @@
+"""Rule extractor for quantities: regexes on the folded view, built from the tables.
+
+``find_quantities(view)`` returns Quantity records whose offsets point into the
+ORIGINAL text (``view.text``).  The regex only finds spans; ``numbers`` and
+``units`` turn each span into a value.
+
+>>> from pipeline.core.normalize import fold
+>>> [(q.text, q.value, q.unit, q.qualifier) for q in find_quantities(fold("确保稳定在970万亩以上、85亿斤以上"))]
+[('970万亩', 9700000.0, '亩', '>='), ('85亿斤', 8500000000.0, '斤', '>=')]
+>>> [(q.text, q.value, q.role) for q in find_quantities(fold("新增28宗，同比减少89.5%,列全省第9位"))]
+[('28宗', 28.0, None), ('89.5%', -89.5, 'change'), ('第9位', 9.0, 'rank')]
+>>> find_quantities(fold("一是加强领导；二、开展一批活动；第十二届海浪节；〔2020〕44号"))
+[]
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import math
+import re
+
+from pipeline.core import numbers, units
+from pipeline.core.normalize import View, simplify
+from pipeline.core.records import Quantity
+
+# The number grammar, shared by the quantity regex below and by
+# ``pipeline.core.mentions.numeric`` (find_numbers / find_percents).
+CN_PLAIN = "零〇○一二两倆三四五六七八九"
+CN_FINANCIAL = "壹贰貳叁參肆伍陆陸柒捌玖"        # 大写数字; 拾佰仟 below
+CN_DIGIT = CN_PLAIN + CN_FINANCIAL
+CN_DECIMAL_DIGIT = CN_DIGIT.replace("两", "").replace("倆", "")  # 一点两小时 is no 1.2
+CN_PLACE = "十拾百佰千仟"
+CN_MAG = "万亿"
+CN_ANY = CN_DIGIT + CN_PLACE + CN_MAG
+# A run of Chinese numerals.  A financial numeral alone is a word (陆地, 队伍, 收拾),
+# so a run that starts with one must go on with another numeral; 百/千 alone start a
+# run only before 余/多 (百余家, 千余人).
+CN_RUN = (f"(?:[{CN_PLAIN}十][{CN_ANY}]*|[{CN_FINANCIAL}拾佰仟](?=[{CN_ANY}点])[{CN_ANY}]*"
+          f"|[百千](?=[余多]))(?:点[{CN_DECIMAL_DIGIT}]+[{CN_MAG}]?)?")
+# After 分之 or 又 a financial numeral alone is a number (五分之壹).
+CN_RUN_LOOSE = f"[{CN_DIGIT}十拾][{CN_ANY}]*(?:点[{CN_DECIMAL_DIGIT}]+[{CN_MAG}]?)?"
+# Digit runs are possessive (\d++): a number is always the whole run, and a failed
+# unit never makes the engine retry every shorter run (linear time on digit soup).
+ARABIC = r"\d{1,3}(?:[,，]\d{3})+(?:\.\d++)?|\d++(?:\.\d++)?"
+# Arabic digits between magnitude words: 3万4000, 1千零20, 5万4千6百, 25万6千
+MIXED = r"\d++(?:[万亿千百]零?\d{1,4})+(?![\d.])[万亿千百]?"
+SIGN = r"(?:负|-(?=[\d.]))?"
+NUMBER = f"{SIGN}(?:{MIXED}|{ARABIC}|{CN_RUN})"
+FRACTION = f"{SIGN}(?:[百千万]|\\d++|[{CN_ANY}]+)分之{SIGN}(?:{ARABIC}|{CN_RUN_LOOSE})"
+RANGE_SEP = r"(?:-|~|至|到)"
+RANK_BEFORE = re.compile(r"(?:排名|排在|排|居|位居|位列|列)[^，。；,;]{0,5}$")
+RANK_NOT_AFTER = re.compile(r"[\d季届批次期年月章条款号个项轮]")
+# No number starts inside a word, a code or another number (PM2.5, 五百分之, G20) ...
+NOT_INSIDE = f"(?<![A-Za-z0-9.{CN_ANY}])"
+# ... nor is an ordinal (第十二届) or a vague amount (数十家, 几百人) a quantity.
+NOT_BEFORE = f"{NOT_INSIDE}(?<!第)(?:(?<![数几])|(?=\\d))"
+
+
+@functools.cache
+def _regex() -> re.Pattern[str]:
+    table = units.units()
+    mags = sorted(units.magnitudes(), key=len, reverse=True)
+    unit_alt = "|".join(re.escape(u) for u in sorted(table, key=len, reverse=True))
+    mag_alt = "|".join(re.escape(m) for m in mags)
+    unit = f"(?:{mag_alt})?(?:{unit_alt})"
+    infix = "(?:余|多|来)?"
+    # every mention starts with a digit, a Chinese numeral, 第, 负, 百, 千 or a minus:
+    # the lookahead rejects all other positions with one character test
+    return re.compile(
+        f"(?=[\\d{CN_DIGIT}十拾佰仟第负百千-])(?:"
+        f"(?P<rank>第(?P<rank_num>\\d+|[{CN_DIGIT}十]+)(?P<rank_unit>位|名)?)"
+        f"|{NOT_BEFORE}(?P<frac>{FRACTION})"
+        f"|{NOT_BEFORE}(?P<lo>{NUMBER})(?P<lo_unit>%|{mag_alt})?{RANGE_SEP}"
+        f"(?P<hi>{NUMBER}){infix}(?P<r_unit>{unit})"
+        f"|{NOT_BEFORE}(?P<num>{NUMBER})(?:(?P<imag>{mag_alt})(?=[余多]))?(?P<infix>{infix})(?P<unit>{unit})"
+        f"(?P<half>半(?![年月天日]))?"
+        f"|{NOT_BEFORE}(?P<bare>\\d++(?:\\.\\d++)?(?P<bare_mag>万亿|千万|百万|万|亿))(?![\\d.])"
+        ")"
+    )
+
+
+_LOST_UNIT = re.compile(r"(?:指标|任务|目标)(\d+(?:\.\d+)?)$")
+
+
+def _prefix_qualifier(folded: str, start: int) -> str:
+    table = units.lexicon()["qualifier_prefix"]
+    for n in (3, 2, 1):
+        if folded[max(0, start - n):start] in table and start - n >= 0:
+            return table[folded[start - n:start]]
+    return "="
+
+
+def _suffix_qualifier(folded: str, end: int) -> str | None:
+    table = units.lexicon()["qualifier_suffix"]
+    for n in (2, 1):
+        word = folded[end:end + n]
+        if word in table and not (word == "多" and folded[end + 1:end + 2] in "个项种家"):
+            return table[word]
+    return None
+
+
+BASELINE_WORDS = ("同比", "比上年", "较年初", "环比", "比去年", "较上年", "比年初", "较去年")
+
+
+def change_cue(folded: str, start: int) -> tuple[int, bool] | None:
+    """The change cue written just before ``start`` (同比减少89.2%): (sign, names a baseline).
+
+    >>> change_cue("同比减少89.2%", 4)
+    (-1, True)
+    >>> change_cue("较年初增长了1.5%", 6)
+    (1, True)
+    >>> change_cue("新增2328亩", 2) is None
+    True
+    """
+    cues = units.lexicon()["change_cue"]
+    window = folded[max(0, start - 10):start]
+    for gap in ("", "了", "为", "达", "约", "近", "超", "超过"):
+        if not window.endswith(gap):
+            continue
+        head = window[:len(window) - len(gap)]
+        for n in range(min(6, len(head)), 1, -1):
+            if head[-n:] in cues:
+                before = folded[max(0, start - 16):start]
+                return cues[head[-n:]], any(w in before for w in BASELINE_WORDS)
+    return None
+
+
+@functools.cache
+def _idioms() -> tuple[str, ...]:
+    return tuple(units.lexicon()["not_quantity"]["idioms"])
+
+
+@functools.cache
+def not_after_count() -> tuple[str, ...]:
+    """Words that, right after a count, make it a duration (3个月) or another word."""
+    return tuple(units.lexicon()["not_quantity"]["not_after_count"])
+
+
+def _is_idiom(folded: str, start: int) -> bool:
+    return folded.startswith(_idioms(), start)
+
+
+def _resolve_unit(written: str, number_text: str) -> tuple[units.Unit, str]:
+    """The unit, and the unit as written; a magnitude that a Chinese numeral
+    swallowed (八十五亿斤) is given back to the written unit (亿斤)."""
+    unit = units.resolve_unit(written)
+    if unit is None:
+        raise ValueError(f"unknown unit {written!r}")
+    if not re.search(r"\d", number_text):
+        mag = re.search(r"[万亿]+$", number_text)
+        if mag:
+            return unit, mag.group() + written
+    return unit, written
+
+
+# 三次产业结构比为25.7:26.8:47.5, 医护比1:1: a ratio named as such, one mention per part
+RATIO = re.compile(r"(?<![\d.:：])\d+(?:\.\d+)?(?:\s*[:：]\s*\d+(?:\.\d+)?){1,4}(?![\d.:：])")
+RATIO_NAMED = re.compile(r"(?:比|比例|结构|之比)(?:为|是|调整为|优化为)?\s*$")
+
+
+def colon_ratios(view: View) -> list[Quantity]:
+    """The parts of a colon ratio that its words name as a ratio (not 10:30, a time).
+
+    >>> from pipeline.core.normalize import fold
+    >>> [(q.text, q.value, q.kind) for q in colon_ratios(fold("三次产业结构比为6.0:46.9:47.1。"))]
+    [('6.0', 6.0, 'ratio'), ('46.9', 46.9, 'ratio'), ('47.1', 47.1, 'ratio')]
+    """
+    if ":" not in view.folded and "：" not in view.folded:
+        return []
+    out = []
+    for m in RATIO.finditer(view.folded):
+        if not RATIO_NAMED.search(view.folded[max(0, m.start() - 8):m.start()]):
+            continue
+        for part in re.finditer(r"\d+(?:\.\d+)?", m.group()):
+            start, end = view.span(m.start() + part.start(), m.start() + part.end())
+            out.append(Quantity(id="", start=start, end=end, text=view.text[start:end],
+                                value=float(part.group()), unit=None, written_unit=None,
+                                kind="ratio", role="actual", confidence=0.8, extractor="pattern"))
+    return out
+
+
+LINE_MARKER = re.compile(r"(?m)^[ \t\u3000]*(\d{1,2})[.．、]")
+
+
+def _list_markers(text: str) -> set[int]:
+    """Offsets just after a line's list marker (3.) when the line before a later one
+    opened with the marker before it (2.): 3.90%的企业 is item 3, 90%."""
+    marks = [(m.end(), int(m.group(1))) for m in LINE_MARKER.finditer(text)]
+    seen: set[int] = set()
+    out = set()
+    for end, n in marks:
+        if n - 1 in seen or n == 1 and any(k == 2 for _, k in marks):
+            out.add(end)
+        seen.add(n)
+    return out
+
+
+def find_quantities(view: View) -> list[Quantity]:
+    out: list[Quantity] = []
+    # a list marker glued to a number (3.90%的企业) is blanked out before matching, so
+    # the number starts after it; offsets stay those of the folded text
+    masked = view.folded
+    for end in sorted(view.to_folded(x) for x in _list_markers(view.text)):
+        if masked[end:end + 1].isdigit():
+            start = end - 1
+            while start > 0 and masked[start - 1].isdigit():
+                start -= 1
+            masked = masked[:start] + " " * (end - start) + masked[end:]
+    for m in _regex().finditer(masked):
+        q = _from_match(m, view)
+        if q is not None:
+            out.append(q)
+    taken = [(q.start, q.end) for q in out]
+    out.extend(q for q in colon_ratios(view) if not any(s < q.end and q.start < e for s, e in taken))
+    out.extend(_lost_units(view, out))
+    out.sort(key=lambda q: (q.start, q.end))
+    return out
+
+
+def quantity_at(view: View, fs: int, fe: int) -> Quantity | None:
+    """The quantity written exactly at folded ``[fs, fe)`` (a span another extractor
+    proposed), read with the same regex and the same words around it; None when the
+    span is no quantity the parsers can read."""
+    m = _regex().fullmatch(view.folded, fs, fe)
+    return _from_match(m, view) if m else None
+
+
+def _from_match(m: re.Match[str], view: View) -> Quantity | None:
+    """One regex match → a Quantity, with its qualifier and change sign read from the
+    words around it; None for idioms, durations and spans the parsers cannot read."""
+    folded = view.folded
+    fs, fe = m.span()
+    if _is_idiom(folded, fs):
+        return None
+    if folded[fs - 1:fs] in ("“", "「", "\"", "‘") and folded[fe:fe + 1] in ("”", "」", "\"", "’"):
+        return None  # a quoted name: “三公里”充分就业社区
+    if folded[fe - 1:fe].isascii() and folded[fe - 1:fe].isalpha() and folded[fe:fe + 1].isascii() \
+            and folded[fe:fe + 1].isalpha():
+        return None  # a Latin unit inside a word: 10min is not 10 m
+    try:
+        q = _resolve_match(m, folded)
+    except (ValueError, OverflowError):
+        return None
+    if q is None:
+        return None
+    value, low, high, unit, written_unit, kind, infix_q, role = q
+    if kind == "count" and folded.startswith(not_after_count(), fe):
+        return None
+    if m.group("num") and kind == "count" and m.group("num") == "一":
+        return None  # 一个/一项/一次: an article, not an amount
+    qualifier = _prefix_qualifier(folded, fs)
+    if qualifier == "=":
+        qualifier = infix_q
+    if qualifier == "=":
+        qualifier = _suffix_qualifier(folded, fe) or "="
+    cue = change_cue(folded, fs) if role is None else None
+    if cue and (kind in ("percent", "percent_point", "ratio") or cue[1]):
+        role = "change"
+        if value is not None:
+            value = cue[0] * value
+    start, end = view.span(fs, fe)
+    return Quantity(
+        id="", start=start, end=end, text=view.text[start:end],
+        value=value, low=low, high=high, unit=unit or None,
+        written_unit=written_unit or None, kind=kind, qualifier=qualifier,
+        role=role, confidence=0.9 if unit else 0.5, extractor="pattern")
+
+
+def _resolve_match(m: re.Match[str], folded: str):
+    """(value, low, high, unit, written_unit, kind, infix_qualifier, role) or None."""
+    if m.group("rank"):
+        # 第9位 / 第3名; a bare 第3 only after 排名, 居, 列 … (not 第2季度, 第十二届)
+        if not m.group("rank_unit") and (not RANK_BEFORE.search(folded[max(0, m.start() - 8):m.start()])
+                                         or RANK_NOT_AFTER.match(folded, m.end())):
+            return None
+        return (numbers.parse_number(m.group("rank_num")), None, None, "位",
+                m.group("rank_unit"), "rank", "=", "rank")
+    if m.group("frac"):
+        text = m.group("frac")
+        written = "百分之" if text.lstrip("负-").startswith("百分之") else "分之"
+        return _finite(numbers.parse_fraction(text)), None, None, "%", written, "percent", "=", None
+    if m.group("lo"):
+        unit, written = _resolve_unit(m.group("r_unit"), m.group("hi"))
+        lo_text = m.group("lo") + (m.group("lo_unit") or "")
+        lo_unit = m.group("lo_unit") or ""
+        if lo_unit == "%":
+            lo = numbers.parse_number(m.group("lo"))
+        elif lo_unit:
+            lo = numbers.parse_number(lo_text)
+            lo = lo * unit.factor / units.magnitudes().get(_leading_mag(m.group("r_unit")), 1.0)
+        else:
+            lo = numbers.parse_number(m.group("lo")) * unit.factor
+        hi = numbers.parse_number(m.group("hi")) * unit.factor
+        if lo > hi:
+            return None
+        return None, _finite(lo), _finite(hi), unit.base, written, unit.kind, "=", None
+    if m.group("num"):
+        unit, written = _resolve_unit((m.group("imag") or "") + m.group("unit"), m.group("num"))
+        infix = m.group("infix")
+        infix_q = units.lexicon()["qualifier_infix"].get(infix, "=") if infix else "="
+        number = numbers.parse_number(m.group("num"))
+        if m.group("half"):  # 一吨半, 两米半: and a half of the unit
+            number += 0.5
+        value = number * unit.factor
+        return _finite(value), None, None, unit.base, written, unit.kind, infix_q, None
+    if m.group("bare"):
+        text = m.group("bare")
+        mag = m.group("bare_mag")
+        value = numbers.parse_number(text[: len(text) - len(mag)]) * units.magnitudes()[mag]
+        return _finite(value), None, None, "", mag, "other", "=", None
+    return None
+
+
+def _leading_mag(written: str) -> str:
+    """The magnitude word a written unit starts with: 万亩 → 万."""
+    for mag in sorted(units.magnitudes(), key=len, reverse=True):
+        if written.startswith(mag) and written != mag:
+            return mag
+    return ""
+
+
+def _finite(x: float) -> float:
+    """Reject inf/nan; round off the float noise of scaling (1.11 * 1e4)."""
+    if not math.isfinite(x):
+        raise ValueError("not finite")
+    return float(f"{x:.12g}")
+
+
+def _lost_units(view: View, found: list[Quantity]) -> list[Quantity]:
+    """A target number whose unit the dump lost: 指标2 at the end of a line."""
+    out = []
+    taken = sorted((q.start, q.end) for q in found)  # disjoint spans
+    starts = [s for s, _ in taken]
+    for line in re.finditer(r"[^\n]+", simplify(view.text)):  # 指標 as 指标
+        m = _LOST_UNIT.search(line.group().rstrip())
+        if not m:
+            continue
+        start = line.start() + m.start(1)
+        end = line.start() + m.end(1)
+        i = bisect.bisect_right(starts, start) - 1
+        if i >= 0 and start < taken[i][1]:
+            continue
+        out.append(Quantity(
+            id="", start=start, end=end, text=view.text[start:end],
+            value=float(m.group(1)), unit=None, written_unit=None, kind="other",
+            unit_inferred=False, role="target", confidence=0.5, extractor="pattern"))
+    return out

@@ -1,0 +1,163 @@
+"""The period each quantity refers to (CONTRACT.md: ``period`` on every quantity).
+
+In this order: the date the quantity is linked to; a horizon its sentence names
+(到2030年 → 2030); the section it stands in (a work report's review of last year →
+that year, 过去五年 → the five years before the report's year); its task's period;
+the document's period.  A time series is built from it, so a five-year total is never
+one year's point.
+
+>>> from pipeline.core.normalize import fold
+>>> t = "一、2023年工作回顾\\n粮食产量1.39万亿斤。\\n二、2024年工作任务\\n到2030年，森林覆盖率25%。"
+>>> spans = section_periods(fold(t), Period("2024-01-01", "2024-12-31"))
+>>> [(t[s:e].splitlines()[0], p.start_date, p.end_date) for s, e, p in spans]
+[('一、2023年工作回顾', '2023-01-01', '2023-12-31')]
+>>> horizon(fold(t), t.index("25%"))
+Period(start_date='2030-01-01', end_date='2030-12-31')
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import replace
+
+from pipeline.core.normalize import View
+from pipeline.core.records import DateMention, Period, Quantity, Task
+
+HEADING = re.compile(r"(?m)^[ \t\u3000]*[一二三四五六七八九十]+、[^\n]{0,40}")
+REVIEW = re.compile(r"回顾|过去")
+FIVE_YEARS = re.compile(r"过去五年|五年来|近五年|这五年|“?十[一二三四五六七八九]五”?时期")
+YEAR_IN = re.compile(r"((?:19|20)\d\d)年")
+# 到2030年 / 2030年前 / 至2025年: the year a plan is set for
+HORIZON = re.compile(r"(?:到|至|在)((?:19|20)\d\d)年(?:底|末)?|((?:19|20)\d\d)年(?:前|以前)")
+SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+
+
+def _year(y: int) -> Period:
+    return Period(f"{y:04d}-01-01", f"{y:04d}-12-31")
+
+
+def section_periods(view: View, doc_period: Period | None) -> list[tuple[int, int, Period]]:
+    """(start, end, period) in offsets of the text for every review section: a heading
+    that names a year (一、2023年工作回顾) takes it; 过去五年 takes the five years
+    before the report's year; any other review, the year before it.  Headings are
+    found in the text itself (folding drops the line breaks that mark them)."""
+    heads = list(HEADING.finditer(view.text))
+    report_year = int(doc_period.start_date[:4]) if doc_period else None
+    out = []
+    for i, m in enumerate(heads):
+        title = m.group()
+        if not REVIEW.search(title):
+            continue
+        end = heads[i + 1].start() if i + 1 < len(heads) else len(view.text)
+        y = YEAR_IN.search(title)
+        if FIVE_YEARS.search(title) and report_year:
+            period = Period(f"{report_year - 5:04d}-01-01", f"{report_year - 1:04d}-12-31")
+        elif y:
+            period = _year(int(y.group(1)))
+        elif report_year:
+            period = _year(report_year - 1)
+        else:
+            continue
+        out.append((m.start(), end, period))
+    return out
+
+
+def horizon(view: View, fs: int) -> Period | None:
+    """A year the sentence before ``fs`` (folded offset) sets its plan for: 到2030年."""
+    window = view.folded[max(0, fs - 60):fs]
+    cut = max((m.end() for m in SENTENCE_END.finditer(window)), default=0)
+    hits = list(HORIZON.finditer(window[cut:]))
+    if not hits:
+        return None
+    y = hits[-1].group(1) or hits[-1].group(2)
+    return _year(int(y))
+
+
+# 去年 / 过去一年 qualify what follows in their paragraph (not 比去年, 去年同期: a baseline)
+LAST_YEAR = re.compile(r"(?<![比较与])(?:去年|过去一年|上一年)(?!同期|末|底)")
+THIS_YEAR = re.compile(r"(?<![比较与])(?:今年|本年)(?!以来)")
+
+
+@functools.lru_cache(maxsize=4)
+def _marks(text: str) -> tuple[list[int], list[int], list[int]]:
+    """The ends of every 去年/过去一年, 今年 and 过去五年 in the text, sorted (found once
+    per document; a quantity looks up the last one before it by bisection)."""
+    return ([m.end() for m in LAST_YEAR.finditer(text)], [m.end() for m in THIS_YEAR.finditer(text)],
+            [m.end() for m in FIVE_YEARS.finditer(text)])
+
+
+def _last_before(ends: list[int], lo: int, hi: int) -> int:
+    i = bisect.bisect_right(ends, hi) - 1
+    return ends[i] if i >= 0 and ends[i] >= lo else -1
+
+
+def _paragraph_marks(text: str, start: int) -> tuple[int, int, int]:
+    lo = max(text.rfind("\n", 0, start), start - 300) + 1
+    last, this, five = _marks(text)
+    return _last_before(last, lo, start), _last_before(this, lo, start), _last_before(five, lo, start)
+
+
+def speaks_of_last_year(text: str, start: int) -> bool:
+    """Whether the paragraph before ``start`` reviews last year (去年, 过去一年) rather
+    than planning this one: 控制在3.3% there is a result."""
+    last, this, _five = _paragraph_marks(text, start)
+    return last > this
+
+
+def relative_year(view: View, start: int, doc_period: Period | None) -> Period | None:
+    """The year 去年/过去一年 (or 今年) names in the paragraph before ``start`` (an offset
+    of the text): the year before the document's (or its own)."""
+    if doc_period is None or doc_period.start_date[:4] != doc_period.end_date[:4]:
+        return None
+    last, this, five = _paragraph_marks(view.text, start)
+    year = int(doc_period.start_date[:4])
+    if five > max(last, this):
+        return Period(f"{year - 5:04d}-01-01", f"{year - 1:04d}-12-31")
+    if last > this:
+        return _year(year - 1)
+    if this > last:
+        return _year(year)
+    return None
+
+
+def paragraph_year(view: View, start: int, dates: list[DateMention]) -> Period | None:
+    """The last single year named in the paragraph before ``start``, unless as a
+    baseline (比2002年) or a horizon (到2030年)."""
+    para_start = view.text.rfind("\n", 0, start) + 1
+    for d in sorted(dates, key=lambda d: -d.start):
+        if para_start <= d.start and d.end <= start and d.grain == "year" and d.start_date \
+                and not re.search(r"(?:比|较|到|至|从)$", view.text[max(0, d.start - 1):d.start]) \
+                and not re.match(r"(?:以来|前|起)", view.text[d.end:d.end + 2]):
+            return Period(d.start_date, d.end_date)
+    return None
+
+
+def assign_periods(view: View, quantities: list[Quantity], dates: list[DateMention],
+                   tasks: list[Task], doc_period: Period | None) -> list[Quantity]:
+    by_date = {d.id: d for d in dates}
+    by_task = {t.id: t for t in tasks}
+    sections = section_periods(view, doc_period)
+    starts = [s for s, _, _ in sections]
+    out = []
+    for q in quantities:
+        period = None
+        d = by_date.get(q.date or "")
+        if d is not None and d.start_date and d.end_date:
+            period = Period(d.start_date, d.end_date)
+        fs = view.to_folded(q.start)
+        if period is None and q.role == "target":
+            period = horizon(view, fs)
+        if period is None:
+            period = relative_year(view, q.start, doc_period)
+        if period is None and sections:
+            k = bisect.bisect_right(starts, q.start) - 1
+            if k >= 0 and q.start < sections[k][1]:
+                period = sections[k][2]
+                if period.start_date[:4] != period.end_date[:4]:
+                    # a five-year review: a year its paragraph names (刚刚过去的2017年，…)
+                    period = paragraph_year(view, q.start, dates) or period
+        if period is None and q.task in by_task:
+            period = by_task[q.task].period
+        out.append(replace(q, period=period or doc_period))
+    return out

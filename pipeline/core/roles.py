@@ -1,0 +1,303 @@
+"""Role (target, actual, rate, change, rank, other) and indicator phrase of each quantity.
+
+Rules first: cue words in the clause before the number (resources/lexicon.toml
+[role_cue]) and the table column the number stands in.  ``role_source`` records what
+decided (pattern | column | cue | default | model).
+
+The indicator phrase is read backwards from the number through the jieba words of
+its clause, stopping at verbs, subjects and function words ([indicator] stop):
+
+>>> indicator_phrase("全市完成工业用地连片整治面积")
+'工业用地连片整治面积'
+>>> indicator_phrase("全市处置完成批而未供土地")
+'批而未供土地'
+>>> indicator_phrase("全市闲置土地总量为")
+'闲置土地总量'
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import replace
+
+from pipeline.core import units
+from pipeline.core.indicators import indicator_key, is_bare
+from pipeline.core.mentions import model
+from pipeline.core.mentions.patterns import change_cue
+from pipeline.core.normalize import View, simplify
+from pipeline.core.periods import speaks_of_last_year
+from pipeline.core.records import Quantity
+from pipeline.core.words import tokenizer
+
+COMPARISON_TAIL = re.compile(r"(?:(?:比上年|比去年|较上年|较去年|同比|环比|比|较)?(?:不低于|不少于|不超过|不高于|低于|"
+                             r"高于|超过|上涨|增长|下降|回落到|回落|提高到|提高|降低|降到|减少|增加|达到|"
+                             r"控制在|保持在|稳定在|为|约|了|分别))+$")
+TARGET_SCOPE = re.compile(r"(?:目标|任务|要求|指标|预期)[是为]?[:：]")
+CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:（）()\n|\t]")  # a table's cell ends a clause too
+SENTENCE_BREAK = re.compile(r"[。；;！？!?]")
+
+
+def clause_before(folded: str, start: int, limit: int = 40) -> str:
+    """The text of the clause that ends at ``start`` (cut at ，。；：and brackets)."""
+    window = folded[max(0, start - limit):start]
+    cut = 0
+    for m in CLAUSE_BREAK.finditer(window):
+        cut = m.end()
+    return window[cut:]
+
+
+def period_before(folded: str, start: int, limit: int = 300) -> str:
+    """The text since the last full stop: the scope of a list opened by 目标是：."""
+    window = folded[max(0, start - limit):start]
+    cut = max(window.rfind("。"), window.rfind("！"), window.rfind("？"))
+    return window[cut + 1:]
+
+
+def sentence_before(folded: str, start: int, limit: int = 80) -> str:
+    window = folded[max(0, start - limit):start]
+    cut = 0
+    for m in SENTENCE_BREAK.finditer(window):
+        cut = m.end()
+    return window[cut:]
+
+
+@functools.cache
+def _stops() -> frozenset[str]:
+    return frozenset(units.lexicon()["indicator"]["stop"])
+
+
+@functools.cache
+def _soft_verbs() -> frozenset[str]:
+    return frozenset(units.lexicon()["indicator"]["soft_verbs"])
+
+
+@functools.lru_cache(maxsize=4096)
+def indicator_phrase(clause: str) -> str | None:
+    """The noun phrase that ends a clause, read backwards until a stop word.  A phrase
+    shorter than three characters takes back the verbs before it (完成投资, 已办结).
+
+    >>> indicator_phrase("已办结"), indicator_phrase("完成投资"), indicator_phrase("全县新增市场主体")
+    ('已办结', '完成投资', '新增市场主体')
+    """
+    words = tokenizer().lcut(clause)
+    stops, soft = _stops(), _soft_verbs()
+    while words and words[-1] in stops:
+        words.pop()
+    picked: list[str] = []
+    i = len(words) - 1
+    while i >= 0:
+        w = words[i]
+        if w in stops or not w.strip() or re.search(r"\d", w) or units.resolve_unit(w):
+            break  # a stop word, or the number and unit of the quantity before
+        if w in soft and len("".join(picked)) >= 3:
+            break
+        picked.insert(0, w)
+        i -= 1
+    phrase = "".join(picked)
+    return phrase if len(phrase) >= 2 else None
+
+
+def rate_phrase(clause: str) -> str | None:
+    """A rate's indicator when no noun names it: 完成全年任务的 → 完成全年任务."""
+    m = re.search(r"(?:占|完成)[^，。；,;]{1,14}?(?=的$)", clause)
+    return m.group(0) if m else None
+
+
+def _has_any(text: str, words: list[str]) -> bool:
+    return any(w in text for w in words)
+
+
+# 完成全年任务的41.3%, 占新增市场主体的25.8%, 为预算的39.8%, 税收占比72.2%
+SHARE_OF = re.compile(r"(?:占|为|完成|达到?|是|超)[^，。；,;]{0,14}的$|占比?$|占比为$")
+# 正在施工中（93%）: the share of the work done so far
+UNDER_WAY = re.compile(r"(?:施工|进行|建设|推进|实施|办理)中[（(]$")
+TARGET_AFTER = ("目标", "的目标", "任务", "的任务")
+PLAN_CUES = ("拟", "预期", "目标", "计划", "力争", "确保")
+DONE_CUES = ("已", "实现", "完成", "达到")
+# Words with 计划 in them that state no plan (医疗卫生与计划生育支出, 计划单列市,
+# 超计划完成): masked before cue words are looked for. 比计划 names the plan's amount
+# (比计划产量54.8万吨 is the target) but makes no plan of the change after it
+# (增产0.9万吨), so it is masked in the sentence's scope only.
+NOT_PLAN = re.compile(r"计划生育|计划单列|超计划")
+AGAINST_PLAN = re.compile(r"[比较]计划")
+NOT_PLAN_SCOPE = re.compile(r"计划生育|计划单列|[比较超]计划")
+
+
+def _mask(pattern: re.Pattern, text: str) -> str:
+    return pattern.sub(lambda m: "_" * len(m.group()), text)
+# A report's review section (一、2023年工作回顾): 控制在/稳定在/保持在 there state a result
+REVIEW_HEADING = re.compile(r"(?m)^[ \t\u3000]*[一二三四五六七八九十]+、[^\n]{0,30}(?:回顾|过去)")
+ANY_HEADING = re.compile(r"(?m)^[ \t\u3000]*[一二三四五六七八九十]+、")
+STATE_CUES = ("控制在", "稳定在", "保持在")
+
+
+def review_spans(folded: str) -> list[tuple[int, int]]:
+    r"""The review sections of a report: from a 回顾 heading to the next heading.
+
+    >>> t = "一、2023年工作回顾\n赤字率控制在3%。\n二、2024年工作任务\n控制在3%"
+    >>> [t[s:e].splitlines()[0] for s, e in review_spans(t)]
+    ['一、2023年工作回顾']
+    """
+    out = []
+    for m in REVIEW_HEADING.finditer(folded):
+        nxt = ANY_HEADING.search(folded, m.end())
+        out.append((m.start(), nxt.start() if nxt else len(folded)))
+    return out
+
+
+def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
+                has_base: bool = False, in_review: bool = False) -> tuple[str, str]:
+    """(role, source) for one quantity from its kind, column and cue words.
+
+    ``clause`` is the text of the clause before the number, ``scope`` the text since
+    the last full stop (inside a list that 目标是： opens, every amount is a target,
+    增长5%左右 included), ``after`` a few characters after the mention, and
+    ``has_base`` whether a non-percent quantity stands earlier in the same sentence
+    (开工率92.5% after 已开工172个 is a rate of it; 城镇化率58.7% alone is a level);
+    ``in_review`` whether it stands in the report's review of the past (no plans there:
+    赤字率控制在2.8% is a result).
+
+    >>> from pipeline.core.records import Quantity
+    >>> pct = Quantity(id="", start=0, end=0, text="", value=1.0, unit="%", written_unit="%", kind="percent")
+    >>> decide_role(pct, "完成全年任务的")
+    ('rate', 'cue')
+    >>> decide_role(pct, "城镇化率为")
+    ('actual', 'default')
+    >>> decide_role(pct, "开工率", has_base=True)
+    ('rate', 'cue')
+    >>> money = Quantity(id="", start=0, end=0, text="", value=3.8e9, unit="元", written_unit="亿元", kind="money")
+    >>> decide_role(money, "医疗卫生与计划生育支出")
+    ('actual', 'default')
+    """
+    cues = units.lexicon()["role_cue"]
+    percentish = q.kind in ("percent", "ratio")
+    clause, scope = _mask(NOT_PLAN, clause), _mask(NOT_PLAN_SCOPE, scope)
+    if q.role == "rank":
+        return "rank", "pattern"
+    if TARGET_SCOPE.search(scope):
+        return "target", "cue"
+    if q.role == "change":
+        # a planned change is the plan's target (拟…比上年增加X, 预期增长X%)
+        if not in_review and _has_any(scope, PLAN_CUES) and not _has_any(scope, DONE_CUES):
+            return "target", "plan"  # linked as a change all the same (change_of)
+        return "change", "pattern"
+    if percentish and (SHARE_OF.search(clause) or UNDER_WAY.search(scope)):
+        return "rate", "cue"
+    if q.column in ("task", "target", "time"):
+        return "target", "column"
+    if q.column in ("rate", "actual", "change"):
+        return q.column, "column"
+    if q.column == "score":
+        return "other", "column"
+    settled = "已" in clause
+    target_cues = [c for c in cues["target"] if c not in STATE_CUES] if in_review else cues["target"]
+    if not settled and (_has_any(clause, target_cues) or after.startswith(TARGET_AFTER)):
+        return "target", "cue"
+    if percentish and has_base and _has_any(clause, cues["rate"]):
+        return "rate", "cue"
+    if q.role == "target":
+        return "target", "pattern"
+    if (_has_any(clause, cues["target_weak"]) and not _has_any(clause, cues["actual"])
+            and q.column != "progress"):
+        return "target", "cue"
+    if percentish:
+        return "actual", "default"
+    if _has_any(clause, cues["actual"]):
+        return "actual", "cue"
+    if q.column == "progress":
+        return "actual", "column"
+    return "actual", "default"
+
+
+ABSOLUTE_CHANGE_VERBS = ("增加", "减少", "增长", "下降", "提高", "提升", "增产", "减产", "降低",
+                         "回落", "上升", "下滑", "增收", "减收", "增支", "减支", "净增", "净减",
+                         "压减", "高于", "低于", "扩大", "缩小", "多增", "少增")
+# 126条农村黑臭水体治理已完成120条, 263场送戏进万村已送230场: a task, then what of it is done
+TOTAL_THEN_DONE = re.compile(r"[^，。；,;:：()（）]{1,24}已(?:完成|送|建成|开工|办结|整改|实施|落实|开展)$")
+# 完成率分别为：长沙市76.43%、衡阳市28.85%: a list item named by a short label
+LIST_LABEL = re.compile(r"[、，,][\u4e00-\u9fff]{1,8}$")
+
+
+def _absolute_change(folded: str, fs: int) -> int | None:
+    """The sign when a change verb stands right before an absolute amount
+    (增产74亿斤, 减少约1500亿元, 较二季度末增加71.4公顷); None otherwise."""
+    cue = change_cue(folded, fs)
+    if cue is None:
+        return None
+    window = folded[max(0, fs - 6):fs].rstrip("了为达约近超")
+    return cue[0] if window.endswith(ABSOLUTE_CHANGE_VERBS) else None
+
+
+def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False) -> list[Quantity]:
+    folded = view.folded
+    out: list[Quantity] = []
+    simplified = simplify(view.text)
+    traditional = simplified != view.text
+    reviews = review_spans(simplified)  # headings need the line breaks folding drops
+    for q in quantities:
+        fs, fe = view.folded_span(q.start, q.end)
+        clause = clause_before(folded, fs)
+        scope = period_before(folded, fs)
+        sentence_start = fs - len(sentence_before(folded, fs, limit=200))
+        has_base = any(p.kind not in ("percent", "percent_point", "rank") and p.unit
+                       and view.to_folded(p.start) >= sentence_start for p in out[-6:])
+        in_review = any(s <= q.start < e for s, e in reviews) or speaks_of_last_year(view.text, q.start)
+        role, source = decide_role(q, clause, scope, folded[fe:fe + 4], has_base, in_review)
+        value = q.value
+        prev = out[-1] if out else None
+        between = folded[view.folded_span(prev.start, prev.end)[1]:fs] if prev is not None else ""
+        if (prev is not None and prev.role == "change" and role != "change"
+                and between in ("、", "和", "与")):
+            role, source = "change", "list"  # 分别增长8.9%、7.7%
+            if value is not None and prev.value is not None and prev.value < 0:
+                value = -abs(value)
+        elif (prev is not None and prev.role in ("rate", "change") and role != prev.role
+              and q.kind == prev.kind and LIST_LABEL.fullmatch(between) and "分别" in scope):
+            role, source = prev.role, "list"  # 完成率分别为：长沙市76.43%、衡阳市28.85%
+        elif (prev is not None and q.kind == "percent" and prev.kind not in ("percent", "percent_point")
+              and between in ("(", "（") and role == "actual"):
+            role, source = "rate", "cue"  # 已完成120条(95%): the share of the task done
+        elif (prev is not None and role == "actual" and prev.role == "actual"
+              and prev.role_source in ("cue", "default") and prev.unit and prev.unit == q.unit
+              and prev.kind not in ("percent", "percent_point") and value is not None
+              and prev.value is not None and 0 <= value <= prev.value and TOTAL_THEN_DONE.match(between)):
+            # 126条农村黑臭水体治理已完成120条: the first amount is the task
+            out[-1] = replace(prev, role="target", role_source="cue")
+        elif ((role in ("actual", "rate") or AGAINST_PLAN.search(clause))
+              and source in ("cue", "default", "column")):
+            # 增产74亿斤; 比计划产量54.8万吨增产0.9万吨 is a change, not the plan
+            sign = _absolute_change(folded, fs)
+            if sign is not None:
+                role, source = "change", "cue"
+                value = None if value is None else sign * abs(value)
+        phrase = q.indicator or (indicator_phrase(clause) if q.role != "rank" else None)
+        if q.role != "rank" and is_bare(phrase):
+            # 城镇新增就业人数不低于 / 居民消费价格总水平比上年上涨: the noun before the
+            # comparison or the change verb names it
+            shorter = COMPARISON_TAIL.sub("", clause)
+            if shorter != clause:
+                phrase = indicator_phrase(shorter) or phrase
+        if role == "rate" and (phrase is None or SHARE_OF.search(clause)):
+            phrase = rate_phrase(clause) or phrase
+        if phrase and traditional:
+            phrase = view.as_written(phrase, fs)  # 新增耕地面積 as written
+        out.append(replace(q, role=role, role_source=source, value=value, indicator=phrase,
+                           indicator_key=indicator_key(phrase)))
+    if use_model:
+        out = _model_roles(view, out)
+    return out
+
+
+def _model_roles(view: View, qs: list[Quantity]) -> list[Quantity]:
+    """Where the rules fell to their default, ask the trained classifier."""
+    unsure = [i for i, q in enumerate(qs) if q.role_source == "default"]
+    feats = [model.role_features(view.folded, *view.folded_span(qs[i].start, qs[i].end), qs[i].kind)
+             for i in unsure]
+    preds = model.predict_roles(feats)
+    if preds is None:
+        return qs
+    out = list(qs)
+    for i, (role, prob) in zip(unsure, preds):
+        if role in ("actual", "target", "rate") and prob >= 0.6:
+            out[i] = replace(out[i], role=role, role_source="model")
+    return out

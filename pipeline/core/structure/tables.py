@@ -1,0 +1,411 @@
+"""Tables flattened into text with ``|`` between cells: rebuild the grid as cell Blocks.
+
+Web pages and PDF dumps give two shapes:
+
+* a row per line, ``序号 | 项目 | 目标 | 完成 |``, where a row that wrapped continues on a
+  line that opens with ``|`` and merged cells on the left leave a row short;
+* a cell per line, ``北京 |``, where rows are told apart by their 序号 (1, 2, 3 …).
+
+In both, the lines before the first data row are the header; a two-level header (a top
+line whose last cells each span several cells of the line below) is read into one name
+per column (``新开工改造小区数(个) 计划任务数``).  A row with fewer cells than the header
+is aligned to the right (the merged cells are the category and department columns on
+the left), keeping its 序号 in the first column.
+
+>>> t = "序号 | 项目 | 目标(亩) | 完成(亩) |\\n1 | 造林 | 500 | 320 |\\n2 | 护林 | 80 | 80 |\\n"
+>>> [(b.row, b.col, t[b.start:b.end], b.header) for b in pipe_table_cells(t) if b.kind == "cell"][2:4]
+[(1, 2, '500', '目标(亩)'), (1, 3, '320', '完成(亩)')]
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from pipeline.core.records import Block
+
+Cell = tuple[int, int]  # half-open offsets of a cell's stripped text; (s, s) when empty
+SEQ = re.compile(r"\d{1,3}\*?")
+FURNITURE = re.compile(r"索引号|发布机构|发布日期|浏览量|浏览次数|公开目录|信息来源|【打印】|【关闭】|字号[:：]")
+DASH = re.compile(r"[-—–－]+")
+DATA = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")
+
+
+def _split_line(text: str, start: int, end: int) -> list[Cell]:
+    """The cells of one line between ``|``; the empty piece after a final ``|`` is dropped."""
+    cells: list[Cell] = []
+    pos = start
+    while True:
+        bar = text.find("|", pos, end)
+        stop = end if bar < 0 else bar
+        seg = text[pos:stop]
+        lead = len(seg) - len(seg.lstrip())
+        s = pos + lead
+        e = max(s, pos + len(seg.rstrip()))
+        cells.append((s, e))
+        if bar < 0:
+            break
+        pos = bar + 1
+    if cells and cells[-1][0] == cells[-1][1] and text[start:end].rstrip().endswith("|"):
+        cells.pop()
+    while len(cells) > 1 and cells[-1][0] == cells[-1][1] and cells[-2][0] == cells[-2][1]:
+        cells.pop()  # a run of empty cells closing the line (``| ||||||``)
+    return cells
+
+
+def _runs(text: str) -> list[list[tuple[int, int]]]:
+    """Runs of consecutive lines holding a ``|`` (blank lines end a run)."""
+    runs: list[list[tuple[int, int]]] = []
+    cur: list[tuple[int, int]] = []
+    pos = 0
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        s, e = pos, pos + len(line)
+        # a cell on its own line followed by a line that is only "|" (some pages put
+        # the bar between the cells' lines): the pair reads as "cell |"
+        bar_next = i + 1 < len(lines) and lines[i + 1].strip() == "|"
+        if line.strip() == "|" and cur and cur[-1][2]:
+            pass  # the separator of the cell before it
+        elif "|" in line or (bar_next and line.strip()):
+            cur.append((s, e, bar_next and "|" not in line))
+        elif cur:
+            runs.append(cur)
+            cur = []
+        pos = e + 1
+    if cur:
+        runs.append(cur)
+    return [[(s, e) for s, e, _bar in r] for r in runs if len(r) >= 2]
+
+
+def _is_data(text: str, cell: Cell) -> bool:
+    return bool(DATA.fullmatch(text[cell[0]:cell[1]].replace(" ", "")))
+
+
+def _header_names(text: str, levels: list[list[Cell]], n: int) -> list[str]:
+    """One name per column from one or two header lines.  In a two-level header some
+    upper cells span several lower cells evenly: those that name an amount (not the
+    first, label column, and not a % column, which stands alone)."""
+    names = [text[s:e] for s, e in levels[-1] if e > s]
+    if len(levels) >= 2:
+        top = [text[s:e] for s, e in levels[-2] if e > s]
+        sub = names
+        spanning = len(top) + len(sub) - n
+        if 0 < spanning <= len(top) and len(sub) % spanning == 0:
+            per = len(sub) // spanning
+            spans = [i for i, t in enumerate(top) if i > 0 and not re.search(r"[%％]", t)]
+            spans = spans if len(spans) == spanning else list(range(len(top) - spanning, len(top)))
+            names, k = [], 0
+            for i, t in enumerate(top):
+                if i in spans:
+                    names += [t + " " + x for x in sub[k:k + per]]
+                    k += per
+                else:
+                    names.append(t)
+    if len(names) < n:  # an empty header cell on the left (the label column's)
+        names = [""] * (n - len(names)) + names
+    return names[:n]
+
+
+def _seq_rows(text: str, cells: list[Cell]) -> list[int]:
+    """Indexes of the cells that open rows: the longest run numbered n, n+1, …"""
+    runs: dict[int, list[int]] = {}
+    best: list[int] = []
+    for i, (s, e) in enumerate(cells):
+        raw = text[s:e]
+        if not SEQ.fullmatch(raw):
+            continue
+        k = int(raw.rstrip("*"))
+        run = runs.get(k - 1, []) + [i] if k - 1 in runs else [i]
+        if len(run) > len(runs.get(k, [])):
+            runs[k] = run
+        if len(run) > len(best):
+            best = run
+    return best if len(best) >= 2 else []
+
+
+NUMERIC_HEADER = re.compile(r"数|率|额|量|面积|产量|值|[%％]|[（(][^()（）]{1,6}[)）]|\d")
+TEXT_HEADER = re.compile(r"备\s*注|说明|原因|措施|情况|内容|名称|单位$|责任|牵头|任务$")
+
+
+def _column_kinds(text: str, header: list[str], rows: list[list[Cell]]) -> list[float]:
+    """How numeric each column is: from the rows that fill every column, else from the
+    header's words (数, 率, 额, %, a unit in brackets → numeric; 备注, 情况 → text)."""
+    n = len(header)
+    full = [r for r in rows if len(r) == n]
+    if len(full) >= 2:
+        return [sum(_is_data(text, r[c]) for r in full) / len(full) for c in range(n)]
+    return [0.2 if TEXT_HEADER.search(h) else 0.8 if NUMERIC_HEADER.search(h) or "序号" in h
+            else 0.3 for h in header]
+
+
+def _align(text: str, row: list[Cell], kinds: list[float]) -> list[int]:
+    """Columns for a row shorter than the header: the contiguous placement (its 序号
+    kept first, or not) whose numbers and words best fit the columns' kinds; on a tie,
+    to the right (merged cells are mostly on the left)."""
+    n, m = len(kinds), len(row)
+
+    def fit(cols: list[int]) -> float:
+        return sum((kinds[c] if _is_data(text, x) else 1 - kinds[c])
+                   for c, x in zip(cols, row) if x[1] > x[0])
+    options = [list(range(k, k + m)) for k in range(n - m + 1)]
+    if SEQ.fullmatch(text[row[0][0]:row[0][1]]):
+        options += [[0] + list(range(k, k + m - 1)) for k in range(1, n - m + 2)]
+    return max(options, key=lambda cols: (round(fit(cols), 6), cols[-1]))
+
+
+def _right(text: str, row: list[Cell], n: int) -> list[int]:
+    """Columns for a short row aligned to the right, its 序号 kept first."""
+    if SEQ.fullmatch(text[row[0][0]:row[0][1]]) and n - len(row) >= 1:
+        return [0] + list(range(n - len(row) + 1, n))
+    return list(range(n - len(row), n))
+
+
+def header_blocks(text: str, table: int, lines: list[list[Cell]], n: int) -> list[Block]:
+    """The header's own cells (kind ``header``, row 0), each line aligned to the right:
+    the years and words that head the columns (1990, 2002, 为预算的%)."""
+    out = []
+    for line in lines:
+        cells = [c for c in line if c[1] > c[0]][-n:]
+        for i, (s, e) in enumerate(cells):
+            out.append(Block("header", s, e, table=table, row=0, col=n - len(cells) + i,
+                             header=text[s:e]))
+    return out
+
+
+def _blocks(text: str, table: int, header: list[str], rows: list[list[Cell]],
+            first_row: int = 1, fit: bool = True) -> list[Block]:
+    """Cell blocks of rows under one header; a short row is placed by ``_align`` (or
+    to the right when ``fit`` is false: the rows of a cell-per-line dump are cut by
+    their 序号 and do not show which columns are full)."""
+    n = len(header)
+    kinds = _column_kinds(text, header, rows)
+    out = []
+    for r, row in enumerate(rows, start=first_row):
+        if 0 < len(row) < n:
+            cols = _align(text, row, kinds) if fit else _right(text, row, n)
+        else:
+            cols = list(range(len(row)))
+        for c, (s, e) in zip(cols, row):
+            if e > s:
+                out.append(Block("cell", s, e, table=table, row=r, col=c,
+                                 header=header[c] if c < n else None))
+    return out
+
+
+def _has_data(text: str, line: list[Cell]) -> bool:
+    return any(_is_data(text, x) for x in line) and sum(1 for s, e in line if e > s) >= 2
+
+
+def _joined_header(text: str, lines: list[list[Cell]], n: int) -> list[str]:
+    """Column names from header lines of fewer cells than the table: each line is
+    aligned to the right (its missing cells are merged ones on the left) and the
+    names of a column are joined: ``累计`` over ``增长%`` gives ``累计 增长%``."""
+    names = [""] * n
+    for line in lines:
+        cells = [text[s:e] for s, e in line if e > s]
+        for i, name in enumerate(cells[-n:]):
+            col = n - len(cells[-n:]) + i
+            names[col] = (names[col] + " " + name).strip()
+    return names
+
+
+def _rows_per_line(text: str, split: list[list[Cell]], table: int) -> list[Block]:
+    """A row per line; lines without numbers before a block of rows are its header
+    (a table may restart with a new header: repeated headers, sub-tables)."""
+    out: list[Block] = []
+    head: list[list[Cell]] = []
+    rows: list[list[Cell]] = []
+
+    def flush() -> None:
+        if not rows:
+            return
+        widths = Counter(len(r) for r in rows)
+        levels = [h for h in head if sum(1 for s, e in h if e > s) >= 2][-2:]
+        n = max([widths.most_common(1)[0][0]] + [len(h) for h in levels[-1:]])
+        full = [h for h in head if any(e > s for s, e in h)][-3:]
+        upper = sum(1 for x in levels[0] if x[1] > x[0]) if levels else 0
+        lower = sum(1 for x in levels[-1] if x[1] > x[0]) if levels else 0
+        if len(levels) == 2 and upper < lower < n:
+            header = _header_names(text, levels, n)  # upper cells span the lower ones
+        elif levels and sum(1 for x in levels[-1] if x[1] > x[0]) >= n - 1 and full[-1] is levels[-1]:
+            header = _header_names(text, levels[-1:], n)
+        else:
+            header = _joined_header(text, full, n)
+        out.extend(header_blocks(text, table, full, n))
+        out.extend(_blocks(text, table, header, rows,
+                           first_row=len({b.row for b in out if b.kind == "cell"}) + 1))
+        rows.clear()
+
+    label_only = False  # the last row holds only labels: its numbers may follow on the next line
+    for c in split:
+        if FURNITURE.search(text[c[0][0]:c[-1][1]] if c else ""):
+            continue  # page furniture: 索引号, 发布日期, 浏览量 …
+        if label_only and rows and c and _is_data(text, c[0]) and _has_data(text, c + c):
+            rows[-1] = rows[-1] + c  # the numbers of a row whose labels wrapped onto a line
+            label_only = False
+            continue
+        label_only = False
+        if _has_data(text, c) or (rows and c and c[0][0] == c[0][1] and any(e > s for s, e in c)):
+            if not rows and not head:
+                return []  # data before any header: not a table we can read
+            opens_empty = bool(c) and c[0][0] == c[0][1]
+            if rows and opens_empty:
+                rows[-1] = rows[-1] + c  # a wrapped row continues after its empty cell
+            else:
+                rows.append(c)
+        elif any(e > s for s, e in c):
+            if rows:
+                width = Counter(len(r) for r in rows).most_common(1)[0][0]
+                named = [x for x in c if x[1] > x[0] and not DASH.fullmatch(text[x[0]:x[1]])]
+                if not (_looks_header(text, c) and len(named) >= max(2, width - 1)):
+                    rows.append(c)  # a label row (分产业 | -- | --), a section of the table
+                    label_only = True
+                    continue
+                flush()  # a header again: a repeated header or a new sub-table
+                head = []
+            head.append(c)
+    flush()
+    return out
+
+
+def _looks_header(text: str, line: list[Cell]) -> bool:
+    return bool(re.search(r"序号|指\s*标|项\s*目|名\s*称|单位|增长|%|月|年", text[line[0][0]:line[-1][1]]))
+
+
+def _table_from_run(text: str, lines: list[tuple[int, int]], table: int) -> list[Block]:
+    split = [_split_line(text, s, e) for s, e in lines]
+    wide = [c for c in split if sum(1 for s, e in c if e > s) >= 2]
+    if len(wide) >= len(split) / 2:  # a row per line
+        return _rows_per_line(text, split, table)
+    # a cell per line (a line of empty cells, ``||``, is one empty cell)
+    cells = [c for line in split for c in ([x for x in line if x[1] > x[0]] or line[:1])]
+    starts = _seq_rows(text, cells)
+    before = [text[a:b].replace(" ", "") for a, b in cells[:starts[0]]] if starts else []
+    if not starts or not ("序号" in before or text[cells[starts[0]][0]:cells[starts[0]][1]] == "1"):
+        return _label_rows(text, cells, table)
+    head_cells = [c for c in cells[:starts[0]] if c[1] > c[0]]
+    names = [text[a:b] for a, b in head_cells]
+    if "序号" in names:  # title lines above the header
+        head_cells = head_cells[names.index("序号"):]
+    rows = [cells[a:b] for a, b in zip(starts, starts[1:] + [len(cells)])]
+    widths = Counter(len([c for c in r if c[1] > c[0]]) for r in rows)
+    n_row = widths.most_common(1)[0][0]
+    n = len(head_cells)
+    header = [text[s:e] for s, e in head_cells]
+    if n > n_row:  # two-level header: the last (largest) split whose upper cells span evenly
+        header = header[-n_row:]
+        for cut in range(n - 1, 0, -1):
+            spanning = n - n_row
+            sub = n - cut
+            if 0 < spanning <= cut and sub % spanning == 0 and sub // spanning >= 2:
+                header = _header_names(text, [head_cells[:cut], head_cells[cut:]], n_row)
+                break
+    out_rows = []
+    for r in rows:
+        main = r[:len(header)]
+        out_rows.append([c for c in main])
+        rest = r[len(header):]
+        if [c for c in rest if c[1] > c[0]]:
+            out_rows.append(rest)  # a sub-row of a merged row, aligned right
+    return header_blocks(text, table, [head_cells], len(header)) + \
+        _blocks(text, table, header, out_rows, fit=False)
+
+
+YEAR = re.compile(r"(?:19|20)\d\d年?")
+LABEL_HEADER = re.compile(r"指\s*标|项\s*目|名\s*称|品\s*种|地\s*区|类\s*别")
+
+
+def _label_rows(text: str, cells: list[Cell], table: int) -> list[Block]:
+    """A cell-per-line table without 序号: each row opens with its label (text) cell and
+    its numbers follow (a unit cell may sit between).  The header is what comes before
+    the first label followed by a number; years there are column names, not data."""
+    def value(c: Cell) -> bool:
+        raw = text[c[0]:c[1]].replace(" ", "")
+        return bool(DATA.fullmatch(raw)) and not YEAR.fullmatch(raw)
+    full = [c for c in cells if c[1] > c[0]]
+    first = next((i for i in range(1, len(full) - 1)
+                  if not value(full[i]) and not DATA.fullmatch(text[full[i][0]:full[i][1]])
+                  and value(full[i + 1])), None)
+    if first is None:
+        return []
+    head = full[:first]
+    names = [text[a:b] for a, b in head]
+    k = next((i for i in range(len(names) - 1, -1, -1) if LABEL_HEADER.search(names[i])), None)
+    if k is None:
+        return []
+    header = names[k:]
+    rows: list[list[Cell]] = []
+    prev_value = True
+    for c in full[first:]:
+        if not value(c) and prev_value:
+            rows.append([c])
+        elif rows:
+            rows[-1].append(c)
+        prev_value = value(c)
+    if len(header) < 2 or Counter(len(r) for r in rows).most_common(1)[0][0] < 2:
+        return []
+    return header_blocks(text, table, [full[first - len(header):first]], len(header)) + \
+        [Block("cell", s, e, table=table, row=r, col=c, header=header[c])
+         for r, row in enumerate(rows, start=1) for c, (s, e) in enumerate(row[:len(header)])]
+
+
+def pipe_table_cells(text: str, first_table: int = 0) -> tuple[Block, ...]:
+    """Cell blocks for every ``|`` table in text (see the module docstring)."""
+    out: list[Block] = []
+    table = first_table
+    for lines in _runs(text):
+        blocks = _table_from_run(text, lines, table)
+        if blocks:
+            out.extend(blocks)
+            table += 1
+    return tuple(out)
+
+
+SPACE_SPLIT = re.compile(r"[ \u3000]+")
+SPACED_LINE = re.compile(r"(?m)^[^\s|]{1,24}[ \u3000][^\s|]{1,24}[ \u3000][^\s|]{1,24}(?:[ \u3000][^\s|]{1,24})*$")
+
+
+def space_table_cells(text: str, first_table: int = 0) -> tuple[Block, ...]:
+    r"""Tables whose cells a single space separates (web pages flattened to text):
+    three or more lines with the same number (3 or more) of short space-separated
+    tokens, numbers among them, under a header line of as many tokens with none.
+
+    >>> t = "序號 地區 新開工小區數(個) 開工率\n1 江蘇 982 94.8%\n2 山東 3269 81.0%\n3 河北 869 78.5%\n"
+    >>> [(b.row, b.col, t[b.start:b.end], b.header) for b in space_table_cells(t)][2:4]
+    [(1, 2, '982', '新開工小區數(個)'), (1, 3, '94.8%', '開工率')]
+    """
+    if not SPACED_LINE.search(text):
+        return ()
+    lines = []
+    pos = 0
+    for line in text.split("\n"):
+        cells = [(pos + m.start(), pos + m.end()) for m in re.finditer(r"[^ \u3000\t|]+", line)]
+        lines.append(cells)
+        pos += len(line) + 1
+
+    def shape(cells: list[Cell]) -> tuple[int, bool] | None:
+        if len(cells) < 3 or any(e - s > 24 for s, e in cells):
+            return None
+        return len(cells), any(_is_data(text, c) for c in cells)
+
+    out: list[Block] = []
+    table = first_table
+    i = 0
+    while i < len(lines):
+        sh = shape(lines[i])
+        if sh is None or sh[1]:
+            i += 1
+            continue
+        n = sh[0]
+        j = i + 1
+        while j < len(lines) and shape(lines[j]) == (n, True):
+            j += 1
+        if j - i - 1 >= 3:
+            header = [text[s:e] for s, e in lines[i]]
+            for r, cells in enumerate(lines[i + 1:j], start=1):
+                out.extend(Block("cell", s, e, table=table, row=r, col=c, header=header[c])
+                           for c, (s, e) in enumerate(cells))
+            table += 1
+            i = j
+        else:
+            i += 1
+    return tuple(out)

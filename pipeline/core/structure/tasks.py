@@ -1,0 +1,448 @@
+"""Progress-table rows (tasks) and the column each offset stands in.
+
+Two sources:
+
+* real tables (``Document.blocks`` of kind ``cell`` with row, col and header), from
+  the PDF, DOCX, XLSX and HTML readers;
+* flattened text dumps (the seed), where each row starts with its bare 序号 line,
+  the narrow task and target columns come as short lines, the wide progress
+  narrative as long lines, and the responsible departments close the row.
+
+``find_tasks`` returns Task records and a list of column regions
+``(start, end, column)`` with column in task | time | target | progress | department.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from pipeline.core.dates import detect_period
+from pipeline.core.normalize import fold, squash
+from pipeline.core.records import Block, Document, Period, Quantity, Task
+from pipeline.core.units import resolve_unit
+
+SEQ_LINE = re.compile(r"^[ \t\u3000]*(\d{1,3}\*?)[ \t\u3000]*$", re.M)
+SECTION_LINE = re.compile(r"^[ \t\u3000]*([一二三四五六七八九十]+)、(.{2,30})$", re.M)
+TIME_NODE = re.compile(r"^[ \t\u3000]*(?:(?:19|20)\d\d年(?:第?[1-4一二三四]季度|[上下]半年|度|\d{1,2}月(?:底|末)?)"
+                       r"|第?[1-4一二三四]季度|[上下]半年|\d{1,2}月(?:底|末)?前?)", re.M)
+DEPARTMENT = re.compile(r"^[\u4e00-\u9fff（）()]{2,14}(?:科|处|办|局|室|中心|队|站|所|委|院|组|部|厅|司|办公室|公司|街道|镇|乡)$")
+SPLIT_DEPTS = re.compile(r"[、，,；;/\s]+")
+LONG_LINE = 20  # characters: the progress column's lines are wider than this
+
+HEADER_COLUMNS = [  # header keyword → column, first match wins
+    ("序号", "seq"), ("分值", "score"), ("得分", "score"), ("责任", "department"), ("牵头", "department"), ("单位：", "unit"),
+    ("单位:", "unit"), ("单位名称", "label"), ("省份", "label"), ("地区", "label"), ("区县", "label"),
+    ("县区", "label"), ("县(市", "label"), ("县（市", "label"), ("乡镇", "label"), ("地市", "label"),
+    ("省辖市", "label"), ("市州", "label"), ("区(县)", "label"), ("区（县）", "label"), ("责任部门", "department"), ("实施单位", "department"),
+    ("承办单位", "department"), ("主办单位", "department"), ("配合单位", "department"), ("时间", "time"), ("节点", "time"),
+    ("增长", "change"), ("增减", "change"), ("增幅", "change"), ("增速", "change"),
+    ("同比", "change"), ("比上年", "change"), ("涨跌", "change"), ("为上年", "index"),
+    ("指数", "index"),
+    ("完成率", "rate"), ("完成目标", "rate"), ("完成比例", "rate"), ("执行率", "rate"),
+    ("开工率", "rate"), ("占比", "rate"), ("比重", "rate"), ("构成", "rate"), ("之比", "rate"),
+    ("%", "rate"), ("％", "rate"),
+    ("任务数", "target"), ("下达任务", "target"), ("任务面积", "target"), ("预算数", "target"),
+    ("指标值", "target"), ("目标值", "target"), ("计划数", "target"),
+    ("完成数", "actual"), ("累计完成", "actual"), ("执行数", "actual"), ("开工数", "actual"),
+    ("完成值", "actual"), ("决算数", "actual"), ("实际", "actual"), ("绝对数", "actual"),
+    ("季度目标", "target"), ("目标", "target"), ("计划", "target"), ("任务", "task"),
+    ("进展", "progress"), ("完成情况", "progress"), ("进度", "actual"), ("完成", "actual"),
+    ("实际", "actual"), ("内容", "task"), ("事项", "task"), ("指标", "label"),
+    ("项目", "label"), ("名称", "label"),
+]
+CELL_SPLIT = re.compile(r"\t| {2,}|\u3000{2,}")
+BARE_NUMBER = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|[-+]?\d+(?:\.\d+)?%?")
+UNIT_IN_BRACKETS = re.compile(r"[（(]\s*(?:单位[:：])?\s*([^()（）]{1,8}?)\s*[)）]")
+UNIT_STATED = re.compile(r"单位[:：]\s*([^\s，,。；;)）]{1,6})")
+
+
+@dataclass(frozen=True)
+class Region:
+    start: int
+    end: int
+    column: str
+
+
+def is_header_row(text: str, row: list[Block]) -> bool:
+    """A row that repeats its own column headers (a header repeated after a page
+    break, or the lower line of a two-line header)."""
+    cells = [(squash(text[b.start:b.end]), squash(b.header or "")) for b in row]
+    cells = [(t, h) for t, h in cells if t]
+    return bool(cells) and all(h and t in h for t, h in cells)
+
+
+def column_of_header(header: str | None) -> str | None:
+    if not header:
+        return None
+    h = re.sub(r"\s+", "", header)
+    for key, column in HEADER_COLUMNS:
+        if key in h:
+            return column
+    return None
+
+
+def departments_in(text: str) -> tuple[str, ...]:
+    """Department names in a cell or a block of lines: '用途管制科、土地处置办' → two."""
+    out = []
+    for part in SPLIT_DEPTS.split(text):
+        part = part.strip("（）() ")
+        if part and DEPARTMENT.match(part) and part not in out:
+            out.append(part)
+    return tuple(out)
+
+
+def _lines(text: str, start: int, end: int):
+    """(line_start, line_end, stripped text) for the lines of text[start:end]."""
+    pos = start
+    for line in text[start:end].split("\n"):
+        yield pos, pos + len(line), line.strip()
+        pos += len(line) + 1
+
+
+def _period_of(node: str) -> Period | None:
+    return detect_period(fold(node))
+
+
+def row_numbers(text: str) -> list[re.Match[str]]:
+    r"""The bare 序号 lines that open rows: the longest run of lines numbered n, n+1, …
+    (a table excerpt may start at row 7).  A run of one counts only when it opens
+    the text.
+
+    >>> [m.group(1) for m in row_numbers(" 7\n任务\n8\n任务\n2024\n9*\n任务")]
+    ['7', '8', '9*']
+    """
+    lines = list(SEQ_LINE.finditer(text))
+    # runs[n]: the longest run so far that ends with a line numbered n (one pass)
+    runs: dict[int, list[re.Match[str]]] = {}
+    best: list[re.Match[str]] = []
+    for m in lines:
+        n = int(m.group(1).rstrip("*"))
+        run = runs.get(n - 1, []) + [m] if n - 1 in runs else [m]
+        if len(run) > len(runs.get(n, [])):
+            runs[n] = run
+        if len(run) > len(best):
+            best = run
+    if len(best) == 1 and text[:best[0].start()].strip():
+        return []
+    return best
+
+
+def tasks_from_dump(text: str, default_period: Period | None) -> tuple[list[Task], list[Region]]:
+    """Rows of a flattened progress table: a bare 序号 line opens each row."""
+    seqs = row_numbers(text)
+    if not seqs:
+        return [], []
+    tasks, regions = [], []
+    for i, m in enumerate(seqs):
+        row_start = m.start(1)
+        row_end = seqs[i + 1].start() if i + 1 < len(seqs) else len(text)
+        row_end = len(text[:row_end].rstrip())
+        lines = [ln for ln in _lines(text, m.end(), row_end) if ln[2]]
+        # departments: the short department-like lines that close the row
+        dept_lines = []
+        while lines and DEPARTMENT.match(lines[-1][2]):
+            dept_lines.insert(0, lines.pop())
+        departments = tuple(d for ln in dept_lines for d in departments_in(ln[2]))
+        # task column: short lines up to the time node
+        node_idx = next((k for k, ln in enumerate(lines) if TIME_NODE.match(ln[2])), None)
+        first_long = next((k for k, ln in enumerate(lines) if len(ln[2]) >= LONG_LINE
+                           and (node_idx is None or k > node_idx)), len(lines))
+        title_end_idx = node_idx if node_idx is not None else min(first_long, len(lines))
+        title_lines = lines[:title_end_idx]
+        period = default_period
+        if title_lines:
+            regions.append(Region(title_lines[0][0], title_lines[-1][1], "task"))
+        if node_idx is not None:
+            node_line = lines[node_idx]
+            node_match = TIME_NODE.match(node_line[2])
+            period = _period_of(node_match.group(0)) or default_period
+            target_lines = lines[node_idx:first_long]
+            regions.append(Region(node_line[0], target_lines[-1][1], "target"))
+        if first_long < len(lines):
+            regions.append(Region(lines[first_long][0], lines[-1][1], "progress"))
+        if dept_lines:
+            regions.append(Region(dept_lines[0][0], dept_lines[-1][1], "department"))
+        title = squash("".join(ln[2] for ln in title_lines))
+        tasks.append(Task(id=f"T{i + 1}", seq=m.group(1), start=row_start, end=row_end,
+                          title=title, departments=departments, period=period))
+    return tasks, regions
+
+
+def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[list[Task], list[Region]]:
+    """Rows of real tables: a row whose 序号 cell holds a number is a task."""
+    cells = [b for b in doc.blocks if b.kind == "cell" and b.row is not None]
+    if not cells:
+        return [], []
+    rows: dict[tuple[int | None, str | None, int], list[Block]] = {}
+    for b in cells:
+        rows.setdefault((b.table, b.sheet, b.row), []).append(b)
+    # a table of work (a target, progress or department column) has tasks in its label
+    # rows; a statistics or budget table (rows are indicators) has none
+    heads = [b for b in doc.blocks if b.kind in ("cell", "header") and b.row is not None]
+    work_tables = {(b.table, b.sheet) for b in heads
+                   if column_of_header(b.header) in ("progress", "department", "seq")
+                   or (column_of_header(b.header) == "target" and re.search(r"任务|目标", b.header or ""))
+                   or re.search(r"完成率|进度|进展|为预算|为计划|完成目标|任务|目标|完成情况", b.header or "")}
+    # a 序号 column counts 1, 2, 3 …: first cells that are subject codes (201, 2080501)
+    # or other numbers do not make rows tasks
+    seq_tables = _numbered_tables(doc.text, rows)
+    tasks, regions = [], []
+    section = None
+    for key in sorted(rows, key=lambda k: min(b.start for b in rows[k])):
+        row = sorted(rows[key], key=lambda b: (b.col or 0))
+        if is_header_row(doc.text, row):
+            continue
+        by_col = {column_of_header(b.header): b for b in row if column_of_header(b.header)}
+        # every cell's column is known, in a task row or not (a statistics table's
+        # growth column holds changes all the same)
+        regions += [Region(b.start, b.end, c) for b in row for c in [column_of_header(b.header)] if c]
+        seq_cell = by_col.get("seq") or row[0]
+        seq = squash(doc.text[seq_cell.start:seq_cell.end])
+        first = squash(doc.text[row[0].start:row[0].end])
+        if SECTION_LINE.match(first) or re.fullmatch(r"[一二三四五六七八九十]+、.*", first):
+            section = first
+            continue
+        label_row = ("seq" not in by_col and ("label" in by_col or "task" in by_col)
+                     and (key[0], key[1]) in work_tables)
+        if not (re.fullmatch(r"\d{1,3}\*?", seq) and (key[0], key[1]) in seq_tables) and not label_row:
+            continue
+        if label_row:
+            seq = None
+        task_cell = by_col.get("task") or by_col.get("label")
+        title = squash(doc.text[task_cell.start:task_cell.end]) if task_cell else ""
+        depts = by_col.get("department")
+        departments = departments_in(doc.text[depts.start:depts.end]) if depts else ()
+        time_cell = by_col.get("time")
+        period = (_period_of(doc.text[time_cell.start:time_cell.end]) if time_cell else None) or default_period
+        # the row's own text: a merged cell written in an earlier row (one department
+        # for rows 1-7) points back there and must not stretch this row over the others
+        start = (seq_cell if seq else row[0]).start
+        end = max([b.end for b in row if b.start >= start] + [start])
+        tasks.append(Task(id=f"T{len(tasks) + 1}", seq=seq, start=start, end=end, title=title,
+                          departments=departments, period=period, section=section))
+    return tasks, regions
+
+
+def _numbered_tables(text: str, rows: dict[tuple, list[Block]]) -> set[tuple]:
+    """Tables whose rows' first (or 序号) cells count up from a small number: 1, 2, 3."""
+    firsts: dict[tuple, list[int]] = {}
+    for key in sorted(rows, key=lambda k: min(b.start for b in rows[k])):
+        row = sorted(rows[key], key=lambda b: b.col or 0)
+        seq_cell = next((b for b in row if column_of_header(b.header) == "seq"), row[0])
+        raw = squash(text[seq_cell.start:seq_cell.end]).rstrip("*")
+        if raw.isdigit():
+            firsts.setdefault((key[0], key[1]), []).append(int(raw))
+    out = set()
+    for tkey, nums in firsts.items():
+        steps = sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1)
+        if nums and min(nums) <= 20 and (len(nums) == 1 or steps >= (len(nums) - 1) / 2):
+            out.add(tkey)
+    return out
+
+
+def text_table_cells(text: str) -> tuple[Block, ...]:
+    r"""Cell blocks for tables written as text: runs of two or more lines whose cells
+    are separated by TAB (or two or more spaces); the first line of a run is the header.
+
+    >>> t = "进展表\n指标\t目标任务\t进度\n城镇新增就业(人)\t6500\t3412\n"
+    >>> [(b.row, b.col, t[b.start:b.end], b.header) for b in text_table_cells(t)][-2:]
+    [(1, 1, '6500', '目标任务'), (1, 2, '3412', '进度')]
+    """
+    blocks: list[Block] = []
+    run: list[list[tuple[int, int]]] = []
+    table = 0
+
+    def flush() -> None:
+        nonlocal table
+        if len(run) >= 2:
+            header = [text[s:e] for s, e in run[0]]
+            for r, cells in enumerate(run[1:], start=1):
+                for c, (s, e) in enumerate(cells):
+                    blocks.append(Block("cell", s, e, table=table, row=r, col=c,
+                                        header=header[c] if c < len(header) else None))
+            table += 1
+        run.clear()
+
+    pos = 0
+    for line in text.split("\n"):
+        cells, last = [], 0
+        for m in CELL_SPLIT.finditer(line):
+            cells.append((last, m.start()))
+            last = m.end()
+        cells.append((last, len(line)))
+        cells = [(pos + a, pos + b) for a, b in cells if line[a:b].strip()]
+        if len(cells) >= 2 and ("\t" in line or (run and len(cells) == len(run[0]))):
+            run.append(cells)
+        else:
+            flush()
+        pos += len(line) + 1
+    flush()
+    return tuple(blocks)
+
+
+def _cell_unit(*labels: str | None) -> str | None:
+    """The unit a header or row label states: 完成目标(%) → %, 单位：万元 → 万元,
+    增幅% → %."""
+    for label in labels:
+        if not label:
+            continue
+        for rx in (UNIT_IN_BRACKETS, UNIT_STATED):
+            for m in rx.finditer(label):
+                if resolve_unit(m.group(1).strip()):
+                    return m.group(1).strip()
+        if re.search(r"[%％]\s*$", label):
+            return "%"
+        m = COUNT_HEADER.search(label)  # 本年制发件数 → 件, 开工个数 → 个
+        if m and resolve_unit(m.group(1)):
+            return m.group(1)
+    return None
+
+
+COUNT_HEADER = re.compile(r"([件个户次项宗家座所条株头只台套辆])数(?:[（(]|$|\s)")
+
+
+SCORE_HEADER = re.compile(r"分值|得分|权重")
+
+
+def unit_above(text: str, start: int, lines: int = 3) -> str | None:
+    """A unit note in the few lines above a table: 单位：万元, （万吨）, 单位:亩."""
+    head = text[:start].rstrip("\n").split("\n")[-lines:]
+    for line in reversed(head):
+        if "\t" in line or line.count("|") >= 2 and len(line.replace("|", "").strip()) > 16:
+            continue  # a row of another table, whose header names its own column's unit
+        line = line.replace("|", " ")
+        m = UNIT_STATED.search(line)
+        if m and _cell_unit(m.group(0)):
+            return _cell_unit(m.group(0))
+        if len(line.strip()) <= 12:
+            u = _cell_unit(line)
+            if u and u != "%":
+                return u
+    return None
+
+
+BUDGET_TITLE = re.compile(r"预算(?:总)?表|预算收支|部门预算|预算安排")
+NOT_BUDGET = re.compile(r"决算|执行|完成|实际")
+
+
+def is_budget_table(text: str, first_cell: int, lines: int = 4) -> bool:
+    """Whether the title lines just above a table name a budget (2026年部门收入预算总表),
+    not its execution or final accounts (决算, 执行情况)."""
+    head = "\n".join(text[:first_cell].rstrip("\n").split("\n")[-lines:])
+    return bool(BUDGET_TITLE.search(head)) and not NOT_BUDGET.search(head)
+
+
+def _label(text: str) -> str:
+    return UNIT_IN_BRACKETS.sub("", squash(text)).strip() or text
+
+
+def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
+    """Quantities written as bare numbers in table cells, their unit taken from the
+    column header (完成目标(%), 单位：万元) or the row label (城镇新增就业(人)), with
+    ``unit_inferred`` true, the row label as the indicator and the column's role."""
+    cells = [b for b in blocks if b.kind == "cell" and b.row is not None]
+    rows: dict[tuple, list[Block]] = {}
+    for b in cells:
+        rows.setdefault((b.table, b.sheet, b.row), []).append(b)
+    table_unit: dict[tuple, str | None] = {}
+    section_unit: dict[tuple, str | None] = {}  # a unit-bearing row label carries on
+    budget: dict[tuple, bool] = {}
+    last_table: dict[str | None, tuple[str | None, bool, int]] = {}  # by sheet: unit, budget, end
+    out = []
+    for key in sorted(rows, key=lambda k: min(b.start for b in rows[k])):
+        row = sorted(rows[key], key=lambda b: b.col or 0)
+        if is_header_row(text, row):
+            continue
+        label_cell = next((b for b in row if column_of_header(b.header) in ("label", "task")), None)
+        if label_cell is None:
+            label_cell = next((b for b in row if text[b.start:b.end].strip()
+                               and not BARE_NUMBER.fullmatch(text[b.start:b.end].strip())
+                               and column_of_header(b.header) != "seq"), None)
+        label = text[label_cell.start:label_cell.end] if label_cell else None
+        tkey = (key[0], key[1])
+        if tkey not in table_unit:
+            first = min(b.start for b in cells if (b.table, b.sheet) == tkey)
+            # a unit note above the table, or in the label column's header, is the whole
+            # table's; a unit in another column's header is that column's only
+            table_unit[tkey] = next((u for b in cells if (b.table, b.sheet) == tkey
+                                     for u in [_cell_unit(b.header)] if u and u != "%" and (
+                                         column_of_header(b.header) in ("label", "task")
+                                         or re.fullmatch(r"\s*[（(]?单位[:：][^|]{1,8}[)）]?\s*", b.header or ""))),
+                                    None) or unit_above(text, first, lines=8)
+            budget[tkey] = is_budget_table(text, first)
+            # a table that goes on after a page break, with no header of its own (or a
+            # row of numbers the reader took for one), keeps the unit and the kind of the
+            # table it continues
+            prev = last_table.get(tkey[1])
+            heads = {b.header for b in cells if (b.table, b.sheet) == tkey and b.header}
+            continued = not heads or sum(1 for h in heads if re.fullmatch(r"[\d,.\s-]+", h)) >= 2
+            if prev is not None and continued and first - prev[2] < 400:
+                table_unit[tkey] = table_unit[tkey] or prev[0]
+                budget[tkey] = budget[tkey] or prev[1]
+            last_table[tkey[1]] = (table_unit[tkey], budget[tkey],
+                                   max(b.end for b in cells if (b.table, b.sheet) == tkey))
+        if label and _cell_unit(label) and _cell_unit(label) != "%":
+            section_unit[tkey] = _cell_unit(label)
+        for b in row:
+            raw = text[b.start:b.end]
+            value_text = raw.strip()
+            column = column_of_header(b.header)
+            if column in ("seq", "time", "department") or not BARE_NUMBER.fullmatch(value_text):
+                continue
+            if value_text.isdigit() and (column in ("label", "task") or (
+                    label_cell is not None and b.start < label_cell.start)):
+                continue  # a row number or a subject code, in or before the row's label
+            start = b.start + raw.index(value_text)
+            end = start + len(value_text)
+            if any(q.start < end and start < q.end for q in taken) or \
+                    any(q.start == start and q.end == end for q in out):
+                continue  # found by the patterns, or a cell the reader gave twice
+            # the row label's unit is the row's; a growth or share column is in % unless
+            # its header says otherwise; a score column counts points (分)
+            if value_text.endswith("%"):
+                written = "%"
+            elif column == "rate" or (column == "change" and not re.search(r"额|量|数", b.header or "")):
+                written = _cell_unit(b.header) or "%"
+            else:
+                written = (_cell_unit(label) or _cell_unit(b.header) or section_unit.get(tkey)
+                           or table_unit[tkey])
+            if SCORE_HEADER.search(b.header or "") and not value_text.endswith("%"):
+                written = None
+            unit = resolve_unit(written) if written else None
+            number = float(value_text.rstrip("%").replace(",", ""))
+            role = {"target": "target", "actual": "actual", "rate": "rate", "change": "change",
+                    "progress": "actual", "index": "actual", "score": "other"}.get(column or "", None)
+            if budget[tkey] and role in (None, "actual") and unit is not None and unit.kind == "money":
+                role = "target"  # a budget (预算表) plans every amount in it
+            indicator = _label(label) if label else None
+            out.append(Quantity(
+                id="", start=start, end=end, text=text[start:end],
+                value=float(f"{number * (unit.factor if unit else 1):.12g}"),
+                unit=unit.base if unit else None, written_unit=None, kind=unit.kind if unit else "other",
+                unit_inferred=unit is not None and not value_text.endswith("%"),
+                role=role, indicator=indicator, column=column, confidence=0.8, extractor="table"))
+    return out
+
+
+def find_tasks(doc: Document, default_period: Period | None) -> tuple[list[Task], list[Region]]:
+    tasks, regions = tasks_from_blocks(doc, default_period)
+    if tasks:
+        return tasks, regions
+    dump_tasks, dump_regions = tasks_from_dump(doc.text, default_period)
+    return dump_tasks, dump_regions + regions
+
+
+def locator(spans: list, lookback: int = 16):
+    """A function offset → the first of ``spans`` (objects with start and end) that
+    holds it, in O(log n): tasks and column regions of a large table are looked up
+    once per mention."""
+    order = sorted(range(len(spans)), key=lambda i: (spans[i].start, i))
+    starts = [spans[i].start for i in order]
+
+    def find(offset: int):
+        k = bisect.bisect_right(starts, offset)
+        hits = [order[j] for j in range(max(0, k - lookback), k)
+                if spans[order[j]].start <= offset < spans[order[j]].end]
+        return spans[min(hits)] if hits else None
+    return find
