@@ -4,7 +4,7 @@
     python benchmarks/reliability.py --kills 5      # fewer SIGKILL trials
 
 Prints the reliability table as markdown and writes ``benchmarks/reliability.json``.
-The same builders and checks back ``tests/test_reliability.py`` and ``tests/test_kill.py``.
+The same builders and checks back ``tests/apps/test_reliability.py`` and ``tests/apps/test_kill.py``.
 
 Scenarios:
 

@@ -8,8 +8,9 @@ import ast
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
-PACKAGE = Path(__file__).resolve().parents[1] / "pipeline"
+PACKAGE = ROOT / "pipeline"
 SOURCES = sorted(PACKAGE.rglob("*.py"))
 
 

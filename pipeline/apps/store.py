@@ -46,7 +46,7 @@ from pipeline.core.vocab import QUANTITY_LINKS
 
 DEFAULT_DB = "indicators.db"  # the store the commands read and write unless --db says
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: Characters that end a sentence, and the most characters a sentence may reach out on
 #: each side of a mention (tables flattened to text often have no punctuation at all).
@@ -119,10 +119,6 @@ CREATE TABLE quantities (
     role           TEXT,
     indicator      TEXT,
     indicator_key  TEXT,
-    target_qid     TEXT,
-    of_qid         TEXT,
-    change_of_qid  TEXT,
-    date_did       TEXT,
     confidence     REAL,
     extractor      TEXT,
     role_source    TEXT,
@@ -435,6 +431,10 @@ def init_schema(conn: sqlite3.Connection) -> None:
     backfill_grams(conn)
 
 
+#: the columns of quantities that copied the links table up to version 5
+LINK_COPIES = ("target_qid", "of_qid", "change_of_qid", "date_did")
+
+
 def _migrate(conn: sqlite3.Connection, version: int) -> None:
     if version == 0:
         for stmt in _statements(SCHEMA + FTS_TRIGGERS + GRAMS_SCHEMA):
@@ -466,6 +466,10 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
         conn.execute("ALTER TABLE documents ADD COLUMN region TEXT")
         conn.execute("ALTER TABLE quantities ADD COLUMN period_start TEXT")
         conn.execute("ALTER TABLE quantities ADD COLUMN period_end TEXT")
+    stale = {r[1] for r in conn.execute("PRAGMA table_info(quantities)")} & set(LINK_COPIES)
+    for column in sorted(stale):
+        # 5 -> 6: a link is stored once, in the links table; the copies in quantities go
+        conn.execute(f"ALTER TABLE quantities DROP COLUMN {column}")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -656,41 +660,47 @@ def _index_pending(conn: sqlite3.Connection) -> int:
     return conn.execute("DELETE FROM fts_pending").rowcount
 
 
+@functools.lru_cache(maxsize=32)
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> int:
+    """INSERT one row given as {column: value}; returns its rowid."""
+    cur = conn.execute(_insert_sql(table, tuple(row)), tuple(row.values()))
+    return int(cur.lastrowid)  # type: ignore[arg-type]
+
+
 def _insert_document(conn: sqlite3.Connection, source: str, r: dict[str, Any], content_hash: str,
                      mark: int | None = None) -> int:
     text: str = r.get("text") or ""
     period = r.get("period") or {}
-    cur = conn.execute(
-        "INSERT INTO documents(source, doc_id, content_hash, format, encoding, chars,"
-        " period_start, period_end, extracted_at, text, extractor_version, region)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        (source, r.get("doc_id"), content_hash, r.get("format"), r.get("encoding"), len(text),
-         period.get("start_date"), period.get("end_date"), _now(), text,
-         r.get("extractor_version"), r.get("region")))
-    doc = int(cur.lastrowid)
+    doc = _insert(conn, "documents", {
+        "source": source, "doc_id": r.get("doc_id"), "content_hash": content_hash,
+        "format": r.get("format"), "encoding": r.get("encoding"), "chars": len(text),
+        "period_start": period.get("start_date"), "period_end": period.get("end_date"),
+        "extracted_at": _now(), "text": text, "extractor_version": r.get("extractor_version"),
+        "region": r.get("region")})
 
     task_rows: dict[str, int] = {}
     task_titles: dict[str, str | None] = {}
     for t in r.get("tasks") or []:
         tp = t.get("period") or {}
-        cur = conn.execute(
-            "INSERT INTO tasks(document_id, tid, seq, span_start, span_end, title, departments,"
-            " period_start, period_end, section) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (doc, t["id"], t.get("seq"), t.get("start", 0), t.get("end", 0), t.get("title"),
-             json.dumps(list(t.get("departments") or []), ensure_ascii=False),
-             tp.get("start_date"), tp.get("end_date"), t.get("section")))
-        task_rows[t["id"]] = int(cur.lastrowid)
+        task_rows[t["id"]] = _insert(conn, "tasks", {
+            "document_id": doc, "tid": t["id"], "seq": t.get("seq"), "span_start": t.get("start", 0),
+            "span_end": t.get("end", 0), "title": t.get("title"),
+            "departments": json.dumps(list(t.get("departments") or []), ensure_ascii=False),
+            "period_start": tp.get("start_date"), "period_end": tp.get("end_date"),
+            "section": t.get("section")})
         task_titles[t["id"]] = t.get("title")
 
     date_rows: dict[str, int] = {}
     for d in r.get("dates") or []:
-        cur = conn.execute(
-            "INSERT INTO dates(document_id, did, task_id, task_tid, span_start, span_end, text,"
-            " start_date, end_date, grain, extractor) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (doc, d["id"], task_rows.get(d.get("task") or ""), d.get("task"), d["start"], d["end"],
-             d.get("text"), d.get("start_date"), d.get("end_date"), d.get("grain"),
-             d.get("extractor")))
-        date_rows[d["id"]] = int(cur.lastrowid)
+        date_rows[d["id"]] = _insert(conn, "dates", {
+            "document_id": doc, "did": d["id"], "task_id": task_rows.get(d.get("task") or ""),
+            "task_tid": d.get("task"), "span_start": d["start"], "span_end": d["end"],
+            "text": d.get("text"), "start_date": d.get("start_date"), "end_date": d.get("end_date"),
+            "grain": d.get("grain"), "extractor": d.get("extractor")})
 
     q_rows: dict[str, int] = {}
     grams: list[tuple[int, str]] = []
@@ -698,50 +708,45 @@ def _insert_document(conn: sqlite3.Connection, source: str, r: dict[str, Any], c
     for q in quantities:
         s, e = q.get("sentence_span") or sentence_bounds(text, q["start"], q["end"])
         tid = q.get("task")
-        cur = conn.execute(
-            "INSERT INTO quantities(document_id, qid, task_id, task_tid, span_start, span_end, text,"
-            " value, low, high, unit, written_unit, unit_inferred, kind, qualifier, role,"
-            " indicator, indicator_key, target_qid, of_qid, change_of_qid, date_did, confidence,"
-            " extractor, role_source, table_column, task_title, sentence, sentence_start,"
-            " sentence_end, period_start, period_end)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (doc, q["id"], task_rows.get(tid or ""), tid, q["start"], q["end"], q.get("text"),
-             q.get("value"), q.get("low"), q.get("high"), q.get("unit"), q.get("written_unit"),
-             int(bool(q.get("unit_inferred"))), q.get("kind"), q.get("qualifier"), q.get("role"),
-             q.get("indicator"), q.get("indicator_key"), q.get("target"), q.get("of"),
-             q.get("change_of"), q.get("date"), q.get("confidence"), q.get("extractor"),
-             q.get("role_source"), q.get("column"), task_titles.get(tid or ""),
-             text[s:e], s, e, (q.get("period") or {}).get("start_date"),
-             (q.get("period") or {}).get("end_date")))
-        q_rows[q["id"]] = int(cur.lastrowid)
+        qp = q.get("period") or {}
+        q_rows[q["id"]] = _insert(conn, "quantities", {
+            "document_id": doc, "qid": q["id"], "task_id": task_rows.get(tid or ""), "task_tid": tid,
+            "span_start": q["start"], "span_end": q["end"], "text": q.get("text"),
+            "value": q.get("value"), "low": q.get("low"), "high": q.get("high"), "unit": q.get("unit"),
+            "written_unit": q.get("written_unit"), "unit_inferred": int(bool(q.get("unit_inferred"))),
+            "kind": q.get("kind"), "qualifier": q.get("qualifier"), "role": q.get("role"),
+            "indicator": q.get("indicator"), "indicator_key": q.get("indicator_key"),
+            "confidence": q.get("confidence"), "extractor": q.get("extractor"),
+            "role_source": q.get("role_source"), "table_column": q.get("column"),
+            "task_title": task_titles.get(tid or ""), "sentence": text[s:e], "sentence_start": s,
+            "sentence_end": e, "period_start": qp.get("start_date"), "period_end": qp.get("end_date")})
         if mark is None or q_rows[q["id"]] < mark:  # at or above a backfill's watermark: its job
             grams.append((q_rows[q["id"]], q.get("grams")
                           or gram_tokens(text[s:e], q.get("indicator"), task_titles.get(tid or ""))))
     if mark != 0:
         conn.executemany("INSERT INTO quantities_grams(rowid, grams) VALUES (?, ?)", grams)
 
+    # a quantity's links live in the links table only (search, export, series and the web
+    # view all read them there)
     for q in quantities:
         for kind in QUANTITY_LINKS:
             other = q.get(kind)
             if other and other in q_rows:
-                conn.execute("INSERT INTO links(document_id, quantity_id, type, to_quantity_id)"
-                             " VALUES (?,?,?,?)", (doc, q_rows[q["id"]], kind, q_rows[other]))
+                _insert(conn, "links", {"document_id": doc, "quantity_id": q_rows[q["id"]],
+                                        "type": kind, "to_quantity_id": q_rows[other]})
         if q.get("date") and q["date"] in date_rows:
-            conn.execute("INSERT INTO links(document_id, quantity_id, type, to_date_id)"
-                         " VALUES (?,?,?,?)", (doc, q_rows[q["id"]], "date", date_rows[q["date"]]))
+            _insert(conn, "links", {"document_id": doc, "quantity_id": q_rows[q["id"]],
+                                    "type": "date", "to_date_id": date_rows[q["date"]]})
 
     for c in r.get("checks") or []:
         qids = list(c.get("quantities") or [])
-        cur = conn.execute(
-            "INSERT INTO checks(document_id, rule, quantities, expected, reported, ok, message)"
-            " VALUES (?,?,?,?,?,?,?)",
-            (doc, c["rule"], json.dumps(qids, ensure_ascii=False), c.get("expected"),
-             c.get("reported"), int(bool(c.get("ok"))), c.get("message")))
-        check_id = int(cur.lastrowid)
+        check_id = _insert(conn, "checks", {
+            "document_id": doc, "rule": c["rule"], "quantities": json.dumps(qids, ensure_ascii=False),
+            "expected": c.get("expected"), "reported": c.get("reported"), "ok": int(bool(c.get("ok"))),
+            "message": c.get("message")})
         for qid in dict.fromkeys(qids):
             if qid in q_rows:
-                conn.execute("INSERT INTO check_quantities(check_id, quantity_id) VALUES (?,?)",
-                             (check_id, q_rows[qid]))
+                _insert(conn, "check_quantities", {"check_id": check_id, "quantity_id": q_rows[qid]})
     return doc
 
 
@@ -762,14 +767,24 @@ SEARCH_COLUMNS = """
        EXISTS (SELECT 1 FROM check_quantities cq JOIN checks c ON c.id = cq.check_id
                WHERE cq.quantity_id = q.id AND c.ok = 0) AS failed_check"""
 
+#: A quantity's links, read from the links table (where they are stored, once): its target
+#: ``tq``, its date ``d``, and the quantities it is a share ``oq`` or a change ``cq`` of.
+TARGET_JOIN = """
+LEFT JOIN links lt ON lt.quantity_id = q.id AND lt.type = 'target'
+LEFT JOIN quantities tq ON tq.id = lt.to_quantity_id"""
+DATE_JOIN = """
+LEFT JOIN links ld ON ld.quantity_id = q.id AND ld.type = 'date'
+LEFT JOIN dates d ON d.id = ld.to_date_id"""
+OF_JOIN = """
+LEFT JOIN links lo ON lo.quantity_id = q.id AND lo.type = 'of'
+LEFT JOIN quantities oq ON oq.id = lo.to_quantity_id"""
+CHANGE_OF_JOIN = """
+LEFT JOIN links lc ON lc.quantity_id = q.id AND lc.type = 'change_of'
+LEFT JOIN quantities cq ON cq.id = lc.to_quantity_id"""
+
 SEARCH_JOINS = """
 JOIN documents doc ON doc.id = q.document_id
-LEFT JOIN tasks t ON t.id = q.task_id
-LEFT JOIN links lt ON lt.quantity_id = q.id AND lt.type = 'target'
-LEFT JOIN quantities tq ON tq.id = lt.to_quantity_id
-LEFT JOIN links ld ON ld.quantity_id = q.id AND ld.type = 'date'
-LEFT JOIN dates d ON d.id = ld.to_date_id
-"""
+LEFT JOIN tasks t ON t.id = q.task_id""" + TARGET_JOIN + DATE_JOIN + "\n"
 
 #: Every quantity with what a search shows of it (``WHERE``, ``ORDER BY`` to be added).
 SEARCH_SELECT = "\nSELECT q.id AS id," + SEARCH_COLUMNS + "\nFROM quantities q" + SEARCH_JOINS
@@ -997,8 +1012,8 @@ SELECT doc.source, doc.doc_id, doc.format, doc.period_start AS doc_period_start,
        t.period_end AS task_period_end,
        q.span_start AS start, q.span_end AS "end", q.text, q.value, q.low, q.high, q.unit,
        q.written_unit, q.unit_inferred, q.kind, q.qualifier, q.role, q.indicator,
-       q.indicator_key, q.target_qid AS target, q.of_qid AS "of",
-       q.change_of_qid AS change_of, q.date_did AS date, q.confidence, q.extractor,
+       q.indicator_key, tq.qid AS target, oq.qid AS "of",
+       cq.qid AS change_of, d.did AS date, q.confidence, q.extractor,
        q.role_source, q.table_column AS "column",
        tq.value AS target_value, tq.unit AS target_unit,
        d.text AS date_text, d.start_date AS date_start, d.end_date AS date_end,
@@ -1007,9 +1022,7 @@ SELECT doc.source, doc.doc_id, doc.format, doc.period_start AS doc_period_start,
        q.period_start, q.period_end, doc.region
 FROM quantities q
 JOIN documents doc ON doc.id = q.document_id
-LEFT JOIN tasks t ON t.id = q.task_id
-LEFT JOIN quantities tq ON tq.document_id = q.document_id AND tq.qid = q.target_qid
-LEFT JOIN dates d ON d.document_id = q.document_id AND d.did = q.date_did
+LEFT JOIN tasks t ON t.id = q.task_id""" + TARGET_JOIN + OF_JOIN + CHANGE_OF_JOIN + DATE_JOIN + """
 ORDER BY doc.source, q.span_start, q.qid
 """
 
@@ -1034,6 +1047,15 @@ def export(conn: sqlite3.Connection, out: str | Path, fmt: str) -> int:
     return len(df)
 
 
+#: One document's quantities with the ids of what they link to (the web view's document).
+DOCUMENT_QUANTITIES_SQL = """
+SELECT q.*, tq.qid AS target_qid, oq.qid AS of_qid, cq.qid AS change_of_qid, d.did AS date_did
+FROM quantities q""" + TARGET_JOIN + OF_JOIN + CHANGE_OF_JOIN + DATE_JOIN + """
+WHERE q.document_id = ?
+ORDER BY q.span_start, q.id
+"""
+
+
 SERIES_SQL = """
 SELECT doc.source, doc.region,
        COALESCE(q.period_start, d.start_date, t.period_start, doc.period_start) AS date_start,
@@ -1042,9 +1064,7 @@ SELECT doc.source, doc.region,
        tq.value AS target_value, tq.unit AS target_unit, q.sentence
 FROM quantities q
 JOIN documents doc ON doc.id = q.document_id
-LEFT JOIN tasks t ON t.id = q.task_id
-LEFT JOIN quantities tq ON tq.document_id = q.document_id AND tq.qid = q.target_qid
-LEFT JOIN dates d ON d.document_id = q.document_id AND d.did = q.date_did
+LEFT JOIN tasks t ON t.id = q.task_id""" + TARGET_JOIN + DATE_JOIN + """
 WHERE q.indicator_key = ? OR (q.indicator_key IS NULL AND q.indicator = ?)
 ORDER BY date_end IS NULL, date_end, date_start, doc.source, q.span_start
 """

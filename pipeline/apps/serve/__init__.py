@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.apps import store
+from pipeline.core.vocab import KINDS, ROLES
 
 PLUGINS_DIR = Path(__file__).resolve().parent / "plugins"
 DEFAULT_HOST = "127.0.0.1"
@@ -52,16 +53,11 @@ def datasette_metadata(database: str = "indicators") -> dict[str, Any]:
         "unit": "base unit after taking off 万/亿/千; " + _UNITS,
         "written_unit": "the unit as written (万亩, 亿元, ％)",
         "unit_inferred": "1 when the text lost the unit and it was taken from a linked quantity",
-        "kind": "area | length | mass | volume | money | count | percent | percent_point | "
-                "ratio | rank | energy | other",
+        "kind": " | ".join(KINDS),
         "qualifier": "= exact, ~ about, >= at least, <= at most, > over, < under",
-        "role": "target | actual | rate | change | rank | other",
+        "role": " | ".join(ROLES),
         "indicator": "short phrase from the text naming what is measured",
         "indicator_key": "normalised indicator, the key of zhibiao series",
-        "target_qid": "an actual's target (qid in the same document)",
-        "of_qid": "the whole a rate or part is a share of (qid)",
-        "change_of_qid": "the quantity whose change this is (qid)",
-        "date_did": "the date mention the quantity is stated at (did in dates)",
         "confidence": "extractor confidence, 0–1",
         "extractor": "pattern, model or combined",
         "task_title": "the title of the task (copied for full-text search)",

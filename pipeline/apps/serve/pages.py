@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 
 from pipeline.apps import docview
 from pipeline.apps.display import fmt_number, normalised, one_line
-from pipeline.apps.store import SEARCH_SELECT, progress, summary
+from pipeline.apps.store import DOCUMENT_QUANTITIES_SQL, SEARCH_SELECT, progress, summary
 
 PAGE_SIZE = 50
 TITLE_CHARS = 80
@@ -224,8 +224,7 @@ def document_result(conn: sqlite3.Connection, document_id: int) -> dict[str, Any
                    "qualifier": q["qualifier"], "role": q["role"], "indicator": q["indicator"],
                    "target": q["target_qid"], "of": q["of_qid"], "change_of": q["change_of_qid"],
                    "date": q["date_did"]}
-                  for q in rows(conn, "SELECT * FROM quantities WHERE document_id = ?"
-                                      " ORDER BY span_start, id", (document_id,))]
+                  for q in rows(conn, DOCUMENT_QUANTITIES_SQL, (document_id,))]
     dates = [{"id": d["did"], "task": d["task_tid"], "start": d["span_start"], "end": d["span_end"],
               "text": d["text"], "start_date": d["start_date"], "end_date": d["end_date"],
               "grain": d["grain"]}

@@ -16,7 +16,7 @@ module reads the same files (``ner/model``, the thinc weights in msgpack, and
   entity's first token and B(0)-1), maxout, the upper layer, and the greedy choice of
   the best valid move.
 
-``tests/test_fastner.py`` checks that the entities are the spaCy pipeline's own on
+``tests/apps/test_cli_cold_start.py`` checks that the entities are the spaCy pipeline's own on
 every piece of the gold corpus.  Nothing here is trained: ``zhibiao train`` still
 builds the model with spaCy.
 """

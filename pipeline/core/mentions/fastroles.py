@@ -8,7 +8,7 @@ copied once into a plain ``.npz`` in the user's cache, keyed by the SHA-256 of t
 joblib file, and every later process reads that (no pickle, no scikit-learn).  A
 retrained model has another hash, hence another cache file.
 
-``tests/test_cli_cold_start.py`` checks the probabilities against scikit-learn's.
+``tests/apps/test_cli_cold_start.py`` checks the probabilities against scikit-learn's.
 """
 from __future__ import annotations
 

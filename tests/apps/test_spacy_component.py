@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 import spacy
+from helpers import ROOT
 from spacy.tokens import Doc, DocBin
 
 import pipeline
 from pipeline.apps.spacy_component import Zhibiao
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = (ROOT / "samples" / "seed_2024q2.txt").read_text(encoding="utf-8")
 # jieba makes 排名第 and 季度末 tokens: the mentions 第3位 and 二季度 cut through them
 CUT = SEED + "\n全省排名第3位，二季度末新开工24套。\n"

@@ -14,18 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "samples" / "seed_2024q2.txt"
-ZHIBIAO = shutil.which("zhibiao")
-
-
-def run(*args: str | Path, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    cmd = [ZHIBIAO] if ZHIBIAO else [sys.executable, "-m", "pipeline.apps.cli"]
-    env = {**os.environ, "COLUMNS": "200"}
-    env.pop("ZHIBIAO_DEBUG", None)
-    return subprocess.run([*cmd, *map(str, args)], capture_output=True, text=True, cwd=cwd,
-                          timeout=timeout, env=env)
+from helpers import ROOT, SEED
+from helpers import zhibiao as run
 
 
 def assert_one_sentence(done: subprocess.CompletedProcess[str], *words: str) -> str:
@@ -207,7 +197,7 @@ def test_csv_for_excel_has_a_bom(db: Path, tmp_path: Path) -> None:
     assert run("export", "--db", db, "--out", plain).returncode == 0
     assert not plain.read_bytes().startswith(b"\xef\xbb\xbf")
     assert data[3:] == plain.read_bytes()  # the same store export query, only the BOM added
-    search = subprocess.run([ZHIBIAO or "zhibiao", "search", "批而未供", "--db", str(db), "--excel"],
+    search = subprocess.run([shutil.which("zhibiao") or "zhibiao", "search", "批而未供", "--db", str(db), "--excel"],
                             capture_output=True)
     assert search.stdout.startswith(b"\xef\xbb\xbfsource,")
     assert_one_sentence(run("export", "--db", db, "--out", tmp_path / "y.parquet", "--excel",

@@ -10,13 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import GWR, ROOT, SEED
 
 from pipeline.core.mentions import fastner, model
 from pipeline.core.normalize import fold
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "samples" / "seed_2024q2.txt"
-GWR = ROOT.parent / "shared" / "corpus" / "gwr" / "government_work_reports.jsonl"
 HEAVY = ("spacy", "thinc", "sklearn", "scipy", "pandas", "matplotlib", "datasette", "joblib")
 
 

@@ -113,13 +113,18 @@ def test_round_trip(conn: sqlite3.Connection) -> None:
     assert (d["period_start"], d["period_end"]) == ("2024-04-01", "2024-06-30")
     assert count(conn, "tasks") == 1 and count(conn, "dates") == 1 and count(conn, "checks") == 1
     rows = {r["qid"]: r for r in conn.execute("SELECT * FROM quantities")}
+    links = {(r[0], r[1]): r[2] for r in conn.execute(
+        "SELECT q.qid, l.type, COALESCE(tq.qid, d.did) FROM links l"
+        " JOIN quantities q ON q.id = l.quantity_id LEFT JOIN quantities tq ON tq.id = l.to_quantity_id"
+        " LEFT JOIN dates d ON d.id = l.to_date_id")}
     assert set(rows) == {"Q1", "Q2", "Q3"}
     for q in doc["quantities"]:
         r = rows[q["id"]]
         assert TEXT[r["span_start"]:r["span_end"]] == q["text"] == r["text"]
         assert (r["value"], r["unit"], r["written_unit"], r["role"], r["indicator"]) == (
             q["value"], q["unit"], q["written_unit"], q["role"], q["indicator"])
-        assert (r["target_qid"], r["of_qid"], r["date_did"]) == (q["target"], q["of"], q["date"])
+        assert (links.get((q["id"], "target")), links.get((q["id"], "of")),
+                links.get((q["id"], "date"))) == (q["target"], q["of"], q["date"])
         s, e = r["sentence_start"], r["sentence_end"]
         assert TEXT[s:e] == r["sentence"]
         assert s <= r["span_start"] and r["span_end"] <= e
@@ -223,7 +228,7 @@ def test_version_1_store_is_migrated(tmp_path: Path) -> None:
     c.execute("PRAGMA user_version = 1")
     c.close()
     c = store.connect(db)
-    assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 5
+    assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 6
     assert count(c, "fts_pending") == 0 and fts_rows(c, "批而未供") == 2
     assert store.gram_watermark(c) is None and gram_rows(c, "耕地") == 2
     store.write_document(c, make_doc(), "v2", index=False)  # deletes indexed v1 rows
@@ -433,3 +438,22 @@ def test_series_puts_one_kind_in_one_unit(conn: sqlite3.Connection) -> None:
     rows = store.series(conn, "完成造林")
     assert [(r["value"], r["unit"], r["converted_from"]) for r in rows] == [
         (30000, "亩", None), (32000, "亩", None), (37500, "亩", "公顷")]
+
+
+def test_version_5_store_migrates_its_link_copies_away(tmp_path):
+    """Up to version 5 quantities copied each link (target_qid, of_qid, change_of_qid,
+    date_did); version 6 keeps links in the links table only, and reads them there."""
+    db = tmp_path / "v5.db"
+    c = store.connect(db)
+    store.write_document(c, make_doc(), "v1")
+    before = [dict(r) for r in c.execute(store.EXPORT_SQL)]
+    for column in store.LINK_COPIES:
+        c.execute(f"ALTER TABLE quantities ADD COLUMN {column} TEXT")
+    c.execute("PRAGMA user_version = 5")
+    c.close()
+    c = store.connect(db)
+    columns = {r[1] for r in c.execute("PRAGMA table_info(quantities)")}
+    assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 6
+    assert not columns & set(store.LINK_COPIES)
+    after = [dict(r) for r in c.execute(store.EXPORT_SQL)]
+    assert after == before and any(r["target"] for r in after) and any(r["date"] for r in after)

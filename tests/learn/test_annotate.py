@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import ROOT
 
 from pipeline.learn import annotate as an
 from pipeline.learn import evaluate as ev
 
-ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "corpus" / "gold"
 TEXT_GOLD = sorted(GOLD.glob("team*.json"))  # the gold files that carry their text
 ASTRAL = "\U00020000"  # 𠀀, CJK Extension B: two UTF-16 code units, one Python character

@@ -14,15 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import ROOT
+from reliability import one  # noqa: E402
+from reliability import table_rows as rows  # noqa: E402
 
 from pipeline.apps import batch
 from pipeline.apps.cli import data as cli_data
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from reliability import one  # noqa: E402
-from reliability import table_rows as rows  # noqa: E402
 
 SENTENCES = [
     "全市处置完成批而未供土地1.98万亩，省任务完成率82.5%。",

@@ -24,11 +24,11 @@ import pytest
 
 pytest.importorskip("datasette", reason="datasette is not installed (pip install 'zhibiao[serve]')")
 
+from helpers import SEED
+
 from pipeline.apps import serve  # noqa: E402
 from pipeline.apps.batch import run_batch  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "samples" / "seed_2024q2.txt"
 HOSTILE_NAME = "evil&<i>x.txt"
 HOSTILE_DOC = "evil&<i>x"
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
@@ -296,8 +296,6 @@ def test_chromium_document_page_hover(server: str, tmp_path: Path) -> None:
     that has a target shows its card and outlines the target."""
     if CHROMIUM is None:
         pytest.skip("chromium is not installed (apt-get install -y chromium)")
-    import sys as _sys
-    _sys.path.insert(0, str(Path(__file__).parent))
     from cdp_browser import Browser
 
     from pipeline.apps import docview

@@ -11,14 +11,13 @@ xfail (so a fix shows up as XPASS and the marker must be removed).
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import tomllib
+from helpers import TESTS
 
 import pipeline
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN = TESTS / "golden"
 DEFAULT_REFERENCE = "2024-07-01"
 QUANTITY_FIELDS = ("text", "unit", "written_unit", "kind", "qualifier")
 NUMERIC_FIELDS = ("value", "low", "high")

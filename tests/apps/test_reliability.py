@@ -16,18 +16,13 @@ import argparse
 import json
 import os
 import sqlite3
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+import reliability as rel  # noqa: E402
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-import reliability as rel  # noqa: E402
 
 from pipeline.apps import batch, store
 from pipeline.apps.cli import data as cli_data  # noqa: E402
@@ -177,7 +172,7 @@ def test_zip_member_names_cannot_leave_the_archive(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- serve / search
 
-# zhibiao serve (127.0.0.1 unless told, immutable) is covered by tests/test_serve.py.
+# zhibiao serve (127.0.0.1 unless told, immutable) is covered by tests/apps/test_serve.py.
 
 
 FTS_CHARS = st.sampled_from(list('"\'*^():-+%_\\;,.{}[]NEARORANDNOT 耕地批而未供率1.98万亩\x00'))

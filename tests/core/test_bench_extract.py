@@ -1,6 +1,6 @@
 """Extraction throughput (pytest-benchmark; no wall-clock assertions).
 
-Run with ``python -m pytest tests/test_bench_extract.py --benchmark-enable -q``.  Each
+Run with ``python -m pytest tests/core/test_bench_extract.py --benchmark-enable -q``.  Each
 case records ``chars_per_second`` in ``extra_info``.  Three paths are measured:
 
 * ``scan``: the mention finders alone (fold + quantity patterns + dates);
@@ -17,19 +17,15 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import pytest
+from helpers import GWR, SEED
 
 from pipeline.core import dates
 from pipeline.core.mentions import patterns
 from pipeline.core.normalize import fold
 from pipeline.core.records import Document
 from pipeline.core.stages import run_stages
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "samples" / "seed_2024q2.txt"
-GWR = ROOT.parent / "shared" / "corpus" / "gwr" / "government_work_reports.jsonl"
 
 
 def scan(text: str):

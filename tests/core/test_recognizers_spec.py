@@ -20,13 +20,12 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
-from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 from pipeline.core.mentions.numeric import find_numbers, find_percents
 
-ROOT = Path(__file__).resolve().parents[1]
 SPEC_DIR = ROOT.parent / "shared" / "specs" / "recognizers-text"
 XFAIL_FILE = ROOT / "tests" / "golden" / "recognizers_xfail.txt"
 OUT = ROOT / "tests" / "_out" / "recognizers_passrate.json"

@@ -1,6 +1,6 @@
 """Reading throughput per format (pytest-benchmark; no wall-clock assertions).
 
-Run with ``python -m pytest tests/test_bench_ingest.py --benchmark-enable``; each case
+Run with ``python -m pytest tests/core/test_bench_ingest.py --benchmark-enable``; each case
 records ``chars_per_second`` (characters of Document.text per second) and
 ``bytes_per_second`` in ``extra_info``.  With benchmarks disabled (the project default)
 each case runs once and the rate comes from that single timed call.
@@ -12,10 +12,11 @@ from pathlib import Path
 
 import fixtures_build as fb
 import pytest
+from helpers import SHARED
 
 from pipeline.core.ingest import read_path
 
-REAL_PDF = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pdf" / \
+REAL_PDF = SHARED / "corpus" / "pdf" / \
     "honze-2023-disclosure-report.pdf"
 
 

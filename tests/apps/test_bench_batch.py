@@ -4,11 +4,7 @@ a small generated corpus, quickly)."""
 from __future__ import annotations
 
 import sqlite3
-import sys
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import speed  # noqa: E402
 

@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from helpers import GWR
 
 from pipeline.apps.cli import main
 from pipeline.apps.crossdoc import join_targets, series_key
 from pipeline.core.api import extract
-
-GWR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "gwr" / "government_work_reports.jsonl"
 
 
 def test_join_on_written_reports():

@@ -11,7 +11,7 @@
   as its simplified twin does.
 
 Run as a script to write the converted gold files and print both figures:
-``python tests/test_traditional.py /tmp/hant`` (then ``zhibiao eval /tmp/hant/*.json``).
+``python tests/core/test_traditional.py /tmp/hant`` (then ``zhibiao eval /tmp/hant/*.json``).
 """
 from __future__ import annotations
 
@@ -23,12 +23,12 @@ from pathlib import Path
 import opencc
 import pytest
 import tomllib
+from helpers import ROOT
 
 import pipeline
 from pipeline.core.normalize import fold, fold_chars, script_fold, simplify
 from pipeline.learn import evaluate
 
-ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "golden" / "traditional.toml"
 SHARED = evaluate.resolve_shared_root()  # ../shared, or $ZHIBIAO_SHARED
 REAL_TRADITIONAL = ("real-notices-08", "real-plans-10", "real-plans-12")
@@ -198,7 +198,7 @@ def test_real_traditional_document_scores_as_its_simplified_twin(doc_id):
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python tests/test_traditional.py OUT_DIR", file=sys.stderr)
+        print("usage: python tests/core/test_traditional.py OUT_DIR", file=sys.stderr)
         return 2
     if not (SHARED / "corpus" / "real").is_dir():
         print(f"{SHARED} is absent: put the shared data beside the project or set ZHIBIAO_SHARED",

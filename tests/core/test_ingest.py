@@ -6,6 +6,7 @@ from pathlib import Path
 
 import fixtures_build as fb
 import pytest
+from helpers import SHARED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +14,7 @@ from pipeline.core.ingest import ReadError, read_bytes, read_path, sniff
 from pipeline.core.ingest.grid import Covered, TextBuilder
 from pipeline.core.records import Document
 
-REAL_PDF = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pdf" / \
+REAL_PDF = SHARED / "corpus" / "pdf" / \
     "honze-2023-disclosure-report.pdf"
 
 TABLE_FORMATS = ["docx", "xlsx", "html", "pdf"]

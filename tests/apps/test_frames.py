@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import ROOT
 
 import pipeline
 from pipeline.apps import frames, store
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = (ROOT / "samples" / "seed_2024q2.txt").read_text(encoding="utf-8")
 FISCAL = (ROOT / "samples" / "fiscal_2024_1-5.txt").read_text(encoding="utf-8")
 

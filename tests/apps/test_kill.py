@@ -12,14 +12,9 @@ store's writer, and without model loading 20 kills take about a minute.
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
 import reliability as rel  # noqa: E402
 
 

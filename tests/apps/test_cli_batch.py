@@ -2,25 +2,15 @@
 not only when the file changed: the store records which version produced each row."""
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
+
+from helpers import SEED, zhibiao
 
 from pipeline.apps import batch, store
 from pipeline.core.mentions.model import models_dir
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "samples" / "seed_2024q2.txt"
-
-
-def zhibiao(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    cmd = shutil.which("zhibiao")
-    base = [cmd] if cmd else [sys.executable, "-m", "pipeline.apps.cli"]
-    return subprocess.run([*base, *map(str, args)], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **(env or {})})
 
 
 def run_line(done: subprocess.CompletedProcess[str]) -> str:
@@ -93,7 +83,7 @@ def test_schema_3_store_gains_the_column_and_re_extracts(tmp_path: Path) -> None
     assert "1 extracted, 0 unchanged" in run_line(zhibiao(*args))  # unknown version: redone
     c = store.connect(db, readonly=True)
     try:
-        assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 5
+        assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 6
         assert store.document_state(c, str(SEED))[1] in current("pattern")
     finally:
         c.close()

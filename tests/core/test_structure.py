@@ -1,15 +1,11 @@
 """Tasks (table rows), columns and cell quantities across formats and encodings."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import fixtures_build as fb
 import pytest
+from helpers import ROOT, SEED
 
 from pipeline.core.api import process_path
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "samples" / "seed_2024q2.txt"
 
 
 def _summary(result):

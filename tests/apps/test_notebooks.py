@@ -10,9 +10,10 @@ nbformat = pytest.importorskip("nbformat", reason="nbformat is not installed (pi
 nbclient = pytest.importorskip("nbclient", reason="nbclient is not installed (pip install 'zhibiao[test]')")
 pytest.importorskip("ipykernel", reason="ipykernel is not installed (pip install 'zhibiao[test]')")
 
+from helpers import ROOT
+
 from pipeline.apps.batch import run_batch  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "indicators.ipynb"
 
 

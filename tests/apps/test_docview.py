@@ -1,35 +1,23 @@
 """The document view: ``zhibiao extract --format html`` (and the serve page, in
-tests/test_serve.py) shows the text with every quantity and date highlighted by role;
+tests/apps/test_serve.py) shows the text with every quantity and date highlighted by role;
 hovering a mention shows its value, unit, indicator and period and outlines its links.
 The browser tests drive a real headless Chromium (tests/cdp_browser.py)."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from cdp_browser import CHROMIUM, Browser  # noqa: E402
+from helpers import SEED, zhibiao
 
 from pipeline import extract
 from pipeline.apps import docview
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "samples" / "seed_2024q2.txt"
-sys.path.insert(0, str(Path(__file__).parent))
-from cdp_browser import CHROMIUM, Browser  # noqa: E402
-
 needs_browser = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed "
                                    "(apt-get install -y chromium)")
 HOSTILE = "<script>alert(1)</script>全市新增建设用地1.2万亩，完成全年任务的60%。&amp; <b>x</b>"
-
-
-def zhibiao(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    cmd = shutil.which("zhibiao")
-    base = [cmd] if cmd else [sys.executable, "-m", "pipeline.apps.cli"]
-    return subprocess.run([*base, *map(str, args)], capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
