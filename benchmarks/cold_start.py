@@ -57,11 +57,10 @@ prof.disable()
 total = time.perf_counter() - t0
 stats = pstats.Stats(prof)
 phases = {
-    "jieba dictionary (roles._jieba)": ("roles.py", "_jieba"),
-    "region tagger (regions._tagger, jieba.posseg)": ("regions.py", "_tagger"),
+    "jieba dictionary (words.tokenizer)": ("words.py", "tokenizer"),
     "mention model load (fastner.load)": ("fastner.py", "load"),
     "mention model run (FastMentions.spans, less the jieba load)": ("model.py", "spans"),
-    "table output (cli.render_table)": ("cli.py", "render_table"),
+    "table output (display.render_table)": ("display.py", "render_table"),
 }
 out = {"in-process total": total}
 for name, (file, func) in phases.items():
@@ -79,8 +78,8 @@ def breakdown() -> dict[str, float]:
         raise SystemExit(f"breakdown failed: {done.stderr.strip()[-500:]}")
     out = json.loads(done.stdout.strip().splitlines()[-1])
     spans = "mention model run (FastMentions.spans, less the jieba load)"
-    if out[spans] >= out["jieba dictionary (roles._jieba)"]:
-        out[spans] -= out["jieba dictionary (roles._jieba)"]
+    if out[spans] >= out["jieba dictionary (words.tokenizer)"]:
+        out[spans] -= out["jieba dictionary (words.tokenizer)"]
     return {k: round(v, 3) for k, v in out.items()}
 
 

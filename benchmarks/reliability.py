@@ -237,8 +237,8 @@ def vanish(root: Path) -> Any:
 
 
 def eacces(name: str) -> Any:
-    """Make batch._read_regular fail with EACCES for files named ``name`` (for root)."""
-    real = batch._read_regular
+    """Make batch.read_regular fail with EACCES for files named ``name`` (for root)."""
+    real = batch.read_regular
 
     def fake(path: str, limit: int) -> bytes | None:
         if os.path.basename(path) == name:
@@ -298,7 +298,7 @@ def batch_in_subprocess(inputs: Path, db: Path, workers: int = 2,
 def _run_batch_main(args: argparse.Namespace) -> int:
     root = Path(args.run_batch[0])
     if os.geteuid() == 0:  # root reads mode-000 files: inject the EACCES instead
-        batch._read_regular = eacces("unreadable.txt")
+        batch.read_regular = eacces("unreadable.txt")
     base = peak_rss_mib()
     t0 = time.perf_counter()
     with DescendantPeaks() as peaks:

@@ -188,7 +188,7 @@ def migrate(src: Path, dst: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------- candidates
 
 def _fold_chars(text: str | None) -> str:
-    return " ".join((text or "").translate(store._GRAM_FOLD))
+    return " ".join((text or "").translate(store.GRAM_FOLD))
 
 
 CANDIDATES: dict[str, dict[str, Any]] = {
@@ -218,7 +218,7 @@ CANDIDATES: dict[str, dict[str, Any]] = {
             [(tok, r[0]) for r in rows for tok in store.gram_tokens(r[1], r[2], r[3]).split(" ")
              if tok]),
         "ids": "SELECT quantity_id AS rid FROM c_bigrams WHERE token = ? ORDER BY quantity_id",
-        "arg": lambda q: q.translate(store._GRAM_FOLD),
+        "arg": lambda q: q.translate(store.GRAM_FOLD),
     },
 }
 
@@ -298,7 +298,7 @@ def _old_index_pending(conn: sqlite3.Connection) -> int:
 def run_variant(variant: str, extractors: str, inputs: str, db: str) -> dict[str, Any]:
     """One batch in this process; "today" leaves quantities_grams empty."""
     if variant == "today":
-        store._index_pending = _old_index_pending
+        store.index_queued = _old_index_pending
         store.gram_watermark = lambda conn: 0  # the writer writes no tokens
     me = importlib.import_module("search_latency")  # by name, so workers can unpickle it
     worker = me.today_worker if variant == "today" else me.new_worker

@@ -4,8 +4,13 @@
     python benchmarks/speed.py --only extract     # extraction + scaling + profile
     python benchmarks/speed.py --only batch --docs 2000
     python benchmarks/speed.py --only batch --docs 10000 --runs 3   # the README's table
+    python benchmarks/speed.py --against REV --rounds 3   # this tree beside commit REV
 
 Writes ``benchmarks/speed.json`` and prints markdown tables.
+
+* against: the same extraction (and batch) measurement run on this tree and on a git
+  worktree of ``REV``, each in its own process, the two alternating ``--rounds`` times in
+  one run; the best of each is compared (``compare`` in speed.json).
 
 * extraction: ``pipeline.core.api.extract`` over the gwr reports
   (../shared/corpus/gwr/government_work_reports.jsonl, field ``content``), one process,
@@ -145,16 +150,91 @@ def gwr_files(root: Path) -> tuple[int, int]:
     return len(texts), sum(map(len, texts))
 
 
-def batch_run(inputs: Path, workers: int, extractors: str) -> dict[str, Any]:
-    """One batch in a fresh process (clean RSS numbers); see _batch_main."""
+def _tree_env(tree: Path) -> dict[str, str]:
+    """The environment that imports ``pipeline`` from ``tree`` (ahead of the installed one)."""
+    return {**os.environ, "PYTHONPATH": str(tree)}
+
+
+def batch_run(inputs: Path, workers: int, extractors: str, tree: Path = ROOT) -> dict[str, Any]:
+    """One batch in a fresh process (clean RSS numbers), with the code of ``tree``; see
+    _batch_main."""
     with tempfile.TemporaryDirectory(prefix="zhibiao-speed-") as d:
         db = Path(d) / "b.db"
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--run-batch", str(inputs), str(db),
-               "--workers", str(workers), "--extractors", extractors]
-        out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
+        cmd = [sys.executable, str(tree / "benchmarks" / "speed.py"), "--run-batch", str(inputs),
+               str(db), "--workers", str(workers), "--extractors", extractors]
+        out = subprocess.run(cmd, capture_output=True, text=True, cwd=tree, check=False,
+                             env=_tree_env(tree))
         if out.returncode:
             raise RuntimeError(out.stderr[-3000:])
         return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+#: one extraction measurement in a process of its own: ``pipeline.extract`` (the public
+#: entry, the same in every version) over the reports, best CPU time of ``repeats`` passes
+EXTRACT_ONE = """
+import gc, json, sys, time
+import pipeline
+texts = [json.loads(line)["content"] for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
+extractors, repeats = sys.argv[2], int(sys.argv[3])
+pipeline.extract(texts[0][:2000], extractors=extractors)
+best = float("inf")
+for _ in range(repeats):
+    gc.collect()
+    t0 = time.process_time()
+    for t in texts:
+        pipeline.extract(t, extractors=extractors)
+    best = min(best, time.process_time() - t0)
+print(json.dumps({"chars": sum(map(len, texts)), "seconds": best}))
+"""
+
+
+def extraction_in(tree: Path, extractors: str, repeats: int) -> float:
+    """Characters per second of the extraction with the code of ``tree``."""
+    out = subprocess.run([sys.executable, "-c", EXTRACT_ONE, str(GWR), extractors, str(repeats)],
+                         capture_output=True, text=True, cwd=tree, env=_tree_env(tree), check=False)
+    if out.returncode:
+        raise RuntimeError(out.stderr[-3000:])
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    return r["chars"] / r["seconds"]
+
+
+def against(rev: str, repeats: int, rounds: int, docs: int) -> dict[str, Any]:
+    """This tree beside a worktree of ``rev``, alternating, in one run (see the docstring)."""
+    with tempfile.TemporaryDirectory(prefix="zhibiao-against-") as d:
+        old = Path(d) / "tree"
+        subprocess.run(["git", "worktree", "add", "--detach", str(old), rev], cwd=ROOT, check=True,
+                       capture_output=True)
+        try:
+            trees = {"before": old, "after": ROOT}
+            rows = []
+            for ex in ("pattern", "combined"):
+                got: dict[str, list[float]] = {k: [] for k in trees}
+                for _ in range(rounds):
+                    for k, tree in trees.items():
+                        got[k].append(extraction_in(tree, ex, repeats))
+                        print(f"against {ex} {k}: {got[k][-1]:,.0f} chars/s", file=sys.stderr)
+                rows.append({"what": f"extraction {ex}", "unit": "chars/s",
+                             **{k: round(max(v)) for k, v in got.items()},
+                             **{f"{k}_all": [round(x) for x in v] for k, v in got.items()}})
+            gen = Path(d) / "gen"
+            generated(gen, docs)
+            for ex in ("pattern", "combined"):
+                for w in (1, 2):
+                    got = {k: [] for k in trees}
+                    for _ in range(rounds):
+                        for k, tree in trees.items():
+                            got[k].append(batch_run(gen, w, ex, tree)["chars_per_s"])
+                            print(f"against batch {ex} workers={w} {k}: {got[k][-1]:,} chars/s",
+                                  file=sys.stderr)
+                    rows.append({"what": f"batch {docs} generated, {ex}, {w} workers", "unit": "chars/s",
+                                 **{k: round(max(v)) for k, v in got.items()},
+                                 **{f"{k}_all": v for k, v in got.items()}})
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT, check=False,
+                           capture_output=True)
+    for r in rows:
+        r["ratio"] = round(r["after"] / r["before"], 3)
+    return {"rev": rev, "rounds": rounds, "repeats": repeats, "rows": rows}
 
 
 def _batch_main(args: argparse.Namespace) -> int:
@@ -213,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=1,
                     help="batch runs per configuration (1 and 2 workers alternate); the median is reported")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "speed.json"))
+    ap.add_argument("--against", metavar="REV",
+                    help="measure this tree beside a git worktree of REV, alternating, in one run")
+    ap.add_argument("--rounds", type=int, default=3, help="alternations for --against")
     ap.add_argument("--run-batch", nargs=2, help=argparse.SUPPRESS)
     ap.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     ap.add_argument("--extractors", default="combined", help=argparse.SUPPRESS)
@@ -223,6 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     if Path(args.out).exists():
         out = json.loads(Path(args.out).read_text(encoding="utf-8"))
     out["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    if args.against:
+        out["against"] = against(args.against, args.repeats, args.rounds, args.docs)
+        _save(args.out, out)
+        print(against_markdown(out["against"]))
+        return 0
     if args.only in (None, "extract"):
         texts = reports()
         out["extraction"] = [extraction(texts, ex, args.repeats) for ex in ("pattern", "combined")]
@@ -261,6 +349,14 @@ def main(argv: list[str] | None = None) -> int:
         _save(args.out, out)
     print(markdown(out))
     return 0
+
+
+def against_markdown(a: dict[str, Any]) -> str:
+    lines = [f"| measure (best of {a['rounds']} alternating rounds) | {a['rev'][:7]} | this tree | ratio |",
+             "|---|---:|---:|---:|"]
+    lines += [f"| {r['what']} ({r['unit']}) | {r['before']:,} | {r['after']:,} | {r['ratio']:.3f} |"
+              for r in a["rows"]]
+    return "\n".join(lines)
 
 
 def _save(path: str, out: dict[str, Any]) -> None:

@@ -234,7 +234,7 @@ def load_job(ref: InputRef, max_bytes: int, archives: _Archives | None = None) -
         return Failure("too_large", f"{ref.size} bytes is over the limit of {max_bytes} bytes")
     try:
         if ref.member is None:
-            data = _read_regular(ref.path, max_bytes + 1)
+            data = read_regular(ref.path, max_bytes + 1)
             if data is None:
                 return Failure("not_a_file", f"{ref.source} is not a regular file (a pipe, "
                                "socket or device); copy its content to a file first")
@@ -261,7 +261,7 @@ def load_job(ref: InputRef, max_bytes: int, archives: _Archives | None = None) -
     return Job(ref.source, ref.path, ref.member, data, hashlib.sha256(data).hexdigest(), max_bytes)
 
 
-def _read_regular(path: str, limit: int) -> bytes | None:
+def read_regular(path: str, limit: int) -> bytes | None:
     """At most ``limit`` bytes of the regular file at ``path``; None when it is not one.
 
     Opened non-blocking and checked with fstat on the open descriptor, so a FIFO (which

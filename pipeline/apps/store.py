@@ -52,7 +52,7 @@ SCHEMA_VERSION = 6
 #: each side of a mention (tables flattened to text often have no punctuation at all).
 SENTENCE_ENDS = "。；！？"
 SENTENCE_REACH = 160
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\u3000]*\n")
+PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\u3000]*\n")
 
 SCHEMA = """
 CREATE TABLE documents (
@@ -240,13 +240,13 @@ class StoreError(Exception):
 HEADING_MAX = 20  # a line this short before a blank line ends a paragraph (a heading)
 
 
-def _ends_paragraph(text: str, at: int) -> bool:
+def ends_paragraph(text: str, at: int) -> bool:
     """Whether the blank line starting at ``at`` closes a paragraph: the line before it
     ends a sentence (。；！？：) or is short (a heading).  A PDF dump also breaks pages
     and wrapped lines with blank lines in mid-sentence (完成单\\n\\n宗低效用地…).
 
     >>> t = "底，全市处置完成批而未供土地1.98万亩，省任务完成率82.5%；完成单\\n\\n宗低效用地"
-    >>> _ends_paragraph(t, t.index("\\n")), _ends_paragraph("标题\\n\\n正文", 2)
+    >>> ends_paragraph(t, t.index("\\n")), ends_paragraph("标题\\n\\n正文", 2)
     (False, True)
     """
     line = text[text.rfind("\n", 0, at) + 1:at].strip()
@@ -257,7 +257,7 @@ def _ends_paragraph(text: str, at: int) -> bool:
 
 def sentence_bounds(text: str, start: int, end: int, reach: int = SENTENCE_REACH) -> tuple[int, int]:
     """The sentence around ``text[start:end]``: cut after 。；！？ or a blank line that
-    ends a paragraph (not one a PDF dump puts in mid-sentence, see ``_ends_paragraph``).
+    ends a paragraph (not one a PDF dump puts in mid-sentence, see ``ends_paragraph``).
 
     The returned half-open span contains the mention, includes the sentence's closing
     punctuation, starts at neither whitespace nor a line break, and reaches at most
@@ -281,8 +281,8 @@ def sentence_bounds(text: str, start: int, end: int, reach: int = SENTENCE_REACH
         i = text.rfind(ch, lo, start)
         if i >= 0 and i + 1 > s:
             s = i + 1
-    for m in _PARAGRAPH_BREAK.finditer(text, lo, start):
-        if m.end() <= start and m.end() > s and _ends_paragraph(text, m.start()):
+    for m in PARAGRAPH_BREAK.finditer(text, lo, start):
+        if m.end() <= start and m.end() > s and ends_paragraph(text, m.start()):
             s = m.end()
     hi = min(n, end + reach)
     e = hi
@@ -290,10 +290,10 @@ def sentence_bounds(text: str, start: int, end: int, reach: int = SENTENCE_REACH
         i = text.find(ch, end, hi)
         if 0 <= i < e:
             e = i + 1
-    for m in _PARAGRAPH_BREAK.finditer(text, end, hi):
+    for m in PARAGRAPH_BREAK.finditer(text, end, hi):
         if m.start() >= e:
             break
-        if _ends_paragraph(text, m.start()):
+        if ends_paragraph(text, m.start()):
             e = m.start()
             break
     while s < start and text[s].isspace():
@@ -340,7 +340,7 @@ def like_pattern(query: str, escape: str = "\\") -> str:
 #: Every character becomes one token character of FTS5's ``ascii`` tokenizer: ASCII letters
 #: fold to lower case (as LIKE does), ASCII digits stay, every other ASCII character (space,
 #: punctuation, control) moves to U+10FF00 + its code; non-ASCII characters stay as they are.
-_GRAM_FOLD = {i: (chr(i).lower() if chr(i).isalnum() else chr(0x10FF00 + i)) for i in range(128)}
+GRAM_FOLD = {i: (chr(i).lower() if chr(i).isalnum() else chr(0x10FF00 + i)) for i in range(128)}
 
 
 def gram_tokens(*fields: str | None) -> str:
@@ -363,7 +363,7 @@ def gram_tokens(*fields: str | None) -> str:
 @functools.lru_cache(maxsize=4096)
 def _field_grams(field: str) -> frozenset[str]:
     """The grams of one field; cached, as every quantity of a sentence or task repeats it."""
-    t = field.translate(_GRAM_FOLD)
+    t = field.translate(GRAM_FOLD)
     grams = set(t)
     grams.update(map(operator.add, t, t[1:]))
     return frozenset(grams)
@@ -377,7 +377,7 @@ def gram_match(query: str) -> str:
     """
     if not 1 <= len(query) <= 2:
         raise ValueError(f"a gram query has 1 or 2 characters, not {len(query)}")
-    return '"' + query.translate(_GRAM_FOLD) + '"'
+    return '"' + query.translate(GRAM_FOLD) + '"'
 
 
 def _now() -> str:
@@ -496,7 +496,7 @@ def backfill_grams(conn: sqlite3.Connection, chunk: int | None = None) -> int:
             rows = conn.execute(
                 "SELECT q.id, q.sentence, q.indicator, q.task_title FROM quantities q"
                 " WHERE q.id >= ? AND q.id < ?", (start, start + chunk)).fetchall()
-            _add_grams(conn, rows)
+            add_grams(conn, rows)
             conn.execute("UPDATE grams_backfill SET next_id = ?", (start + chunk,))
             added += len(rows)
 
@@ -510,7 +510,7 @@ def gram_watermark(conn: sqlite3.Connection) -> int | None:
     return None if row is None else int(row[0])
 
 
-def _add_grams(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> None:
+def add_grams(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> None:
     """Insert ``(id, sentence, indicator, task_title)`` rows into quantities_grams."""
     conn.executemany("INSERT INTO quantities_grams(rowid, grams) VALUES (?, ?)",
                      [(r[0], gram_tokens(r[1], r[2], r[3])) for r in rows])
@@ -600,7 +600,7 @@ def write_documents(conn: sqlite3.Connection, items: Sequence[tuple[dict[str, An
         mark = gram_watermark(conn)
         rows = [_replace_document(conn, str(src), r, h, mark) for src, (r, h) in zip(sources, items)]
         if index:
-            _index_pending(conn)
+            index_queued(conn)
     return rows
 
 
@@ -642,13 +642,13 @@ def _remove_grams(conn: sqlite3.Connection, source: str, mark: int | None) -> No
 def index_pending(conn: sqlite3.Connection) -> int:
     """Add the queued quantities to the full-text index in one transaction; how many."""
     with transaction(conn):
-        return _index_pending(conn)
+        return index_queued(conn)
 
 
-def _index_pending(conn: sqlite3.Connection) -> int:
+def index_queued(conn: sqlite3.Connection) -> int:
     mark = gram_watermark(conn)
     if mark != 0:  # rows changed by an UPDATE (queued as -id) get their new tokens
-        _add_grams(conn, conn.execute(
+        add_grams(conn, conn.execute(
             "SELECT q.id, q.sentence, q.indicator, q.task_title"
             " FROM fts_pending p JOIN quantities q ON q.id = -p.quantity_id"
             " WHERE p.quantity_id < 0 AND (? IS NULL OR q.id < ?)", (mark, mark)).fetchall())
@@ -831,11 +831,11 @@ def search(conn: sqlite3.Connection, query: str = "", *, role: str | None = None
         tail, tail_params = tail + " LIMIT ?", [int(limit)]
     if not q:
         sql = SEARCH_SELECT + _where(where) + tail.format(order="q.id")
-        return [_search_row(dict(r)) for r in conn.execute(sql, params + tail_params)]
+        return [search_row(dict(r)) for r in conn.execute(sql, params + tail_params)]
     with _snapshot(conn):
         rows = _matches(conn, q, where, params, tail, tail_params)
     merged = sorted({r["id"]: r for r in rows}.values(), key=lambda r: r["id"])
-    return [_search_row(dict(r)) for r in merged[:limit]]
+    return [search_row(dict(r)) for r in merged[:limit]]
 
 
 def _matches(conn: sqlite3.Connection, q: str, where: list[str], params: list[Any], tail: str,
@@ -870,7 +870,7 @@ def _matches(conn: sqlite3.Connection, q: str, where: list[str], params: list[An
 
 
 def _sql_fold(char: str) -> str:
-    """SQL for the token character of one character (the fold of :data:`_GRAM_FOLD`)."""
+    """SQL for the token character of one character (the fold of :data:`GRAM_FOLD`)."""
     return (f"CASE WHEN {char} GLOB '[A-Z]' THEN lower({char})"
             f" WHEN {char} GLOB '[a-z0-9]' THEN {char}"
             f" WHEN unicode({char}) < 128 THEN char({0x10FF00} + unicode({char}))"
@@ -960,7 +960,7 @@ def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute("COMMIT")
 
 
-def _search_row(r: dict[str, Any]) -> dict[str, Any]:
+def search_row(r: dict[str, Any]) -> dict[str, Any]:
     """Add progress, departments as a list and the mention's offsets within its sentence."""
     r["departments"] = json.loads(r["departments"]) if r.get("departments") else []
     r["failed_check"] = bool(r["failed_check"])

@@ -91,7 +91,7 @@ def fill_indicators(text: str, qs: list[Quantity], cells: list[Block]) -> list[Q
         if is_bare(phrase):
             b = cell_at(q.start)
             label = _row_label(text, cells, b) if b is not None else None
-            if label:
+            if label and b is not None:
                 header = re.sub(r"\s+", "", b.header or "")
                 metric = header if METRIC_HEADER.search(header) and len(header) <= 12 else ""
                 phrase = label + (" " + metric if metric else "")

@@ -126,7 +126,7 @@ def paragraph_year(view: View, start: int, dates: list[DateMention]) -> Period |
     baseline (比2002年) or a horizon (到2030年)."""
     para_start = view.text.rfind("\n", 0, start) + 1
     for d in sorted(dates, key=lambda d: -d.start):
-        if para_start <= d.start and d.end <= start and d.grain == "year" and d.start_date \
+        if para_start <= d.start and d.end <= start and d.grain == "year" and d.start_date and d.end_date \
                 and not re.search(r"(?:比|较|到|至|从)$", view.text[max(0, d.start - 1):d.start]) \
                 and not re.match(r"(?:以来|前|起)", view.text[d.end:d.end + 2]):
             return Period(d.start_date, d.end_date)

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import replace
+from typing import cast
 
 from pipeline.core import units
 from pipeline.core.indicators import indicator_key, is_bare
@@ -27,6 +29,7 @@ from pipeline.core.mentions.patterns import change_cue
 from pipeline.core.normalize import View, simplify
 from pipeline.core.periods import speaks_of_last_year
 from pipeline.core.records import Quantity
+from pipeline.core.vocab import Role
 from pipeline.core.words import tokenizer
 
 COMPARISON_TAIL = re.compile(r"(?:(?:比上年|比去年|较上年|较去年|同比|环比|比|较)?(?:不低于|不少于|不超过|不高于|低于|"
@@ -103,7 +106,7 @@ def rate_phrase(clause: str) -> str | None:
     return m.group(0) if m else None
 
 
-def _has_any(text: str, words: list[str]) -> bool:
+def _has_any(text: str, words: Iterable[str]) -> bool:
     return any(w in text for w in words)
 
 
@@ -146,7 +149,7 @@ def review_spans(folded: str) -> list[tuple[int, int]]:
 
 
 def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
-                has_base: bool = False, in_review: bool = False) -> tuple[str, str]:
+                has_base: bool = False, in_review: bool = False) -> tuple[Role, str]:
     """(role, source) for one quantity from its kind, column and cue words.
 
     ``clause`` is the text of the clause before the number, ``scope`` the text since
@@ -186,7 +189,7 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
     if q.column in ("task", "target", "time"):
         return "target", "column"
     if q.column in ("rate", "actual", "change"):
-        return q.column, "column"
+        return cast(Role, q.column), "column"
     if q.column == "score":
         return "other", "column"
     settled = "已" in clause
@@ -299,5 +302,5 @@ def _model_roles(view: View, qs: list[Quantity]) -> list[Quantity]:
     out = list(qs)
     for i, (role, prob) in zip(unsure, preds):
         if role in ("actual", "target", "rate") and prob >= 0.6:
-            out[i] = replace(out[i], role=role, role_source="model")
+            out[i] = replace(out[i], role=cast(Role, role), role_source="model")
     return out

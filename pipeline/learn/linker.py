@@ -88,7 +88,7 @@ def disabled():
 
 # --------------------------------------------------------------------------- candidates
 
-class _Ctx:
+class Context:
     """What the features need about one document, computed once."""
 
     def __init__(self, view: View, qs: list[Quantity], dates: list[DateMention]):
@@ -109,7 +109,7 @@ class _Ctx:
         self.date_by_id = {d.id: d for d in dates}
 
 
-def candidates(ctx: _Ctx, q: Quantity, lt: str) -> list[str]:
+def candidates(ctx: Context, q: Quantity, lt: str) -> list[str]:
     """Candidate ids for ``q``'s link of type ``lt`` (the rule's choice always included)."""
     out: list[str] = []
     pos = ctx.fpos[q.id]
@@ -152,7 +152,7 @@ def _log_ratio(a: float | None, b: float | None) -> float | None:
     return max(-4.0, min(4.0, math.log10(a / b)))
 
 
-def features(ctx: _Ctx, q: Quantity, cid: str, lt: str) -> dict[str, float]:
+def features(ctx: Context, q: Quantity, cid: str, lt: str) -> dict[str, float]:
     """Features of the pair (``q``, candidate ``cid``) for link type ``lt``; all finite."""
     folded = ctx.folded
     pos, end = ctx.fpos[q.id], ctx.fend[q.id]
@@ -225,7 +225,7 @@ def load_link_model() -> dict[str, Any] | None:
     return joblib.load(path)
 
 
-def _pairs(ctx: _Ctx, lt: str) -> Iterable[tuple[Quantity, list[str]]]:
+def candidate_pairs(ctx: Context, lt: str) -> Iterable[tuple[Quantity, list[str]]]:
     for q in ctx.qs:
         cands = candidates(ctx, q, lt)
         if cands:
@@ -235,7 +235,7 @@ def _pairs(ctx: _Ctx, lt: str) -> Iterable[tuple[Quantity, list[str]]]:
 def score_document(view: View, qs: list[Quantity], dates: list[DateMention], model: dict[str, Any]
                    ) -> dict[str, dict[str, dict[str, float]]]:
     """lt → quantity id → candidate id → probability."""
-    ctx = _Ctx(view, qs, dates)
+    ctx = Context(view, qs, dates)
     out: dict[str, dict[str, dict[str, float]]] = {}
     for lt in LINK_TYPES:
         clf = model["models"].get(lt)
@@ -243,7 +243,7 @@ def score_document(view: View, qs: list[Quantity], dates: list[DateMention], mod
         if clf is None:
             continue
         rows, keys = [], []
-        for q, cands in _pairs(ctx, lt):
+        for q, cands in candidate_pairs(ctx, lt):
             for cid in cands:
                 rows.append(features(ctx, q, cid, lt))
                 keys.append((q.id, cid))
@@ -343,10 +343,10 @@ def link_examples(docs: list[dict[str, Any]], preds: list[dict[str, Any]] | None
     for k, doc in enumerate(docs):
         pred = preds[k] if preds is not None else rule_extraction(doc)
         gold = gold_links(doc, pred)
-        ctx = _Ctx(pred["view"], pred["quantities"], pred["dates"])
+        ctx = Context(pred["view"], pred["quantities"], pred["dates"])
         for lt in LINK_TYPES:
             covered = set()
-            for q, cands in _pairs(ctx, lt):
+            for q, cands in candidate_pairs(ctx, lt):
                 if not _in_annotated(doc, q):
                     continue
                 for cid in cands:

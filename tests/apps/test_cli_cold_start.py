@@ -62,7 +62,7 @@ def test_copied_spacy_tables_match_the_installed_spacy() -> None:
     from spacy.lang.norm_exceptions import BASE_NORMS
     from spacy.strings import hash_string
     from spacy.symbols import IDS
-    symbols, norms = fastner._spacy_strings()
+    symbols, norms = fastner.spacy_strings()
     assert symbols == IDS and norms == BASE_NORMS
     for s in ("亩", "QUANTITY", "12345678", "全市新增建设用地指标", "x" * 17):
         assert fastner.hash_string(s) == hash_string(s)

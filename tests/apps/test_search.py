@@ -152,7 +152,7 @@ def today_search(conn: sqlite3.Connection, query: str) -> list[dict]:
     else:
         where, params = like, [store.like_pattern(q)] * 3
     sql = store.SEARCH_SELECT + " WHERE " + where + " ORDER BY q.id"
-    return [store._search_row(dict(r)) for r in conn.execute(sql, params)]
+    return [store.search_row(dict(r)) for r in conn.execute(sql, params)]
 
 
 def mixed_store(path: Path, copies: int = 3, index: bool = True) -> sqlite3.Connection:
@@ -298,7 +298,7 @@ def test_serve_migrates_an_older_store_before_serving_it(tmp_path: Path) -> None
     c.execute("DROP TABLE grams_backfill")
     c.execute("PRAGMA user_version = 2")
     c.close()
-    assert serve._migrate(str(tmp_path / "old.db")) is None
+    assert serve.migrate_store(str(tmp_path / "old.db")) is None
     c = store.connect(tmp_path / "old.db", readonly=True)
     assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
     assert store.gram_watermark(c) is None
@@ -306,6 +306,6 @@ def test_serve_migrates_an_older_store_before_serving_it(tmp_path: Path) -> None
     c.close()
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("CREATE TABLE t (x)")
-    assert "not a zhibiao store" in serve._migrate(str(other))
+    assert "not a zhibiao store" in serve.migrate_store(str(other))
     (tmp_path / "junk.db").write_bytes(b"not sqlite at all" * 100)
-    assert "cannot open" in serve._migrate(str(tmp_path / "junk.db"))
+    assert "cannot open" in serve.migrate_store(str(tmp_path / "junk.db"))

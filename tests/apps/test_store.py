@@ -315,9 +315,9 @@ def test_sentence_bounds_properties(text: str, data: st.DataObject) -> None:
         assert ch not in inner_after
     # a blank line inside is one a PDF dump puts in mid-sentence, never a paragraph end
     for lo, hi in ((s, start), (end, e)):
-        for m in store._PARAGRAPH_BREAK.finditer(text, lo, hi):
+        for m in store.PARAGRAPH_BREAK.finditer(text, lo, hi):
             if m.end() <= hi:
-                assert not store._ends_paragraph(text, m.start())
+                assert not store.ends_paragraph(text, m.start())
 
 
 # --------------------------------------------------------------------------- schema 3:
@@ -366,13 +366,13 @@ KILL_MIDWAY = """
 import os, signal, sys
 from pipeline.apps import store
 store.BACKFILL_CHUNK = 6
-add, calls = store._add_grams, [0]
+add, calls = store.add_grams, [0]
 def add_then_die(conn, rows):
     calls[0] += 1
     add(conn, rows)
     if calls[0] == 3:  # SIGKILL inside the third chunk's transaction
         os.kill(os.getpid(), signal.SIGKILL)
-store._add_grams = add_then_die
+store.add_grams = add_then_die
 store.connect(sys.argv[1])
 """
 

@@ -22,10 +22,10 @@ def _pred(text: str = TEXT, extractors: str = "combined"):
 
 def test_features_are_finite():
     pred = _pred()
-    ctx = linker._Ctx(pred["view"], pred["quantities"], pred["dates"])
+    ctx = linker.Context(pred["view"], pred["quantities"], pred["dates"])
     rows = 0
     for lt in linker.LINK_TYPES:
-        for q, cands in linker._pairs(ctx, lt):
+        for q, cands in linker.candidate_pairs(ctx, lt):
             for cid in cands:
                 f = linker.features(ctx, q, cid, lt)
                 assert f and all(isinstance(v, float) and math.isfinite(v) for v in f.values())
@@ -35,7 +35,7 @@ def test_features_are_finite():
 
 def test_rule_choice_is_always_a_candidate():
     pred = _pred()
-    ctx = linker._Ctx(pred["view"], pred["quantities"], pred["dates"])
+    ctx = linker.Context(pred["view"], pred["quantities"], pred["dates"])
     for lt in linker.LINK_TYPES:
         for q in pred["quantities"]:
             if getattr(q, lt):

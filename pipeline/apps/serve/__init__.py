@@ -175,7 +175,7 @@ def run(db: str, host: str | None, port: int, print_metadata: bool = False) -> i
         return 0
     if not Path(db).is_file():
         return _err(f"no store at {db}; run `zhibiao batch INPUT... --db {db}` first")
-    problem = _migrate(db)
+    problem = migrate_store(db)
     if problem:
         return _err(problem)
     try:
@@ -213,7 +213,7 @@ def _wait(proc: subprocess.Popen[bytes]) -> int:
     return 0 if code in (0, -signal.SIGTERM, -signal.SIGINT) else code
 
 
-def _migrate(db: str) -> str | None:
+def migrate_store(db: str) -> str | None:
     """Bring an older store to the current schema (or finish a killed migration) before
     Datasette opens it immutable, since its canned queries need the current indexes;
     the problem as a sentence, or None."""

@@ -294,7 +294,7 @@ class TextBuilder:
                 self._blocks.append(Block(
                     kind="cell", start=span[0], end=span[1], page=page, sheet=sheet,
                     table=index, row=r, col=c,
-                    header=None if headers[r] is None else headers[r][c]))
+                    header=None if (hrow := headers[r]) is None else hrow[c]))
         return index
 
     def build(self) -> tuple[str, tuple[Block, ...]]:

@@ -154,8 +154,8 @@ def _layout_page(page: Page, number: int, builder: TextBuilder) -> None:
         if grid and len(grid[0]) == 1:
             for row in grid:
                 if isinstance(row[0], str):
-                    for line in row[0].split("\n"):
-                        builder.add_line(line, page=number)
+                    for piece in row[0].split("\n"):
+                        builder.add_line(piece, page=number)
         elif grid:
             builder.add_table(grid, page=number)
 

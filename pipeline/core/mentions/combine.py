@@ -14,6 +14,7 @@ their speed.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pipeline.core.mentions import model, patterns
 from pipeline.core.normalize import View, simplify
@@ -24,7 +25,7 @@ CN_NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿壹�
 
 
 def find_quantities(view: View, extractors: str = "combined",
-                    explained: list[tuple[int, int]] = ()) -> list[Quantity]:
+                    explained: Sequence[tuple[int, int]] = ()) -> list[Quantity]:
     """``explained``: folded spans already accounted for (the date mentions)."""
     found: list[Quantity] = []
     if extractors in ("pattern", "combined"):
@@ -39,7 +40,8 @@ def find_quantities(view: View, extractors: str = "combined",
     return found
 
 
-def unsure_pieces(view: View, found: list[Quantity], explained: list[tuple[int, int]]) -> list[tuple[int, str]]:
+def unsure_pieces(view: View, found: list[Quantity], explained: Sequence[tuple[int, int]]
+                  ) -> list[tuple[int, str]]:
     """The model's pieces that hold a weak mention or an unexplained digit."""
     covered = bytearray(len(view.folded))
     for q in found:

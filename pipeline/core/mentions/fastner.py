@@ -122,7 +122,7 @@ def word_shape(text: str) -> str:
     return "".join(shape)
 
 
-def _spacy_strings() -> tuple[dict[str, int], dict[str, str]]:
+def spacy_strings() -> tuple[dict[str, int], dict[str, str]]:
     """spaCy's symbol ids (a string in this table is its id, not its hash) and its base
     norm exceptions (，→ ,), copied in ``pipeline/resources/spacy_strings.json``."""
     data = json.loads(resources.files("pipeline.resources").joinpath("spacy_strings.json")
@@ -130,7 +130,7 @@ def _spacy_strings() -> tuple[dict[str, int], dict[str, str]]:
     return data["symbols"], data["norms"]
 
 
-_SYMBOLS, _NORMS = _spacy_strings()
+_SYMBOLS, _NORMS = spacy_strings()
 _HASHES: dict[str, int] = dict(_SYMBOLS)
 
 

@@ -18,10 +18,12 @@ import bisect
 import functools
 import math
 import re
+from typing import cast
 
 from pipeline.core import numbers, units
 from pipeline.core.normalize import View, simplify
 from pipeline.core.records import Quantity
+from pipeline.core.vocab import Qualifier
 
 # The number grammar, shared by the quantity regex below and by
 # ``pipeline.core.mentions.numeric`` (find_numbers / find_percents).
@@ -262,7 +264,7 @@ def _from_match(m: re.Match[str], view: View) -> Quantity | None:
     return Quantity(
         id="", start=start, end=end, text=view.text[start:end],
         value=value, low=low, high=high, unit=unit or None,
-        written_unit=written_unit or None, kind=kind, qualifier=qualifier,
+        written_unit=written_unit or None, kind=kind, qualifier=cast(Qualifier, qualifier),
         role=role, confidence=0.9 if unit else 0.5, extractor="pattern")
 
 

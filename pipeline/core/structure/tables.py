@@ -54,8 +54,8 @@ def _split_line(text: str, start: int, end: int) -> list[Cell]:
 
 def _runs(text: str) -> list[list[tuple[int, int]]]:
     """Runs of consecutive lines holding a ``|`` (blank lines end a run)."""
-    runs: list[list[tuple[int, int]]] = []
-    cur: list[tuple[int, int]] = []
+    runs: list[list[tuple[int, int, bool]]] = []
+    cur: list[tuple[int, int, bool]] = []
     pos = 0
     lines = text.split("\n")
     for i, line in enumerate(lines):
