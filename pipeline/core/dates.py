@@ -19,6 +19,7 @@ import datetime as _dt
 import functools
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from pipeline.core.normalize import View, fold
 from pipeline.core.numbers import parse_number
@@ -196,12 +197,16 @@ def _scan_iter(folded: str):
 
 
 def find_dates(view: View, default_year: int | None,
-               reference: _dt.date | None = None) -> list[DateMention]:
-    """Every date mention; ``reference`` resolves 今日/昨日/明日."""
+               reference: _dt.date | None = None,
+               year_at: Callable[[int], int | None] | None = None) -> list[DateMention]:
+    """Every date mention; ``reference`` resolves 今日/昨日/明日.  A date written without
+    its year takes ``year_at(offset)`` where that gives one (a review of last year),
+    else ``default_year``."""
     out = []
     for (fs, fe), form, groups in _scan(view):
+        year = (year_at(view.span(fs, fe)[0]) if year_at else None) or default_year
         try:
-            resolved = _resolve(form, groups, default_year, reference)
+            resolved = _resolve(form, groups, year, reference)
         except ValueError:
             continue
         if resolved is None:

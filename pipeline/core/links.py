@@ -328,7 +328,7 @@ def _link_dates(view: View, out: dict[str, Quantity], qs: list[Quantity], dates:
     """A date governs the quantities after it to the end of its sentence (。, not ；),
     unless a new list item (二是, 5., （三）) or a vague time (截至目前) comes first.
     Dates in the task and time-node columns govern nothing, nor does a baseline
-    (较二季度末增加…)."""
+    (较二季度末增加…) or a page's date line (发布日期：…)."""
     folded = view.folded
     marks = []
     for d in dates:
@@ -337,6 +337,8 @@ def _link_dates(view: View, out: dict[str, Quantity], qs: list[Quantity], dates:
             continue
         if re.match(r"(?:前|之前|以前)", folded[de:de + 2]):
             continue  # a deadline (年底前完成) is not the date a figure is stated at
+        if _page_date(view.text, d):
+            continue  # the date the page or form was published or filled in
         marks.append((ds, de, d))
     marks.sort(key=lambda m: m[0])
     starts = [m[0] for m in marks]
@@ -367,6 +369,14 @@ def _link_dates(view: View, out: dict[str, Quantity], qs: list[Quantity], dates:
                 continue
         out[q.id] = replace(out[q.id], date=d.id)
     return out
+
+
+# a page's or a form's own date line: 发布日期：2022-08-03, 时间: 2021-12-08, 填报日期 | …
+PAGE_DATE = re.compile(r"(?:发布|发表|更新|填报|成文|印发|发文|生成|打印|报送|上报|录入)?(?<!截止)(?<!截至)(?<!统计)"
+                       r"(?:日期|时间)\s*[:：|]?\s*$")
+def _page_date(text: str, d: DateMention) -> bool:
+    """Whether ``d`` is a page's or form's own date line (发布日期 | 2022-08-03)."""
+    return PAGE_DATE.search(text[max(0, d.start - 12):d.start].rsplit("\n", 1)[-1]) is not None
 
 
 PARAGRAPH_OPEN = re.compile(r"(?:^|\n)[ \t\u3000]*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.]\s*)?(?:今年|本年|全年)?$")
@@ -571,7 +581,7 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
         window = len(cut[0]) if len(cut) == 17 else 0  # the 16 lines above the table
         near = [d for d in above if d.id not in used and d.start >= window
                 and len(_line_at(text, d.start)) <= 48]  # the table's title lines, not a narrative
-        near = [d for d in near if not re.search(r"(?:日期|时间)[:：]?\s*$", text[max(0, d.start - 6):d.start])]
+        near = [d for d in near if not _page_date(text, d)]
         cutoff = [d for d in near if re.search(r"截[至止]\s*$", text[max(0, d.start - 3):d.start])]
         sub_year = [d for d in near if d.grain != "year"]
         table_date = cutoff[-1] if cutoff else (sub_year[-1] if sub_year else None)

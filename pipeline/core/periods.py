@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from pipeline.core.normalize import View
@@ -116,9 +117,45 @@ def relative_year(view: View, start: int, doc_period: Period | None) -> Period |
         return Period(f"{year - 5:04d}-01-01", f"{year - 1:04d}-12-31")
     if last > this:
         return _year(year - 1)
-    if this > last:
-        return _year(year)
+    if this > last:  # 今年: in a report on part of the year (1—6月), that part
+        return doc_period if part_of_year(doc_period) else _year(year)
     return None
+
+
+LAST_YEAR_BEFORE = re.compile(r"(?:去年|上年|前一年)$")
+
+
+def review_years(view: View, doc_period: Period | None) -> Callable[[int], int | None]:
+    """For a date written without its year, at a text offset: the year before the
+    report's right after 去年/上年 (去年一季度), else the year of the review section it
+    stands in (一、2023年工作回顾; a work report's review of last year), else None."""
+    sections = [(s, e, int(p.start_date[:4])) for s, e, p in section_periods(view, doc_period)
+                if p.start_date[:4] == p.end_date[:4]]
+    report_year = int(doc_period.start_date[:4]) if doc_period else None
+
+    def year_at(start: int) -> int | None:
+        if report_year and LAST_YEAR_BEFORE.search(view.text[max(0, start - 3):start]):
+            return report_year - 1
+        return next((y for s, e, y in sections if s <= start < e), None)
+    return year_at
+
+
+def part_of_year(period: Period | None) -> bool:
+    """A period inside one year that is not the whole year (1—6月, a quarter, a month)."""
+    return (period is not None and period.start_date[:4] == period.end_date[:4]
+            and (period.start_date[5:], period.end_date[5:]) != ("01-01", "12-31"))
+
+
+def without_report_year(quantities: list[Quantity], dates: list[DateMention],
+                        doc_period: Period | None) -> list[Quantity]:
+    """In a report on part of a year (2020年1—6月), the year itself (2020年计划实施…) is
+    the report's year, not the date its figures are stated at: no date link to it, so
+    they take the report's period (or their section's, or a horizon's)."""
+    if not part_of_year(doc_period):
+        return quantities
+    assert doc_period is not None
+    own = {d.id for d in dates if d.grain == "year" and (d.start_date or "")[:4] == doc_period.start_date[:4]}
+    return [replace(q, date=None) if q.date in own else q for q in quantities]
 
 
 def paragraph_year(view: View, start: int, dates: list[DateMention]) -> Period | None:

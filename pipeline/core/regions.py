@@ -11,6 +11,12 @@ counties into one line: each document records its region, and a series is per re
 '全国'
 >>> detect_region("市农业局2018年上半年工作总结") is None
 True
+
+A document that names itself only as 我县/全县 (我市, 全省 …) is the place of that level
+it names most often:
+
+>>> detect_region("今年以来，全县上下抓项目。旌德县完成投资5亿元，旌德县新开工12个。")
+'旌德县'
 """
 from __future__ import annotations
 
@@ -20,8 +26,15 @@ from pipeline.core.words import cut
 
 ADMIN = re.compile(r"(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|镇|乡|村)$")
 NOT_REGION = frozenset({"城镇", "农村", "城区", "社区", "园区", "市区", "城市", "地区", "辖区", "街区", "景区",
-                        "开发区", "高新区", "示范区", "工业园区", "经开区", "自贸区", "片区", "县区", "区县"})
+                        "开发区", "高新区", "示范区", "工业园区", "经开区", "自贸区", "片区", "县区", "区县",
+                        "乡村", "小区", "城乡", "省市", "市县", "县市", "镇村", "乡镇", "山区", "库区", "矿区",
+                        "老区", "灾区", "新区", "本市", "全市", "全省", "全县", "全区", "各市", "各县", "各区"})
 HEAD_CHARS = 300
+LINE_CHARS = 120  # a longer first line (a title run into its paragraph): its start
+# a document speaking of itself: 我县, 全县上下, 本市 — the level of the place it is
+SELF = re.compile(r"(?:我|全|本)(省|市|县|区|州|旗)(?!委|政府|人大|政协|长|级|直|属|场|区县)")
+# a verb or preposition run into a bare suffix by the segmenter: 受市, 经省, 在县
+FUNCTION_FIRST = re.compile(r"^[受经由在对向为从据按将把被给至到于以与就及和并]")
 
 
 # 2022年和政县国民经济…, 周口市人民政府…: a place right before what a report is about
@@ -34,15 +47,15 @@ def _places(line: str) -> str | None:
     if "全国" in line[:40]:
         return "全国"
     m = BEFORE_SUBJECT.search(line)
-    if m:
-        return m.group(1)
+    if m and (name := _trailing_places(m.group(1))):
+        return name
     # jieba's words (no part-of-speech tagger: loading it costs half a second): the
     # first word of two or more characters that ends in an administrative suffix
     words = cut(line)
     pos = 0
     for w in words:
         pos += len(w)
-        if len(w) >= 2 and ADMIN.search(w) and w not in NOT_REGION and not NOT_A_NAME.search(w):
+        if _is_name(w):
             name = w
             sub = SUB_PLACE.match(line[pos:])
             if sub and sub.group() not in NOT_REGION:
@@ -51,16 +64,52 @@ def _places(line: str) -> str | None:
     return None
 
 
-NOT_A_NAME = re.compile(r"^(?:各|全|我|本|该|其|省|市|县|区|[一二三四五六七八九十两\d])")
+NOT_A_NAME = re.compile(r"^(?:各|全|我|本|该|其|省|市|县|区|\d)")
+NUMERAL_FIRST = re.compile(r"^[一二三四五六七八九十两]")  # 三县, 两区; but 四川省, 六安市
+
+
+def _is_name(w: str) -> bool:
+    return (len(w) >= 2 and ADMIN.search(w) is not None and w not in NOT_REGION
+            and not NOT_A_NAME.search(w)
+            and not (len(w) == 2 and (FUNCTION_FIRST.search(w) or NUMERAL_FIRST.search(w))))
+
+
+def _trailing_places(phrase: str) -> str | None:
+    """The place names that end ``phrase``, as jieba reads it: 现已完成中江县 → 中江县,
+    杭州市余杭区 → 杭州市余杭区, 受市 → None."""
+    words = cut(phrase)
+    i = len(words)
+    while i > 0 and _is_name(words[i - 1]):
+        i -= 1
+    return "".join(words[i:]) or None
+
+
+def _self_named(text: str) -> str | None:
+    """The place of the level the text speaks of itself as (我县, 全县) that it names most
+    often: a name of that level, found where the level's character ends a word."""
+    levels = [m.group(1) for m in SELF.finditer(text)]
+    if not levels:
+        return None
+    level = max(set(levels), key=levels.count)
+    counts: dict[str, int] = {}
+    for i, m in enumerate(re.finditer(level, text)):
+        if i >= 400:
+            break
+        words = cut(text[max(0, m.start() - 6):m.end()])
+        w = words[-1] if words else ""
+        if w.endswith(level) and _is_name(w):
+            counts[w] = counts.get(w, 0) + 1
+    return max(counts, key=lambda w: (counts[w], -text.find(w))) if counts else None
 
 
 def detect_region(text: str, title: str | None = None) -> str | None:
-    """The place the title names, else the first one in the text's first lines."""
+    """The place the title names, else the first one in the text's first lines, else the
+    one the text names most often at the level it speaks of itself as (我县 …)."""
     for source in (title or "", text[:HEAD_CHARS]):
         for line in source.split("\n"):
-            line = line.strip()
-            if line and len(line) <= 120:
+            line = line.strip()[:LINE_CHARS]
+            if line:
                 found = _places(line)
                 if found and (found == "全国" or not NOT_A_NAME.search(found)):
                     return found
-    return None
+    return _self_named(text)

@@ -72,7 +72,7 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
         doc = replace(doc, blocks=doc.blocks + cells)
     blocks = [replace(b, header=simplify(b.header)) if b.header else b for b in doc.blocks]
     sdoc = replace(doc, text=stext, blocks=tuple(blocks))
-    dates = date_stage.find_dates(view, default_year, reference)
+    dates = date_stage.find_dates(view, default_year, reference, periods.review_years(view, period))
     dates = sorted(dates + date_stage.header_years(text, doc.blocks, dates), key=lambda d: d.start)
     date_spans = [view.folded_span(d.start, d.end) for d in dates]
     quantities = combine.find_quantities(view, extractors, explained=date_spans)
@@ -109,11 +109,12 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     checks = links.checks(quantities)
     if _link_rescorer is not None and extractors != "pattern":
         quantities, checks = _link_rescorer(view, quantities, dates, checks)
+    quantities = periods.without_report_year(quantities, dates, period)
     quantities = periods.assign_periods(view, quantities, dates, doc_tasks, period)
     quantities = links.drop_cross_period_targets(quantities)
     checks = links.checks(quantities)
     return Extraction(text=text, doc_id=doc.doc_id, source=doc.source, period=period,
-                      region=_as_written(text, stext, detect_region(stext, doc.title)),
+                      region=detect_region(stext, simplify(doc.title) if doc.title else None),
                       tasks=tuple(doc_tasks), quantities=tuple(quantities), dates=tuple(dates),
                       checks=tuple(checks), format=doc.format, encoding=doc.encoding)
 

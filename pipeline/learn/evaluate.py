@@ -101,16 +101,41 @@ def read_standoff_text(source: dict[str, Any], shared_root: Path) -> str | None:
         return fh.read()
 
 
+def standoff_title(source: dict[str, Any], shared_root: Path) -> str | None:
+    """The title of the page or record a standoff text comes from, as a reader of the
+    page would give it (an HTML page's <title>): the record's ``title`` in a JSONL
+    corpus, else the ``title`` the source list beside a text file gives (ruling 11 of
+    corpus/real/README.md: year and place may come from the page title)."""
+    path = shared_root / "corpus" / source["file"]
+    if path.suffix == ".jsonl":
+        year = str(source.get("year"))
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                if str(rec.get("year")) == year and "决议" not in rec.get("title", ""):
+                    return rec.get("title") or None
+        return None
+    for listing in sorted(path.parent.glob("sources-*.jsonl")):
+        with listing.open(encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                if rec.get("file") == path.name:
+                    return rec.get("title") or None
+    return None
+
+
 def is_standoff(doc: dict[str, Any]) -> bool:
     return isinstance(doc.get("source"), dict)
 
 
-def load_gold(path: Path | str, shared_root: Path | str | None = Path("../shared")
-              ) -> dict[str, Any] | None:
+def load_gold(path: Path | str, shared_root: Path | str | None = Path("../shared"),
+              titles: bool = True) -> dict[str, Any] | None:
     """Load one gold file; fill in ``text`` for standoff gold.
 
     Returns None when the gold is standoff and ../shared is absent.  Raises GoldError
-    when the resolved text's hash differs from ``text_sha256``.
+    when the resolved text's hash differs from ``text_sha256``.  ``titles``: give a
+    standoff document the title of its page (``_title``, see :func:`standoff_title`),
+    which :func:`predict` passes to the extractor as a page reader would.
     """
     doc: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
     if "bytes_sha256" in doc:
@@ -122,6 +147,9 @@ def load_gold(path: Path | str, shared_root: Path | str | None = Path("../shared
         if sha256_text(text) != doc.get("text_sha256"):
             raise GoldError(f"{path}: text_sha256 does not match {doc['source']['file']}")
         doc = dict(doc, text=text)
+        # derived like the text, never written back into the gold (a leading underscore)
+        if titles:
+            doc["_title"] = standoff_title(doc["source"], resolve_shared_root(shared_root))
     return doc
 
 
@@ -747,11 +775,11 @@ def predict(gold: dict[str, Any], extractor: str | None = "combined") -> dict[st
                                 extractor or "combined").to_dict()
     run = _extract_fn(extractor)
     return run(gold["text"], reference_date=gold.get("reference_date"),
-               doc_id=gold["doc_id"])
+               doc_id=gold["doc_id"], title=gold.get("title") or gold.get("_title"))
 
 
 def load_docs(paths: list[Path] | None = None, split: str | None = None,
-              shared_root: Path | str | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+              shared_root: Path | str | None = None, titles: bool = True) -> tuple[list[dict[str, Any]], list[str]]:
     """Gold docs (from paths, or a split, or all of corpus/gold); skipped standoff names."""
     if paths is None:
         if split and split != "all":
@@ -760,7 +788,7 @@ def load_docs(paths: list[Path] | None = None, split: str | None = None,
             paths = gold_paths()
     docs, skipped = [], []
     for p in paths:
-        doc = load_gold(p, shared_root)
+        doc = load_gold(p, shared_root, titles)
         if doc is None:
             skipped.append(Path(p).stem)
         else:

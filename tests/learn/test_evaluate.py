@@ -167,3 +167,16 @@ def test_evaluate_corpus_smoke() -> None:
     assert res["documents"]
     for k, v in res["overall"].items():
         assert v is None or math.isfinite(v), k
+
+
+def test_real_pages_are_read_with_their_page_title(tmp_path):
+    """A standoff real page gets the title its source list records (``_title``, never
+    written back into gold), and predict passes it on as an HTML reader would."""
+    shared = ev.resolve_shared_root()
+    if not (shared / "corpus" / "real").is_dir():
+        pytest.skip("../shared is absent")
+    doc = ev.load_gold(ev.GOLD_DIR / "real-notices-01.json")
+    assert "瑞金市" in doc["_title"] and "title" not in doc
+    assert ev.load_gold(ev.GOLD_DIR / "real-notices-01.json", titles=False).get("_title") is None
+    assert ev.predict(doc, "pattern")["region"] == "瑞金市"
+    assert "2019" in ev.standoff_title({"file": "gwr/government_work_reports.jsonl", "year": 2019}, shared)

@@ -27,6 +27,9 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--extractor", choices=EXTRACTORS, default="combined")
     p.add_argument("--shared", metavar="DIR", type=Path, default=None,
                    help="the shared data directory (default ../shared from the project root)")
+    p.add_argument("--no-titles", action="store_true",
+                   help="extract the real pages from their text alone, without the page title "
+                        "their source list records (an HTML reader gives it; see ruling 11)")
     p.add_argument("--compare", action="store_true",
                    help="score pattern, model and combined extractors side by side (markdown)")
     p.set_defaults(func=run_eval)
@@ -60,7 +63,7 @@ def compare_table(docs: list[dict[str, Any]], pred: Path | None = None) -> str:
 def run_eval(args: argparse.Namespace) -> int:
     paths = [Path(g) for g in args.gold] or None
     split = None if paths else (args.split or "all")
-    docs, skipped = ev.load_docs(paths, split, args.shared)
+    docs, skipped = ev.load_docs(paths, split, args.shared, titles=not args.no_titles)
     if not docs:
         print("no gold documents to evaluate" + (f" (skipped: {', '.join(skipped)})"
                                                   if skipped else ""))

@@ -1,0 +1,50 @@
+"""Each quantity's period and the dates its figures are stated at (pipeline/core/periods.py,
+pipeline/core/links.py): golden cases of the rules of ANNOTATION.md and corpus/real rulings."""
+from __future__ import annotations
+
+import pipeline
+
+
+def _q(result: dict, written: str) -> dict:
+    hits = [q for q in result["quantities"] if q["text"] == written]
+    assert len(hits) == 1, (written, [q["text"] for q in result["quantities"]])
+    return hits[0]
+
+
+def _dates(result: dict) -> dict[str, str]:
+    return {d["text"]: d["start_date"] for d in result["dates"]}
+
+
+def test_dates_without_a_year_in_a_review_take_last_year() -> None:
+    text = ("一、2024年工作回顾\n去年一季度经济开局良好。9月26日中央政治局会议部署增量政策。\n"
+            "二、2025年工作任务\n6月底前完成。")
+    result = pipeline.extract(text, title="2025年政府工作报告")
+    assert result["period"] == {"start_date": "2025-01-01", "end_date": "2025-12-31"}
+    assert _dates(result) == {"2024年": "2024-01-01", "一季度": "2024-01-01",
+                              "9月26日": "2024-09-26", "2025年": "2025-01-01", "6月底": "2025-06-30"}
+
+
+def test_the_report_year_is_not_the_date_of_a_part_year_reports_figures() -> None:
+    """A report on 1—6月 2020: 2020年计划实施…71个 and 今年… take the report's period."""
+    text = ("2020年1-6月重点项目建设进展情况\n2020年计划实施重点建设项目71个，总投资337.13亿元。"
+            "1-6月份累计完成投资35.9亿元。今年全市新开工项目12个。")
+    result = pipeline.extract(text)
+    half = {"start_date": "2020-01-01", "end_date": "2020-06-30"}
+    assert result["period"] == half
+    for written in ("71个", "337.13亿元", "12个"):
+        q = _q(result, written)
+        assert q["date"] is None and q["period"] == half, written
+    assert _q(result, "35.9亿元")["period"] == half
+
+
+def test_a_whole_year_report_keeps_its_year_dates() -> None:
+    result = pipeline.extract("2023年全市粮食产量52万吨。")
+    assert _q(result, "52万吨")["period"] == {"start_date": "2023-01-01", "end_date": "2023-12-31"}
+
+
+def test_a_pages_date_line_dates_no_figure() -> None:
+    text = ("发布日期 | 2022-08-03 |\n项目支出绩效自评表\n指标 | 年度目标 | 实际完成\n"
+            "扶持经营主体(个) | 15 | 6 |\n")
+    result = pipeline.extract(text)
+    assert "2022-08-03" in _dates(result)
+    assert all(q["date"] is None for q in result["quantities"]), result["quantities"]
