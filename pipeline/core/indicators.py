@@ -35,7 +35,8 @@ TRAILING = re.compile(r"(?:平均|平均为|增长|增速|上涨|涨幅|下降|�
 BARE = frozenset({"完成", "完成率", "合计", "总计", "小计", "低于", "高于", "同期", "增长", "下降",
                   "占比", "比重", "增幅", "增速", "累计", "其中", "完成情况", "进度", "实际", "共计",
                   "上涨", "回落", "减少", "增加", "提高", "降低", "不低于", "不少于", "超过", "达到"})
-LEADING_NOISE = re.compile(r"^[-—–·.、,，:：;；|\s\d]+")
+# list marks and a date's tail cut off before the place (2021年全县… → 全县…)
+LEADING_NOISE = re.compile(r"^(?:[-—–·.、,，:：;；|\s\d]+|(?:年度|年|月份|月|日)(?=[全我本各]))+")
 SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 METRIC_HEADER = re.compile(r"率|比重|占比|增长|增幅|增速|进度|构成|得分|分值")
 
@@ -91,10 +92,12 @@ def fill_indicators(text: str, qs: list[Quantity], cells: list[Block]) -> list[Q
         if is_bare(phrase):
             b = cell_at(q.start)
             label = _row_label(text, cells, b) if b is not None else None
+            header = re.sub(r"\s+", "", b.header or "") if b is not None else ""
             if label and b is not None:
-                header = re.sub(r"\s+", "", b.header or "")
                 metric = header if METRIC_HEADER.search(header) and len(header) <= 12 else ""
                 phrase = label + (" " + metric if metric else "")
+            elif b is not None and not is_bare(header) and len(header) <= 30:
+                phrase = header  # a row of numbers only (a disclosure form): the column names it
             else:
                 linked = by_id.get(q.of or q.change_of or q.target or "")
                 base = linked.indicator if linked is not None else None
@@ -108,7 +111,52 @@ def fill_indicators(text: str, qs: list[Quantity], cells: list[Block]) -> list[Q
                 if base and not is_bare(base):
                     suffix = phrase if phrase in ("完成率", "占比", "比重", "增幅", "增速") else ""
                     phrase = base + suffix
+        if is_bare(phrase) and q.role in ("change", "rate"):
+            # a change or rate that still has none: what it qualifies, as filled above
+            # (比上年增长9.8% after 生产总值61.9亿元)
+            filled = {x.id: x for x in out}
+            linked = filled.get(q.change_of or q.of or q.target or "")
+            prev = out[-1] if out else None
+            if linked is None and prev is not None and not SENTENCE_END.search(text[prev.end:q.start]) \
+                    and q.start - prev.end <= 40:
+                linked = prev
+            if linked is not None and not is_bare(linked.indicator):
+                phrase = linked.indicator
+        if is_bare(phrase) and q.kind != "rank":
+            phrase = context_phrase(text, q) or phrase
         if phrase != q.indicator:
             q = replace(q, indicator=phrase, indicator_key=indicator_key(phrase))
         out.append(q)
     return out
+
+
+# what the words around a number are when they name no measured thing
+CLAUSE_BREAK = re.compile(r"[，,。；;：:！？!?\n\t|、“”\"]")
+LEAD_WORDS = re.compile(r"^(?:其中|另外|此外|全年|共|共有|合计|总计|累计|已|已经|年末|年底|目前|现有|"
+                        r"新增|全[省市州县区]|我[省市县区])+")
+TAIL_WORDS = re.compile(r"(?:共计|共有|合计|累计|已经|已|共|有|达到|达|为|是|的|中|完成|实现|占|约|超过|"
+                        r"比上年|同比|增长|下降|增加|减少|分别|其中)+$")
+AFTER_NOUN = re.compile(r"^[\u4e00-\u9fff]{2,10}")
+NOT_A_NOUN = re.compile(r"^(?:已|完成|达到|进展|提前|为|是|的|其中|占|比|较|同比|增长|下降|减少|增加|"
+                        r"以上|以下|左右|及|和|与|等|进度|任务|正在|未|尚|均|全部|分别|累计|共)")
+
+
+def context_phrase(text: str, q: Quantity) -> str | None:
+    """An indicator from the words around a number that no rule named: the noun a count
+    counts (15个农村幸福院 → 农村幸福院), else the clause's words before the number
+    (疾病预防控制中心11个 → 疾病预防控制中心), without the verbs that lead to it."""
+    after = AFTER_NOUN.match(text[q.end:q.end + 10])
+    if q.kind == "count" and after and not NOT_A_NOUN.match(after.group()):
+        stop = re.search(r"已|完成|达到|进展|建成|开工|实现|的|为|是|共|累计|正在", after.group())
+        noun = after.group()[:stop.start()] if stop else after.group()
+        if len(noun) >= 2:
+            return noun
+    before = text[max(0, q.start - 40):q.start]
+    pieces = CLAUSE_BREAK.split(before)
+    clause = re.sub(r"\s+|\[\d{1,2}\]", "", pieces[-1] if pieces else "")  # [2]: a footnote mark
+    clause = re.sub(r"^[^\u4e00-\u9fff（(]+", "", clause)
+    clause = TAIL_WORDS.sub("", LEAD_WORDS.sub("", LEADING_NOISE.sub("", clause)))
+    if len(clause) > 20:  # a long budget item (类)(款)(项): its last part
+        parts = re.split(r"(?<=[）)])", clause)
+        clause = next((s for s in reversed(parts) if len(s) >= 2), clause)[-20:]
+    return None if is_bare(clause) else clause

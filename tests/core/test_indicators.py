@@ -1,0 +1,30 @@
+"""Indicators where no clause rule names one (pipeline/core/indicators.py): golden cases."""
+from __future__ import annotations
+
+import pytest
+
+import pipeline
+
+CASES = [
+    # the noun a count counts
+    ("剩余8项中，15个农村幸福院建设已完成8个。", "15个", "农村幸福院建设"),
+    # the clause's words before the number, without the verbs that lead to it
+    ("全州有卫生院218个，疾病预防控制中心17个。", "17个", "疾病预防控制中心"),
+    # a change takes what it qualifies; a footnote mark [2] is no part of a name
+    ("2021年全县生产总值[2]61.9亿元，比上年增长9.8%。", "9.8%", "生产总值"),
+    ("2021年全县生产总值[2]61.9亿元，比上年增长9.8%。", "61.9亿元", "生产总值"),
+]
+
+
+@pytest.mark.parametrize(("text", "written", "indicator"), CASES, ids=[f"{c[1]}-{i}" for i, c in enumerate(CASES)])
+def test_indicator_from_context(text: str, written: str, indicator: str) -> None:
+    q = next(q for q in pipeline.extract(text)["quantities"] if q["text"] == written)
+    assert q["indicator"] == indicator
+
+
+def test_a_number_only_row_takes_its_column_header() -> None:
+    """A disclosure form's row of numbers: each cell's indicator is its column."""
+    text = "行政复议情况\n结果维持 | 结果纠正 | 其他结果 | 总计\n12 | 3 | 1 | 16\n单位：件\n"
+    qs = pipeline.extract(text)["quantities"]
+    # 总计 names no indicator by itself (a bare word): left empty
+    assert [q["indicator"] for q in qs] == ["结果维持", "结果纠正", "其他结果", None]
