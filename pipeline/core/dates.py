@@ -20,6 +20,9 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Callable
+from importlib import resources
+
+import tomllib
 
 from pipeline.core.normalize import View, fold
 from pipeline.core.numbers import parse_number
@@ -42,8 +45,14 @@ _FORMS: list[tuple[str, str]] = [
     ("md_md", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]?(?:-|~|至|到)(?P<m2>{MONTH})月(?P<d2>{DAY})[日号]"),
     ("md_d", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]?(?:-|~|至|到)(?P<d2>{DAY})[日号]"),
     ("m_m", rf"(?:{YEAR})?(?P<m1>{MONTH})(?:月)?(?:-|~|至|到)(?P<m2>{MONTH})月份?"),
+    ("quarter_end", rf"(?:{YEAR})?第?(?P<q>{QUARTER})季度(?:末|底)"),
     ("quarter", rf"(?:{YEAR})?第?(?P<q>{QUARTER})季度"),
     ("first_quarters", rf"(?:{YEAR})?前(?P<q>[23二三])(?:个)?季度"),
+    # 前8月, 前八个月: January to that month, cumulative
+    ("first_months", rf"(?:{YEAR})?(?<![提超之以])前(?P<m2>{MONTH})(?:个)?月份?"),
+    # 2023年秋季: the season's months (冬季 runs into the next year); 2023年春节: its day
+    ("season", rf"{YEAR}(?P<s>春|夏|秋|冬)季"),
+    ("festival", rf"{YEAR}春节"),
     ("half", rf"(?:{YEAR})?(?P<h>上|下)半年"),
     ("md", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]"),
     # 八月十五, 正月初一: a day in Chinese numerals needs no 日
@@ -53,7 +62,7 @@ _FORMS: list[tuple[str, str]] = [
     ("m", rf"(?:{YEAR})?(?P<m1>{MONTH})月份?"),
     ("fy", r"(?P<y>(?:19|20)\d\d)/(?P<y2>\d\d)(?:財政|财政)?年度"),
     ("roc", rf"民[國国](?P<r>\d{{1,3}}|[{_CN}]{{1,4}})年度?"),
-    ("y_end", rf"{YEAR}(?:底|末)"),
+    ("y_end", rf"{YEAR}年?(?:底|末)"),
     ("y", rf"{YEAR}"),
     # 年底前完成: the end of the report's year (a deadline, ANNOTATION.md); a bare 年末
     # in a bulletin stays unmarked, like 年初
@@ -86,6 +95,20 @@ def _iso(year: int, month: int, day: int) -> str:
 
 
 RELATIVE_DAYS = {"今日": 0, "昨日": -1, "明日": 1}
+SEASON_START = {"春": 3, "夏": 6, "秋": 9, "冬": 12}  # meteorological seasons, as the gold reads them
+
+
+@functools.cache
+def spring_festivals() -> dict[int, str]:
+    """Year → the ISO day of its 春节 (resources/festivals.toml), validated."""
+    with resources.files("pipeline.resources").joinpath("festivals.toml").open("rb") as fh:
+        table = tomllib.load(fh)["spring_festival"]
+    out = {}
+    for year, day in table.items():
+        if _dt.date.fromisoformat(day).year != int(year):
+            raise ValueError(f"festivals.toml: 春节 {year} = {day!r} is not in that year")
+        out[int(year)] = day
+    return out
 
 
 def _resolve(form: str, g: dict[str, str | None], default_year: int | None,
@@ -122,6 +145,31 @@ def _resolve(form: str, g: dict[str, str | None], default_year: int | None,
         if first > year:
             return None
         return _iso(first, 1, 1), _iso(year, 12, 31), "year", explicit
+    if form == "festival":
+        day = spring_festivals().get(year or 0)
+        if day is None:
+            return None
+        return day, day, "day", explicit
+    if form == "season":
+        first = SEASON_START[g["s"]]
+        end_year, end_month = (year + 1, 2) if first == 12 else (year, first + 2)
+        return (_iso(year, first, 1), _iso(end_year, end_month, _last_day(end_year, end_month)),
+                "quarter", explicit)
+    if form == "quarter_end":  # 二季度末 is the quarter's last day
+        q = _num(g["q"])
+        if not 1 <= q <= 4:
+            return None
+        if year is None:
+            return None, None, "day", explicit
+        day = _iso(year, 3 * q, _last_day(year, 3 * q))
+        return day, day, "day", explicit
+    if form == "first_months":
+        m = _num(g["m2"])
+        if not 2 <= m <= 12:
+            return None
+        if year is None:
+            return None, None, "month", explicit
+        return _iso(year, 1, 1), _iso(year, m, _last_day(year, m)), "month", explicit
     if form in ("quarter", "first_quarters"):
         q = _num(g["q"])
         if not 1 <= q <= 4:
