@@ -135,7 +135,12 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: li
         before = folded[max(0, pos - 12):pos]
         if cur.role == "change" or cur.role_source == "plan":  # a planned change too
             point = cur.kind == "percent_point"
-            base = prev_in_sentence(q, lambda p, point=point: p.role not in ("change", "rank") and (
+            # a gap (3.37%，比目标4%低0.63个百分点) is of the figure before 比, not of 4%
+            gap = cur.role_source == "gap"
+            cut = max(folded.rfind("比", max(0, pos - 24), pos), folded.rfind("较", max(0, pos - 24), pos))
+            upto = cut if gap and cut >= 0 else pos
+            base = prev_in_sentence(q, lambda p, point=point, upto=upto, gap=gap: fpos[p.id] < upto
+                                    and (p.role not in ("change", "rank") or (gap and p.role == "change")) and (
                 p.kind in ("percent", "ratio") if point else p.kind not in ("percent", "percent_point")
                 and p.role != "rate"))
             if base:

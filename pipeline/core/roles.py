@@ -112,6 +112,22 @@ def _has_any(text: str, words: Iterable[str]) -> bool:
 
 # 完成全年任务的41.3%, 占新增市场主体的25.8%, 为预算的39.8%, 税收占比72.2%
 SHARE_OF = re.compile(r"(?:占|为|完成|达到?|是|超)[^，。；,;]{0,14}的$|占比?$|占比为$")
+# 占GDP比重达到2.6%, 占规上工业总产值比重34.8%: a share, planned or not
+SHARE_NAMED_RATE = re.compile(r"占[^，。；,;]{1,20}(?:比重|比例|份额)(?:达到?|为|提高到|超过|保持在)?$")
+# 比年目标任务4%低0.63个百分点, 较全省平均高1.2个百分点: a gap, a signed change
+GAP = re.compile(r"(?:(?:比|较)[^，。；,;]{0,20}(?<![提降升])(?:低|高)了?|(?<!不)(?:低于|高于)[^，。；,;\d]{1,8})$")  # 低于目标0.9个百分点; 低于70% is a bound
+# 年末城镇登记失业率控制在2.87%, 截至…保持在: a state reached, not planned
+STATE_REACHED = re.compile(r"年末|截至|截止")
+# 从每人每月574元、271元分别提高到609元、300元: the level before the change
+FROM_LEVEL = re.compile(r"(?:、[^，。；,;]{0,12}?)*(?:分别)?(?:提高|增加|提升|调整|上调|降低|下调|扩大|缩小|增至|降至)"
+                        r"(?:到|至)?")
+# 增1.64%, 减2.5%: a lone change verb right after a clause break or an amount
+LONE_CHANGE = re.compile(r"(?:^|[，,、；;。\d%万亿元吨亩个人])(增|减|降)了?$")
+# 重点项目共530项, 列入省级重点项目17个, 2025年全县30项民生实事: a planned set (ruling 14)
+PLANNED_SET = re.compile(r"重点项目|重点工程|民生实事|实事项目|民生工程|为民办实事|十件实事")
+SET_CUE = re.compile(r"共|计划|列入|安排|确定|下达|涉及")
+SET_DONE = re.compile(r"已|完成|建成|开工|竣工|投用|办结|启动|推进|超额|进展|入选|均|全部|提前|滞后|偏慢|正在|未")
+SET_UNITS = ("项", "个", "件", "类", "批")
 # 正在施工中（93%）: the share of the work done so far
 UNDER_WAY = re.compile(r"(?:施工|进行|建设|推进|实施|办理)中[（(]$")
 TARGET_AFTER = ("目标", "的目标", "任务", "的任务")
@@ -177,6 +193,12 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
     clause, scope = _mask(NOT_PLAN, clause), _mask(NOT_PLAN_SCOPE, scope)
     if q.role == "rank":
         return "rank", "pattern"
+    if q.kind in ("percent", "percent_point") and GAP.search(clause):
+        return "change", "gap"
+    if percentish and SHARE_NAMED_RATE.search(clause):
+        return "rate", "cue"
+    if clause.endswith(STATE_CUES) and STATE_REACHED.search(clause):
+        return "actual", "cue"
     if TARGET_SCOPE.search(scope):
         return "target", "cue"
     if q.role == "change":
@@ -221,6 +243,10 @@ TOTAL_THEN_DONE = re.compile(r"[^，。；,;:：()（）]{1,24}已(?:完成|送|
 LIST_LABEL = re.compile(r"[、，,][\u4e00-\u9fff]{1,8}$")
 
 
+def percentish_kind(q: Quantity) -> bool:
+    return q.kind in ("percent", "percent_point")
+
+
 def _absolute_change(folded: str, fs: int) -> int | None:
     """The sign when a change verb stands right before an absolute amount
     (增产74亿斤, 减少约1500亿元, 较二季度末增加71.4公顷); None otherwise."""
@@ -247,6 +273,9 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
         in_review = any(s <= q.start < e for s, e in reviews) or speaks_of_last_year(view.text, q.start)
         role, source = decide_role(q, clause, scope, folded[fe:fe + 4], has_base, in_review)
         value = q.value
+        gap = GAP.search(clause) if source == "gap" else None
+        if gap is not None and value is not None and "低" in gap.group():
+            value = -abs(value)  # 比目标低0.63个百分点: -0.63
         prev = out[-1] if out else None
         between = folded[view.folded_span(prev.start, prev.end)[1]:fs] if prev is not None else ""
         if (prev is not None and prev.role == "change" and role != "change"
@@ -266,6 +295,18 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
               and prev.value is not None and 0 <= value <= prev.value and TOTAL_THEN_DONE.match(between)):
             # 126条农村黑臭水体治理已完成120条: the first amount is the task
             out[-1] = replace(prev, role="target", role_source="cue")
+        elif (role == "target" and source in ("cue", "default", "column") and re.search(r"[从由][^，。；,;]{0,12}$", clause)
+              and FROM_LEVEL.match(folded, fe)):
+            role, source = "actual", "from"  # 从574元提高到609元: 574元 is the level now
+        elif (percentish_kind(q) and role in ("actual", "rate") and source in ("cue", "default")
+              and (m := LONE_CHANGE.search(folded[max(0, fs - 3):fs]))):
+            role, source = "change", "cue"  # 增产0.9万吨，增1.64%
+            value = None if value is None else (-abs(value) if m.group(1) in "减降" else abs(value))
+        elif (q.kind == "count" and q.unit in SET_UNITS and role == "actual" and source in ("cue", "default")
+              and (SET_CUE.search(clause) or PLANNED_SET.match(folded, fe))
+              and PLANNED_SET.search(folded[max(0, fs - 24):fe + 8])
+              and not SET_DONE.search(clause + CLAUSE_BREAK.split(folded[fe:fe + 16], 1)[0])):
+            role, source = "target", "planned set"  # 重点项目共530项 (ruling 14)
         elif ((role in ("actual", "rate") or AGAINST_PLAN.search(clause))
               and source in ("cue", "default", "column")):
             # 增产74亿斤; 比计划产量54.8万吨增产0.9万吨 is a change, not the plan

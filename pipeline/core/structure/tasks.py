@@ -413,8 +413,9 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
             number = float(value_text.rstrip("%").replace(",", ""))
             role = {"target": "target", "actual": "actual", "rate": "rate", "change": "change",
                     "progress": "actual", "index": "actual", "score": "other"}.get(column or "", None)
-            if budget[tkey] and role in (None, "actual") and unit is not None and unit.kind == "money":
-                role = "target"  # a budget (预算表) plans every amount in it
+            if budget[tkey] and ((role in (None, "actual") and unit is not None and unit.kind == "money")
+                                 or role == "change"):
+                role = "target"  # a budget (预算表) plans every amount in it, and its changes
             indicator = _label(label) if label else None
             out.append(Quantity(
                 id="", start=start, end=end, text=text[start:end],
