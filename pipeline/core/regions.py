@@ -40,6 +40,9 @@ FUNCTION_FIRST = re.compile(r"^[受经由在对向为从据按将把被给至到
 # 2022年和政县国民经济…, 周口市人民政府…: a place right before what a report is about
 BEFORE_SUBJECT = re.compile(r"(?:(?:19|20)\d\d\s*年度?|^(?:关于)?|关于)\s*((?!关于)[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州|州|县|区|旗))"
                             r"(?=\s*(?:19|20)\d\d|国民经济|人民政府|统计|财政|政府)")
+# a suffix that may end a place name: after a character that is no 全/我/本 (a cheap test
+# before the segmenter runs)
+MAY_END_NAME = re.compile(r"(?<![全我本各该其\s\d\W])(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|镇|乡|村)")
 SUB_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:区|县|市|镇|乡)(?!政府)")
 
 
@@ -51,6 +54,8 @@ def _places(line: str) -> str | None:
         return name
     # jieba's words (no part-of-speech tagger: loading it costs half a second): the
     # first word of two or more characters that ends in an administrative suffix
+    if not MAY_END_NAME.search(line):
+        return None
     words = cut(line)
     pos = 0
     for w in words:
@@ -92,9 +97,11 @@ def _self_named(text: str) -> str | None:
         return None
     level = max(set(levels), key=levels.count)
     counts: dict[str, int] = {}
-    for i, m in enumerate(re.finditer(level, text)):
-        if i >= 400:
+    for i, m in enumerate(MAY_END_NAME.finditer(text)):
+        if i >= 200:
             break
+        if m.group() != level:
+            continue
         words = cut(text[max(0, m.start() - 6):m.end()])
         w = words[-1] if words else ""
         if w.endswith(level) and _is_name(w):
