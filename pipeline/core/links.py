@@ -634,7 +634,8 @@ def link_table_parts(qs: list[Quantity], cells: list) -> list[Quantity]:
                 if q.unit != total.unit or q.id in links:
                     break
                 acc.append(q)
-                if len(acc) >= 2 and _sum_close([p.value for p in acc], total.value):
+                # two parts that are not zero at least: zeros add up to anything
+                if sum(1 for p in acc if p.value) >= 2 and _sum_close([p.value for p in acc], total.value):
                     for p in acc:
                         links[p.id] = total.id
                     break

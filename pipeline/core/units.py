@@ -70,6 +70,9 @@ def validate_lexicon(data: dict[str, Any]) -> dict[str, Any]:
     for word, sign in data.get("change_cue", {}).items():
         if sign not in (1, -1):
             raise ValueError(f"lexicon.toml [change_cue] {word!r}: sign must be 1 or -1")
+    for word, unit in data.get("counted_noun", {}).items():
+        if resolve_unit(unit) is None:
+            raise ValueError(f"lexicon.toml [counted_noun] {word!r}: {unit!r} is not in units.toml")
     return data
 
 

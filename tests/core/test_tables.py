@@ -119,3 +119,15 @@ def test_extract_table_output_shows_each_task_once() -> None:
     out = render_table(pipeline.extract(TAB))
     assert out.count("1 新建公厕") == 1 and out.count("2 改造农贸市场") == 1
     assert sum(1 for line in out.splitlines() if line.startswith("┃ task")) == 1  # one table
+
+
+def test_a_table_counting_applications_counts_them_in_jian() -> None:
+    """A disclosure report's 收到和处理政府信息公开申请情况 table states no unit: its title
+    counts applications (lexicon.toml [counted_noun]), so its bare numbers are 件."""
+    text = ("三、收到和处理政府信息公开申请情况\n"
+            "项目 | 自然人 | 法人或其他组织 | 总计\n"
+            "本年新收申请数量 | 95 | 3 | 98\n"
+            "予以公开 | 50 | 2 | 52\n")
+    qs = pipeline.extract(text)["quantities"]
+    assert [q["text"] for q in qs] == ["95", "3", "98", "50", "2", "52"]
+    assert all(q["unit"] == "件" and q["unit_inferred"] for q in qs)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pipeline.core.dates import detect_period
 from pipeline.core.normalize import fold, squash
 from pipeline.core.records import Block, Document, Period, Quantity, Task
-from pipeline.core.units import resolve_unit
+from pipeline.core.units import lexicon, resolve_unit
 
 SEQ_LINE = re.compile(r"^[ \t\u3000]*(\d{1,3}\*?)[ \t\u3000]*$", re.M)
 SECTION_LINE = re.compile(r"^[ \t\u3000]*([一二三四五六七八九十]+)、(.{2,30})$", re.M)
@@ -333,6 +333,13 @@ def is_budget_table(text: str, first_cell: int, lines: int = 4) -> bool:
     return bool(BUDGET_TITLE.search(head)) and not NOT_BUDGET.search(head)
 
 
+def counted_unit(text: str, first_cell: int, headers: list[str], lines: int = 3) -> str | None:
+    """The unit of a table that counts a noun of lexicon.toml [counted_noun] in its title
+    lines (收到和处理政府信息公开申请情况 → 件) or its headers (本年制发件数 → 件)."""
+    head = "\n".join(text[:first_cell].rstrip("\n").split("\n")[-lines:] + headers)
+    return next((u for noun, u in lexicon()["counted_noun"].items() if noun in head), None)
+
+
 def _label(text: str) -> str:
     return UNIT_IN_BRACKETS.sub("", squash(text)).strip() or text
 
@@ -348,6 +355,8 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
     table_unit: dict[tuple, str | None] = {}
     section_unit: dict[tuple, str | None] = {}  # a unit-bearing row label carries on
     budget: dict[tuple, bool] = {}
+    counted: dict[tuple, str | None] = {}
+    last_counted: dict[str | None, str | None] = {}  # by sheet: the unit a table counts in
     last_table: dict[str | None, tuple[str | None, bool, int]] = {}  # by sheet: unit, budget, end
     out = []
     for key in sorted(rows, key=lambda k: min(b.start for b in rows[k])):
@@ -371,6 +380,8 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
                                          or re.fullmatch(r"\s*[（(]?单位[:：][^|]{1,8}[)）]?\s*", b.header or ""))),
                                     None) or unit_above(text, first, lines=8)
             budget[tkey] = is_budget_table(text, first)
+            counted[tkey] = counted_unit(text, first, [b.header for b in cells
+                                                       if (b.table, b.sheet) == tkey and b.header])
             # a table that goes on after a page break, with no header of its own (or a
             # row of numbers the reader took for one), keeps the unit and the kind of the
             # table it continues
@@ -380,6 +391,8 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
             if prev is not None and continued and first - prev[2] < 400:
                 table_unit[tkey] = table_unit[tkey] or prev[0]
                 budget[tkey] = budget[tkey] or prev[1]
+                counted[tkey] = counted[tkey] or last_counted.get(tkey[1])
+            last_counted[tkey[1]] = counted[tkey]
             last_table[tkey[1]] = (table_unit[tkey], budget[tkey],
                                    max(b.end for b in cells if (b.table, b.sheet) == tkey))
         if label and _cell_unit(label) and _cell_unit(label) != "%":
@@ -406,7 +419,7 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
                 written = _cell_unit(b.header) or "%"
             else:
                 written = (_cell_unit(label) or _cell_unit(b.header) or section_unit.get(tkey)
-                           or table_unit[tkey])
+                           or table_unit[tkey] or counted.get(tkey))
             if SCORE_HEADER.search(b.header or "") and not value_text.endswith("%"):
                 written = None
             unit = resolve_unit(written) if written else None
