@@ -87,6 +87,7 @@ def fill_indicators(text: str, qs: list[Quantity], cells: list[Block]) -> list[Q
     cell_at = locator(cells) if cells else (lambda _o: None)
     by_id = {q.id: q for q in qs}
     out: list[Quantity] = []
+    filled: dict[str, Quantity] = {}  # the quantities of ``out`` by id
     for i, q in enumerate(qs):
         phrase = LEADING_NOISE.sub("", q.indicator or "") or None  # ——全州电信业务总量
         if is_bare(phrase):
@@ -114,7 +115,6 @@ def fill_indicators(text: str, qs: list[Quantity], cells: list[Block]) -> list[Q
         if is_bare(phrase) and q.role in ("change", "rate"):
             # a change or rate that still has none: what it qualifies, as filled above
             # (比上年增长9.8% after 生产总值61.9亿元)
-            filled = {x.id: x for x in out}
             linked = filled.get(q.change_of or q.of or q.target or "")
             prev = out[-1] if out else None
             if linked is None and prev is not None and not SENTENCE_END.search(text[prev.end:q.start]) \
@@ -127,6 +127,7 @@ def fill_indicators(text: str, qs: list[Quantity], cells: list[Block]) -> list[Q
         if phrase != q.indicator:
             q = replace(q, indicator=phrase, indicator_key=indicator_key(phrase))
         out.append(q)
+        filled[q.id] = q
     return out
 
 

@@ -243,10 +243,6 @@ TOTAL_THEN_DONE = re.compile(r"[^，。；,;:：()（）]{1,24}已(?:完成|送|
 LIST_LABEL = re.compile(r"[、，,][\u4e00-\u9fff]{1,8}$")
 
 
-def percentish_kind(q: Quantity) -> bool:
-    return q.kind in ("percent", "percent_point")
-
-
 def _absolute_change(folded: str, fs: int) -> int | None:
     """The sign when a change verb stands right before an absolute amount
     (增产74亿斤, 减少约1500亿元, 较二季度末增加71.4公顷); None otherwise."""
@@ -298,7 +294,7 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
         elif (role == "target" and source in ("cue", "default", "column") and re.search(r"[从由][^，。；,;]{0,12}$", clause)
               and FROM_LEVEL.match(folded, fe)):
             role, source = "actual", "from"  # 从574元提高到609元: 574元 is the level now
-        elif (percentish_kind(q) and role in ("actual", "rate") and source in ("cue", "default")
+        elif (q.kind in ("percent", "percent_point") and role in ("actual", "rate") and source in ("cue", "default")
               and (m := LONE_CHANGE.search(folded[max(0, fs - 3):fs]))):
             role, source = "change", "cue"  # 增产0.9万吨，增1.64%
             value = None if value is None else (-abs(value) if m.group(1) in "减降" else abs(value))

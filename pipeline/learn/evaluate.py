@@ -83,20 +83,28 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _first_record(path: Path, wanted: Callable[[dict[str, Any]], bool]) -> dict[str, Any] | None:
+    """The first record of a JSONL file that ``wanted`` accepts."""
+    with path.open(encoding="utf-8") as fh:
+        return next((rec for rec in map(json.loads, fh) if wanted(rec)), None)
+
+
+def _report(path: Path, year: Any) -> dict[str, Any] | None:
+    """The work report of ``year`` in a JSONL of reports (not an approving resolution)."""
+    return _first_record(path, lambda rec: rec.get("year") is not None and str(rec["year"]) == str(year)
+                         and "决议" not in rec.get("title", ""))
+
+
 def read_standoff_text(source: dict[str, Any], shared_root: Path) -> str | None:
     """The text a standoff gold file points to, or None when ../shared is absent."""
     path = shared_root / "corpus" / source["file"]
     if not path.exists():
         return None
     if path.suffix == ".jsonl":
-        year = source.get("year")
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                rec = json.loads(line)
-                if rec.get("year") is not None and str(rec.get("year")) == str(year) \
-                        and "决议" not in rec.get("title", ""):
-                    return str(rec["content"])
-        raise GoldError(f"{path}: no report for year {year!r}")
+        rec = _report(path, source.get("year"))
+        if rec is None:
+            raise GoldError(f"{path}: no report for year {source.get('year')!r}")
+        return str(rec["content"])
     with path.open(encoding="utf-8", newline="") as fh:
         return fh.read()
 
@@ -108,19 +116,12 @@ def standoff_title(source: dict[str, Any], shared_root: Path) -> str | None:
     corpus/real/README.md: year and place may come from the page title)."""
     path = shared_root / "corpus" / source["file"]
     if path.suffix == ".jsonl":
-        year = str(source.get("year"))
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                rec = json.loads(line)
-                if str(rec.get("year")) == year and "决议" not in rec.get("title", ""):
-                    return rec.get("title") or None
-        return None
+        rec = _report(path, source.get("year"))
+        return (rec or {}).get("title") or None
     for listing in sorted(path.parent.glob("sources-*.jsonl")):
-        with listing.open(encoding="utf-8") as fh:
-            for line in fh:
-                rec = json.loads(line)
-                if rec.get("file") == path.name:
-                    return rec.get("title") or None
+        rec = _first_record(listing, lambda r: r.get("file") == path.name)
+        if rec is not None:
+            return rec.get("title") or None
     return None
 
 

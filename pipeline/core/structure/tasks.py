@@ -307,8 +307,7 @@ SCORE_HEADER = re.compile(r"分值|得分|权重")
 
 def unit_above(text: str, start: int, lines: int = 3) -> str | None:
     """A unit note in the few lines above a table: 单位：万元, （万吨）, 单位:亩."""
-    head = text[:start].rstrip("\n").split("\n")[-lines:]
-    for line in reversed(head):
+    for line in reversed(lines_above(text, start, lines)):
         if "\t" in line or line.count("|") >= 2 and len(line.replace("|", "").strip()) > 16:
             continue  # a row of another table, whose header names its own column's unit
         line = line.replace("|", " ")
@@ -326,17 +325,22 @@ BUDGET_TITLE = re.compile(r"预算(?:总)?表|预算收支|部门预算|预算�
 NOT_BUDGET = re.compile(r"决算|执行|完成|实际")
 
 
+def lines_above(text: str, start: int, lines: int) -> list[str]:
+    """The last ``lines`` lines before ``start`` (a table's title lines)."""
+    return text[:start].rstrip("\n").split("\n")[-lines:]
+
+
 def is_budget_table(text: str, first_cell: int, lines: int = 4) -> bool:
     """Whether the title lines just above a table name a budget (2026年部门收入预算总表),
     not its execution or final accounts (决算, 执行情况)."""
-    head = "\n".join(text[:first_cell].rstrip("\n").split("\n")[-lines:])
+    head = "\n".join(lines_above(text, first_cell, lines))
     return bool(BUDGET_TITLE.search(head)) and not NOT_BUDGET.search(head)
 
 
 def counted_unit(text: str, first_cell: int, headers: list[str], lines: int = 3) -> str | None:
     """The unit of a table that counts a noun of lexicon.toml [counted_noun] in its title
     lines (收到和处理政府信息公开申请情况 → 件) or its headers (本年制发件数 → 件)."""
-    head = "\n".join(text[:first_cell].rstrip("\n").split("\n")[-lines:] + headers)
+    head = "\n".join(lines_above(text, first_cell, lines) + headers)
     return next((u for noun, u in lexicon()["counted_noun"].items() if noun in head), None)
 
 
