@@ -5,8 +5,7 @@
 
 For each size, builds two stores of at least that many quantities, as a batch writes them
 (group commits of 50 documents, FTS rows in bulk every 2,000 documents): one with today's
-store module (``pipeline/apps/store.py`` as it was at commit 1fc372e, read from git
-before issue 16) and one with ``pipeline.apps.store``.  The documents are the bundled samples
+store module (``pipeline/store.py`` at commit f443042, before issue 16, read from git) and one with ``pipeline.apps.store``.  The documents are the bundled samples
 and the team's corpus documents, extracted once and written again and again under new
 source names (each copy a real extraction, so sentences, indicators and index rows look
 like an archive's).  Then times each code's ``search`` on its own store, first 50 rows,
@@ -56,18 +55,19 @@ from pipeline.apps import store  # noqa: E402
 # Today's store (schema 2), as pipeline/apps/store.py was before issue 16, read from the
 # project's history so the old way can be built and searched beside the new one
 # (a clone without history cannot run the comparison).
-BEFORE = "1fc372e"
+BEFORE = "f443042"
+BEFORE_PATH = "pipeline/store.py"  # moved to pipeline/apps/store.py by the architecture step
 
 
 def _store_before() -> types.ModuleType:
     try:
-        src = subprocess.run(["git", "-C", str(ROOT), "show", f"{BEFORE}:pipeline/apps/store.py"],
+        src = subprocess.run(["git", "-C", str(ROOT), "show", f"{BEFORE}:{BEFORE_PATH}"],
                              capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError) as err:
-        sys.exit(f"search_latency: cannot read pipeline/apps/store.py at {BEFORE} from git ({err}); "
+        sys.exit(f"search_latency: cannot read {BEFORE_PATH} at {BEFORE} from git ({err}); "
                  "run it in a clone with the project's history")
     module = types.ModuleType("store_schema2")
-    module.__file__ = f"pipeline/apps/store.py@{BEFORE}"
+    module.__file__ = f"{BEFORE_PATH}@{BEFORE}"
     sys.modules["store_schema2"] = module
     exec(compile(src, module.__file__, "exec"), module.__dict__)  # noqa: S102 - our own file
     return module
