@@ -299,6 +299,7 @@ def detect_period(view: View, title: str | None = None) -> Period | None:
     folded = view.folded
     title_span = _title_line(view)
     partial: tuple[str, dict[str, str]] | None = None  # 1-6月 / 9月份 in the lead, no year
+    month_years: Counter[tuple[str, str]] = Counter()  # the years of 2024年4月 and the like
     for (fs, fe), form, groups in _scan(view):
         if "y" not in groups:
             in_title = title_span[0] <= fs and fe <= title_span[1]
@@ -327,10 +328,17 @@ def detect_period(view: View, title: str | None = None) -> Period | None:
                 fs < 200 or DATE_LINE.search(folded[max(0, fs - 6):fs])):
             year = resolved[0][:4]
             lead = (f"{year}-01-01", f"{year}-12-31")
+        elif resolved[2] == "month":
+            year = resolved[0][:4]
+            month_years[(f"{year}-01-01", f"{year}-12-31")] += 1
+            if partial is None and title_span[0] <= fs and fe <= title_span[1] and \
+                    REPORT_TITLE.search(view.text[title_span[2]:title_span[3]]):
+                partial = (form, groups)  # 2024年4月财政收支完成情况: that month, or to its end
     if head:
         return Period(*head)
     found = first_line or lead or (counts.most_common(1)[0][0] if counts else None) or \
-        (years.most_common(1)[0][0] if years else None)
+        (years.most_common(1)[0][0] if years else None) or \
+        (month_years.most_common(1)[0][0] if month_years else None)
     if found is None:
         return None
     if partial is not None and found[0][:4] == found[1][:4] and found[0][5:] == "01-01" \
@@ -349,6 +357,8 @@ def detect_period(view: View, title: str | None = None) -> Period | None:
 
 
 PROGRESS_TITLE = re.compile(r"进展|进度|完成情况|执行情况|推进情况")
+# a title line that names a report (…收支完成情况, …工作通报), not a table row
+REPORT_TITLE = re.compile(r"(?:情况|报告|通报|公告|简报|快报|进展|月报|统计)\s*$")
 
 
 def _title_line(view: View) -> tuple[int, int, int, int]:

@@ -48,3 +48,17 @@ def test_a_pages_date_line_dates_no_figure() -> None:
     result = pipeline.extract(text)
     assert "2022-08-03" in _dates(result)
     assert all(q["date"] is None for q in result["quantities"]), result["quantities"]
+
+
+def test_a_month_in_the_title_gives_the_year_and_the_months_to_its_end() -> None:
+    """大姚县2024年4月财政预算收支完成情况: a monthly execution report, its figures to the
+    end of April; its 4月 (no year in the text) is April 2024."""
+    text = "一、收入情况\n4月,一般公共预算收入累计完成24627万元,下降4.2%。"
+    result = pipeline.extract(text, title="某县2024年4月财政预算收支完成情况")
+    assert result["period"] == {"start_date": "2024-01-01", "end_date": "2024-04-30"}
+    assert _dates(result) == {"4月": "2024-04-01"}
+    # a month in a table row is no title: only its year counts, when nothing else names one
+    rows = "工作任务 完成时限\n新建绿道10公里 2024年12月\n1-6月份完成6公里。"
+    assert pipeline.extract(rows)["period"] == {"start_date": "2024-01-01", "end_date": "2024-06-30"}
+    assert pipeline.extract("完成时限 2024年12月\n已完成6公里。")["period"] == \
+        {"start_date": "2024-01-01", "end_date": "2024-12-31"}
