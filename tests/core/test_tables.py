@@ -131,3 +131,37 @@ def test_a_table_counting_applications_counts_them_in_jian() -> None:
     qs = pipeline.extract(text)["quantities"]
     assert [q["text"] for q in qs] == ["95", "3", "98", "50", "2", "52"]
     assert all(q["unit"] == "件" and q["unit_inferred"] for q in qs)
+
+
+BARRED = ("| 表3 各类粮食产量 | |||||||\n"
+          "| 单位:万吨 | (10000 tons) | ||||||\n"
+          "| 项 目 | item | 2002 | 2006 | 2007 | |||\n"
+          "| 合 计 | total | 763.23 | 632.90 | 635.06 | |||\n"
+          "| 按品种分 | by crop | ||||||\n"
+          "| 稻谷 | rice | 557.52 | 499.00 | 501.00 | |||\n")
+
+
+def test_rows_opened_by_a_bar_with_years_heading_the_columns() -> None:
+    """Every line opens with ``|`` and closes with a run of empty cells: the bar opens the
+    row (no empty first column), the empty cells are no columns, the years head the
+    columns and the unit note sits in a cell of its own line."""
+    r = pipeline.extract(BARRED)
+    q = _by_text(r)
+    dates = {d["id"]: d for d in r["dates"]}
+    assert (q["632.90"]["value"], q["632.90"]["unit"], q["632.90"]["unit_inferred"]) == (6_329_000, "吨", True)
+    assert [dates[q[t]["date"]]["text"] for t in ("557.52", "499.00", "501.00")] == ["2002", "2006", "2007"]
+    assert q["501.00"]["indicator"] == "稻谷"
+
+
+FORM = ("项目资金 (万元) | 全年预算数(A) | 全年执行数(B) | 分值 | 执行率(B/A) | 得分 | |||||\n"
+        "年度资金总额: | 9.48 | 9.10 | 10 | 96% | 9.6 | |||||\n"
+        "其中:本年财政拨款 | 9.48 | 9.10 | 10 | 96% | 9.6 | |||||\n")
+
+
+def test_empty_cells_closing_a_row_do_not_shift_its_columns() -> None:
+    """A performance self-evaluation form whose rows end in ``| |||||``: each number stays
+    under its own header (预算数 the target, 执行数 the actual, 执行率 the rate)."""
+    q = _by_text(pipeline.extract(FORM))
+    roles = {t: (q[t]["role"], q[t]["column"]) for t in ("9.48", "9.10", "96%")}
+    assert roles == {"9.48": ("target", "target"), "9.10": ("actual", "actual"), "96%": ("rate", "rate")}
+    assert (q["9.10"]["value"], q["9.10"]["unit"]) == (91_000, "元")

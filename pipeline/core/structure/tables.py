@@ -218,7 +218,8 @@ def _rows_per_line(text: str, split: list[list[Cell]], table: int) -> list[Block
     def flush() -> None:
         if not rows:
             return
-        widths = Counter(len(r) for r in rows)
+        # the width of the rows with numbers (a label row or a note under the table is short)
+        widths = Counter(len(r) for r in rows if _has_data(text, r)) or Counter(len(r) for r in rows)
         levels = [h for h in head if sum(1 for s, e in h if e > s) >= 2][-2:]
         n = max([widths.most_common(1)[0][0]] + [len(h) for h in levels[-1:]])
         full = [h for h in head if any(e > s for s, e in h)][-3:]
@@ -239,6 +240,10 @@ def _rows_per_line(text: str, split: list[list[Cell]], table: int) -> list[Block
     for c in split:
         if FURNITURE.search(text[c[0][0]:c[-1][1]] if c else ""):
             continue  # page furniture: 索引号, 发布日期, 浏览量 …
+        c = _trimmed(c)  # ``| 10 | |||||``: the empty cells closing a line are no columns
+        if not rows and _years_only(text, c):
+            head.append(c)  # 项目 | 2002 | 2006 | 2007: years heading the columns
+            continue
         if label_only and rows and c and _is_data(text, c[0]) and _has_data(text, c + c):
             rows[-1] = rows[-1] + c  # the numbers of a row whose labels wrapped onto a line
             label_only = False
@@ -267,12 +272,31 @@ def _rows_per_line(text: str, split: list[list[Cell]], table: int) -> list[Block
     return out
 
 
+def _years_only(text: str, line: list[Cell]) -> bool:
+    """A line whose numbers are all years (19xx, 20xx), at least two of them."""
+    data = [text[s:e].replace(" ", "") for s, e in line if _is_data(text, (s, e)) or
+            YEAR.fullmatch(text[s:e].replace(" ", ""))]
+    return len(data) >= 2 and all(YEAR.fullmatch(x) for x in data)
+
+
+def _trimmed(line: list[Cell]) -> list[Cell]:
+    """A row without the empty cells that close it."""
+    end = len(line)
+    while end > 1 and line[end - 1][0] == line[end - 1][1]:
+        end -= 1
+    return line[:end]
+
+
 def _looks_header(text: str, line: list[Cell]) -> bool:
     return bool(re.search(r"序号|指\s*标|项\s*目|名\s*称|单位|增长|%|月|年", text[line[0][0]:line[-1][1]]))
 
 
 def _table_from_run(text: str, lines: list[tuple[int, int]], table: int) -> list[Block]:
     split = [_split_line(text, s, e) for s, e in lines]
+    if all(text[s:e].lstrip().startswith("|") for s, e in lines):
+        # ``| 稻谷 | 557.52 |`` on every line: the bar opens each row, no empty cell before it
+        # (where only some lines open with a bar, those continue a wrapped row)
+        split = [c[1:] if len(c) > 1 and c[0][0] == c[0][1] else c for c in split]
     wide = [c for c in split if sum(1 for s, e in c if e > s) >= 2]
     if len(wide) >= len(split) / 2:  # a row per line
         return _rows_per_line(text, split, table)

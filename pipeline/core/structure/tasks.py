@@ -308,7 +308,11 @@ SCORE_HEADER = re.compile(r"分值|得分|权重")
 def unit_above(text: str, start: int, lines: int = 3) -> str | None:
     """A unit note in the few lines above a table: 单位：万元, （万吨）, 单位:亩."""
     for line in reversed(lines_above(text, start, lines)):
+        first_cell = re.split(r"[|\t]", line.strip(" |\t"))[0]
         if "\t" in line or line.count("|") >= 2 and len(line.replace("|", "").strip()) > 16:
+            m = UNIT_STATED.match(first_cell.strip())
+            if m and _cell_unit(m.group(0)):
+                return _cell_unit(m.group(0))  # | 单位:万吨 | (10000 tons) |: a note in cells
             continue  # a row of another table, whose header names its own column's unit
         line = line.replace("|", " ")
         m = UNIT_STATED.search(line)
