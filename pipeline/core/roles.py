@@ -193,6 +193,8 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
     clause, scope = _mask(NOT_PLAN, clause), _mask(NOT_PLAN_SCOPE, scope)
     if q.role == "rank":
         return "rank", "pattern"
+    if q.column == "score" or q.unit == "分":
+        return "other", "score"  # points of an assessment: 产出指标(50分), 得分18.5分
     if q.kind in ("percent", "percent_point") and GAP.search(clause):
         return "change", "gap"
     if percentish and SHARE_NAMED_RATE.search(clause):
@@ -212,8 +214,6 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
         return "target", "column"
     if q.column in ("rate", "actual", "change"):
         return cast(Role, q.column), "column"
-    if q.column == "score":
-        return "other", "column"
     settled = "已" in clause
     target_cues = [c for c in cues["target"] if c not in STATE_CUES] if in_review else cues["target"]
     if not settled and (_has_any(clause, target_cues) or after.startswith(TARGET_AFTER)):

@@ -165,3 +165,24 @@ def test_empty_cells_closing_a_row_do_not_shift_its_columns() -> None:
     roles = {t: (q[t]["role"], q[t]["column"]) for t in ("9.48", "9.10", "96%")}
     assert roles == {"9.48": ("target", "target"), "9.10": ("actual", "actual"), "96%": ("rate", "rate")}
     assert (q["9.10"]["value"], q["9.10"]["unit"]) == (91_000, "元")
+
+
+SELF_EVALUATION = ("一级指标 | 二级指标 | 三级指标 | 年初目标值(A) | 实际完成值(B) | 得分 |\n"
+                   "产出指标 | 数量指标 | 扶持新型农业经营主体 (个) |\n"
+                   "15 | 6 | 8.0 | |\n"
+                   "数量指标 | 带动脱贫户(人) | 1144 | 416 | 7.3 | ||\n"
+                   "满意度指标 | 服务对象满意度指标 | 满意度(%) | 90 | 100 | 11.1 | |\n")
+
+
+def test_three_label_columns_and_a_first_row_whose_numbers_wrapped() -> None:
+    """A performance self-evaluation form: the first row's labels fill a line of their own
+    and its numbers the next; a row missing its merged first label is aligned right; the
+    indicator is the last label (三级指标) with its unit, and 得分 counts points."""
+    r = pipeline.extract(SELF_EVALUATION)
+    got = [(q["text"], q["unit"], q["role"], q["indicator"]) for q in r["quantities"]]
+    assert got == [("15", "个", "target", "扶持新型农业经营主体"), ("6", "个", "actual", "扶持新型农业经营主体"),
+                   ("8.0", "分", "other", "扶持新型农业经营主体"),
+                   ("1144", "人", "target", "带动脱贫户"), ("416", "人", "actual", "带动脱贫户"),
+                   ("7.3", "分", "other", "带动脱贫户"),
+                   ("90", "%", "target", "满意度"), ("100", "%", "actual", "满意度"), ("11.1", "分", "other", "满意度")]
+    assert _ids(r)[_by_text(r)["416"]["target"]]["text"] == "1144"

@@ -58,11 +58,19 @@ NOT_INSIDE = f"(?<![A-Za-z0-9.{CN_ANY}])"
 NOT_BEFORE = f"{NOT_INSIDE}(?<!第)(?:(?<![数几])|(?=\\d))"
 
 
+def _unit_re(unit: str, table: dict, mags: list[str]) -> str:
+    """A unit's regex, kept from eating the start of a longer unit that a magnitude word
+    would seem to open: 分 after 百 must not take 百分点 (1.2百分点 is not 1.2百分)."""
+    rest = sorted({u[len(m) + len(unit):] for u in table for m in mags
+                   if u.startswith(m + unit) and len(u) > len(m) + len(unit)}, key=len, reverse=True)
+    return re.escape(unit) + (f"(?!{'|'.join(map(re.escape, rest))})" if rest else "")
+
+
 @functools.cache
 def _regex() -> re.Pattern[str]:
     table = units.units()
     mags = sorted(units.magnitudes(), key=len, reverse=True)
-    unit_alt = "|".join(re.escape(u) for u in sorted(table, key=len, reverse=True))
+    unit_alt = "|".join(_unit_re(u, table, mags) for u in sorted(table, key=len, reverse=True))
     mag_alt = "|".join(re.escape(m) for m in mags)
     unit = f"(?:{mag_alt})?(?:{unit_alt})"
     infix = "(?:余|多|来)?"
@@ -227,6 +235,9 @@ def quantity_at(view: View, fs: int, fe: int) -> Quantity | None:
     return _from_match(m, view) if m else None
 
 
+CLOCK_BEFORE = re.compile(r"[\d零一二三四五六七八九十][时点]$")
+
+
 def _from_match(m: re.Match[str], view: View) -> Quantity | None:
     """One regex match → a Quantity, with its qualifier and change sign read from the
     words around it; None for idioms, durations and spans the parsers cannot read."""
@@ -248,6 +259,9 @@ def _from_match(m: re.Match[str], view: View) -> Quantity | None:
     value, low, high, unit, written_unit, kind, infix_q, role = q
     if kind == "count" and folded.startswith(not_after_count(), fe):
         return None
+    if unit == "分" and (CLOCK_BEFORE.search(folded[max(0, fs - 4):fs]) or "点" in folded[fs:fe]
+                        or folded[fe:fe + 1] == "钟" or not any(c.isdigit() for c in folded[fs:fe])):
+        return None  # 8时30分, 15分钟: time; 十分繁重, 每一分钱: words; points are in digits
     if m.group("num") and kind == "count" and m.group("num") == "一":
         return None  # 一个/一项/一次: an article, not an amount
     qualifier = _prefix_qualifier(folded, fs)

@@ -253,7 +253,9 @@ def _rows_per_line(text: str, split: list[list[Cell]], table: int) -> list[Block
             if not rows and not head:
                 return []  # data before any header: not a table we can read
             opens_empty = bool(c) and c[0][0] == c[0][1]
-            if rows and opens_empty:
+            if not rows and _labels_then_numbers(text, head, c):
+                rows.append(head.pop() + c)  # the first row's labels, its numbers wrapped below
+            elif rows and opens_empty:
                 rows[-1] = rows[-1] + c  # a wrapped row continues after its empty cell
             else:
                 rows.append(c)
@@ -270,6 +272,18 @@ def _rows_per_line(text: str, split: list[list[Cell]], table: int) -> list[Block
             head.append(c)
     flush()
     return out
+
+
+def _labels_then_numbers(text: str, head: list[list[Cell]], line: list[Cell]) -> bool:
+    """Whether ``line`` holds only numbers and the last header line is rather the labels
+    of the first row, wrapped above them: together they fill the header line before it
+    (一级指标 | 二级指标 | 三级指标 | 目标值 | 完成值 | 得分, then 产出指标 | 数量指标 |
+    新增主体(个), then 15 | 6 | 8.0)."""
+    def named(cells: list[Cell]) -> int:
+        return sum(1 for s, e in cells if e > s)
+    if len(head) < 2 or not line or not all(_is_data(text, x) for x in line if x[1] > x[0]):
+        return False
+    return named(head[-1]) >= 1 and named(head[-1]) + named(line) == named(head[-2]) >= 3
 
 
 def _years_only(text: str, line: list[Cell]) -> bool:

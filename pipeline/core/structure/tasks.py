@@ -371,7 +371,13 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
         row = sorted(rows[key], key=lambda b: b.col or 0)
         if is_header_row(text, row):
             continue
-        label_cell = next((b for b in row if column_of_header(b.header) in ("label", "task")), None)
+        # the label: of several label columns (一级指标 | 二级指标 | 三级指标), the last
+        # before the row's numbers, the most specific
+        labels = [b for b in row if column_of_header(b.header) in ("label", "task")]
+        first_number = next((b.start for b in row if BARE_NUMBER.fullmatch(text[b.start:b.end].strip())),
+                            None)
+        label_cell = next((b for b in reversed(labels) if first_number is None or b.start < first_number),
+                          labels[0] if labels else None)
         if label_cell is None:
             label_cell = next((b for b in row if text[b.start:b.end].strip()
                                and not BARE_NUMBER.fullmatch(text[b.start:b.end].strip())
@@ -384,7 +390,7 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
             # table's; a unit in another column's header is that column's only
             table_unit[tkey] = next((u for b in cells if (b.table, b.sheet) == tkey
                                      for u in [_cell_unit(b.header)] if u and u != "%" and (
-                                         column_of_header(b.header) in ("label", "task")
+                                         column_of_header(b.header) in ("label", "task") or b.col == 0
                                          or re.fullmatch(r"\s*[（(]?单位[:：][^|]{1,8}[)）]?\s*", b.header or ""))),
                                     None) or unit_above(text, first, lines=8)
             budget[tkey] = is_budget_table(text, first)
@@ -429,7 +435,7 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
                 written = (_cell_unit(label) or _cell_unit(b.header) or section_unit.get(tkey)
                            or table_unit[tkey] or counted.get(tkey))
             if SCORE_HEADER.search(b.header or "") and not value_text.endswith("%"):
-                written = None
+                written = "分"
             unit = resolve_unit(written) if written else None
             number = float(value_text.rstrip("%").replace(",", ""))
             role = {"target": "target", "actual": "actual", "rate": "rate", "change": "change",
