@@ -210,8 +210,8 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
         return "change", "pattern"
     if percentish and (SHARE_OF.search(clause) or UNDER_WAY.search(scope)):
         return "rate", "cue"
-    if q.column in ("task", "target", "time"):
-        return "target", "column"
+    if q.column in ("task", "target", "time", "label"):
+        return "target", "column"  # an amount written in a task's or an item's name is its plan
     if q.column in ("rate", "actual", "change"):
         return cast(Role, q.column), "column"
     settled = "已" in clause

@@ -16,7 +16,7 @@ from pipeline.core.mentions import combine
 from pipeline.core.normalize import View, fold, simplify
 from pipeline.core.records import Check, DateMention, Document, Extraction, Period, Quantity
 from pipeline.core.regions import detect_region
-from pipeline.core.structure import tables, tasks
+from pipeline.core.structure import forms, tables, tasks
 from pipeline.core.vocab import EXTRACTORS
 
 #: the seam for a link rescorer, run after the link rules on the model and combined
@@ -69,6 +69,8 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
         cells += tables.pipe_table_cells(stext, first_table=first)
         if not cells:
             cells = tables.space_table_cells(stext)
+        if not cells:
+            cells = forms.form_cells(stext)
         doc = replace(doc, blocks=doc.blocks + cells)
     blocks = [replace(b, header=simplify(b.header)) if b.header else b for b in doc.blocks]
     sdoc = replace(doc, text=stext, blocks=tuple(blocks))

@@ -186,3 +186,24 @@ def test_three_label_columns_and_a_first_row_whose_numbers_wrapped() -> None:
                    ("7.3", "分", "other", "带动脱贫户"),
                    ("90", "%", "target", "满意度"), ("100", "%", "actual", "满意度"), ("11.1", "分", "other", "满意度")]
     assert _ids(r)[_by_text(r)["416"]["target"]]["text"] == "1144"
+
+
+FORMS = ("2021年为民办实事项目进展情况月报表(11月份)\n\n"
+         "项 目 \n\n名 称 \n\n新建和改造提升城市绿道500公里 \n\n我市 \n\n任务 \n\n新建城市绿道130公里 \n\n"
+         "进 展 \n\n情 况 \n\n已完成年度目标任务，共计建成绿道140.01公里。 \n\n存 在 \n\n困 难 \n\n和问题 \n\n无 \n\n"
+         "2021年市为民办实事项目进展情况月报表(11月份) \n\n项目名称 \n\n增种林荫50处 \n\n"
+         "进展情况 \n\n已完成该项任务，共计增种林荫51处。 \n\n来源:市园林中心\n")
+
+
+def test_vertical_forms_one_task_each() -> None:
+    """Forms printed one after another, each field's name spread over short lines above its
+    value: each form is a task titled by its 项目名称; the amount in the name and in 我市任务
+    are targets, the progress's amount an actual linked to the form's target."""
+    r = pipeline.extract(FORMS)
+    assert [t["title"] for t in r["tasks"]] == ["新建和改造提升城市绿道500公里", "增种林荫50处"]
+    q = _by_text(r)
+    assert [(q[t]["role"], q[t]["task"]) for t in ("500公里", "130公里", "140.01公里", "50处", "51处")] == [
+        ("target", "T1"), ("target", "T1"), ("actual", "T1"), ("target", "T2"), ("actual", "T2")]
+    assert _ids(r)[q["51处"]["target"]]["text"] == "50处"
+    # narrative sections under bare headings are no forms: no project name opens them
+    assert pipeline.extract("工作进展\n建成绿道12公里。\n存在问题\n资金不足。\n下一步计划\n再建10公里。")["tasks"] == []
