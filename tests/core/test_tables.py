@@ -207,3 +207,19 @@ def test_vertical_forms_one_task_each() -> None:
     assert _ids(r)[q["51处"]["target"]]["text"] == "50处"
     # narrative sections under bare headings are no forms: no project name opens them
     assert pipeline.extract("工作进展\n建成绿道12公里。\n存在问题\n资金不足。\n下一步计划\n再建10公里。")["tasks"] == []
+
+
+CATEGORY = ("大类 | 序号 | 工作任务 | 牵头单位 | 落实进展情况 |\n"
+            "一、提高民生保障水平 | 1 | 城乡低保标准提高到每人每月609元 | 市民政局 | 已完成,提高到616元 |\n"
+            "2 | 新增养老床位300张 | 市民政局 | 已建成280张 |\n"
+            "二、稳定就业 | 3 | 城镇新增就业1.2万人 | 市人社局 | 已新增1.3万人 |\n")
+
+
+def test_a_row_opening_a_category_is_a_task_of_it() -> None:
+    """The category cell (大类, merged over the rows below) opens the first row of each
+    category: that row is a task all the same, in the category's section."""
+    r = pipeline.extract(CATEGORY)
+    assert [(t["seq"], t["section"]) for t in r["tasks"]] == [
+        ("1", "一、提高民生保障水平"), ("2", "一、提高民生保障水平"), ("3", "二、稳定就业")]
+    q = _by_text(r)
+    assert [q[t]["task"] for t in ("609元", "616元", "300张", "1.3万人")] == ["T1", "T1", "T2", "T3"]

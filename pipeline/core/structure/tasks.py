@@ -203,7 +203,8 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
         first = squash(doc.text[row[0].start:row[0].end])
         if SECTION_LINE.match(first) or re.fullmatch(r"[一二三四五六七八九十]+、.*", first):
             section = first
-            continue
+            if not (seq_cell is not row[0] and re.fullmatch(r"\d{1,3}\*?", seq)):
+                continue  # a section's own row; else the first row of the section (大类 merged)
         label_row = ("seq" not in by_col and ("label" in by_col or "task" in by_col)
                      and (key[0], key[1]) in work_tables)
         if not (re.fullmatch(r"\d{1,3}\*?", seq) and (key[0], key[1]) in seq_tables) and not label_row:
