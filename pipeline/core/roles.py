@@ -214,6 +214,8 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
         return "target", "column"  # an amount written in a task's or an item's name is its plan
     if q.column in ("rate", "actual", "change"):
         return cast(Role, q.column), "column"
+    if q.column == "progress" and q.kind == "percent" and not CJK_END.search(clause):
+        return "rate", "column"  # a % alone in a 进度 cell: the share of the row's target done
     settled = "已" in clause
     target_cues = [c for c in cues["target"] if c not in STATE_CUES] if in_review else cues["target"]
     if not settled and (_has_any(clause, target_cues) or after.startswith(TARGET_AFTER)):
@@ -234,6 +236,7 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
     return "actual", "default"
 
 
+CJK_END = re.compile(r"[\u4e00-\u9fff]\s*$")
 ABSOLUTE_CHANGE_VERBS = ("增加", "减少", "增长", "下降", "提高", "提升", "增产", "减产", "降低",
                          "回落", "上升", "下滑", "增收", "减收", "增支", "减支", "净增", "净减",
                          "压减", "高于", "低于", "扩大", "缩小", "多增", "少增")

@@ -223,3 +223,22 @@ def test_a_row_opening_a_category_is_a_task_of_it() -> None:
         ("1", "一、提高民生保障水平"), ("2", "一、提高民生保障水平"), ("3", "二、稳定就业")]
     q = _by_text(r)
     assert [q[t]["task"] for t in ("609元", "616元", "300张", "1.3万人")] == ["T1", "T1", "T2", "T3"]
+
+
+SUB_ROWS = ("序号 |\n类别 |\n项目名称 |\n目标任务 |\n牵头单位 |\n目标数 |\n累计完成 |\n累计进度 |\n备注 |\n"
+            "1 |\n一、就业促进 |\n促进就业 |\n城镇新增就业1100人 |\n县人社局 |\n1100 |\n1063 |\n96.64% |\n|\n"
+            "2 |\n家政行动 |\n培训家政服务人员613人次 |\n县商务局 |\n613 |\n626 |\n102.12% |\n|\n"
+            "新增家政服务人员275人 |\n275 |\n284 |\n103.27% |\n|\n"
+            "3 |\n敬老院提升 |\n规范运营6家敬老院 |\n县民政局 |\n6 |\n6 |\n100% |\n|\n")
+
+
+def test_cell_per_line_sub_rows_and_a_progress_column() -> None:
+    """A numbered row whose second line of figures (its label and department merged above)
+    follows the row's empty 备注 cell: each part keeps its columns, the sub-row belongs to
+    the task above, and a % alone in the 进度 column is the rate of the row's target."""
+    r = pipeline.extract(SUB_ROWS)
+    assert [t["seq"] for t in r["tasks"]] == ["1", "2", "3"]
+    by = {(q["text"], q["start"]): q for q in r["quantities"]}
+    got = {t: (q["role"], q["task"]) for (t, _), q in by.items() if t in ("626", "102.12%", "275", "284", "103.27%")}
+    assert got == {"626": ("actual", "T2"), "102.12%": ("rate", "T2"), "275": ("target", "T2"),
+                   "284": ("actual", "T2"), "103.27%": ("rate", "T2")}

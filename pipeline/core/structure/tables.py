@@ -328,9 +328,11 @@ def _table_from_run(text: str, lines: list[tuple[int, int]], table: int) -> list
     widths = Counter(len([c for c in r if c[1] > c[0]]) for r in rows)
     n_row = widths.most_common(1)[0][0]
     n = len(head_cells)
+    if Counter(len(r) for r in rows).most_common(1)[0][0] == n:
+        n_row = n  # the rows fill every column once their empty cells count: one header line
     header = [text[s:e] for s, e in head_cells]
     if n > n_row:  # two-level header: the last (largest) split whose upper cells span evenly
-        header = header[-n_row:]
+        # (with no such split the rows are short of their empty cells: keep every column)
         for cut in range(n - 1, 0, -1):
             spanning = n - n_row
             sub = n - cut
@@ -339,6 +341,10 @@ def _table_from_run(text: str, lines: list[tuple[int, int]], table: int) -> list
                 break
     out_rows = []
     for r in rows:
+        parts = _closed_rows(text, r)
+        if len(parts) > 1 and len(parts[0]) <= len(header):
+            out_rows.extend(parts)  # the row, then its sub-rows (merged cells on the left)
+            continue
         main = r[:len(header)]
         out_rows.append([c for c in main])
         rest = r[len(header):]
@@ -346,6 +352,19 @@ def _table_from_run(text: str, lines: list[tuple[int, int]], table: int) -> list
             out_rows.append(rest)  # a sub-row of a merged row, aligned right
     return header_blocks(text, table, [head_cells], len(header)) + \
         _blocks(text, table, header, out_rows, fit=False)
+
+
+def _closed_rows(text: str, cells: list[Cell]) -> list[list[Cell]]:
+    """A numbered row of a cell-per-line table cut where an empty cell closes a run of
+    cells holding a number (its empty 备注): the sub-rows of a row whose label and
+    department cells are merged (3 | 放心家政行动 | 培训…613人次 | 县商务局 | 613 | 626 |
+    102.12% | (empty) | 新增家政服务人员275人 | 275 | 284 | 103.27% | (empty))."""
+    parts: list[list[Cell]] = [[]]
+    for c in cells:
+        parts[-1].append(c)
+        if c[0] == c[1] and any(_is_data(text, x) for x in parts[-1][1 if len(parts) == 1 else 0:]):
+            parts.append([])  # (the row's own number is no amount)
+    return [p for p in parts if any(x[1] > x[0] for x in p)]
 
 
 YEAR = re.compile(r"(?:19|20)\d\d年?")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.core.dates import detect_period
 from pipeline.core.normalize import fold, squash
@@ -48,7 +48,7 @@ HEADER_COLUMNS = [  # header keyword → column, first match wins
     ("完成值", "actual"), ("决算数", "actual"), ("实际", "actual"), ("绝对数", "actual"),
     ("季度目标", "target"), ("目标", "target"), ("计划", "target"), ("我市任务", "target"),
     ("本市任务", "target"), ("年度任务", "target"), ("任务", "task"),
-    ("进展", "progress"), ("完成情况", "progress"), ("进度", "actual"), ("完成", "actual"),
+    ("进展", "progress"), ("完成情况", "progress"), ("进度", "progress"), ("完成", "actual"),
     ("实际", "actual"), ("内容", "task"), ("事项", "task"), ("指标", "label"),
     ("项目", "label"), ("名称", "label"),
 ]
@@ -190,6 +190,7 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
     seq_tables = _numbered_tables(doc.text, rows)
     tasks, regions = [], []
     section = None
+    last_key: tuple = ()
     for key in sorted(rows, key=lambda k: min(b.start for b in rows[k])):
         row = sorted(rows[key], key=lambda b: (b.col or 0))
         if is_header_row(doc.text, row):
@@ -208,6 +209,10 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
         label_row = ("seq" not in by_col and ("label" in by_col or "task" in by_col)
                      and (key[0], key[1]) in work_tables)
         if not (re.fullmatch(r"\d{1,3}\*?", seq) and (key[0], key[1]) in seq_tables) and not label_row:
+            if tasks and "seq" not in by_col and (key[0], key[1]) in seq_tables \
+                    and last_key[:2] == key[:2]:
+                # a sub-row (its 序号 and label merged above) belongs to the task above
+                tasks[-1] = replace(tasks[-1], end=max(tasks[-1].end, max(b.end for b in row)))
             continue
         if label_row:
             seq = None
@@ -223,6 +228,7 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
         end = max([b.end for b in row if b.start >= start] + [start])
         tasks.append(Task(id=f"T{len(tasks) + 1}", seq=seq, start=start, end=end, title=title,
                           departments=departments, period=period, section=section))
+        last_key = key
     return tasks, regions
 
 
