@@ -553,7 +553,9 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
                 base = same[-1] if same else (levels[0][1] if levels else None)
                 if base is not None:
                     cur = replace(cur, change_of=base.id)
-            elif cur.role == "rate" and cur.of is None:
+            elif cur.role == "rate" and (cur.of is None or cur.column == "progress"):
+                # (a % in a 进度 column is of the row's target, whatever the sentence rules
+                # linked it to)
                 whole = None
                 if SHARE_HEADER.search(b.header or ""):
                     # the total row's amount in the nearest column of amounts to the left

@@ -242,3 +242,6 @@ def test_cell_per_line_sub_rows_and_a_progress_column() -> None:
     got = {t: (q["role"], q["task"]) for (t, _), q in by.items() if t in ("626", "102.12%", "275", "284", "103.27%")}
     assert got == {"626": ("actual", "T2"), "102.12%": ("rate", "T2"), "275": ("target", "T2"),
                    "284": ("actual", "T2"), "103.27%": ("rate", "T2")}
+    ids = _ids(r)
+    rates = [q for q in r["quantities"] if q["text"] in ("96.64%", "102.12%", "103.27%")]
+    assert [ids[q["of"]]["text"] for q in rates] == ["1100", "613", "275"]  # of the row's target
