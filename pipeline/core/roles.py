@@ -328,6 +328,42 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
                            indicator_key=indicator_key(phrase)))
     if use_model:
         out = _model_roles(view, out)
+    return _parts_share_roles(folded, view, out)
+
+
+PART_OPEN = re.compile(r"[（(][^（）()。；;]{0,12}")  # 建设项目27项(省级6项
+PART_NEXT = re.compile(r"[、，,][^（）()。；;、，,]{0,8}")  # …、市级5项
+SENTENCE_END = re.compile(r"[。；;！？]")
+DONE_AFTER = re.compile(r"[^，。；,;]{0,4}(?:完成|建成|开工|实现|办结|达到|落地)")  # …等17项超额完成
+
+
+def _parts_share_roles(folded: str, view: View, qs: list[Quantity]) -> list[Quantity]:
+    """The parts of a whole take its role where no cue of their own decided theirs: the
+    parts in brackets after it (建设项目27项(省级6项、市级5项)) and those 其中 lists
+    (重点项目共30项，其中：建设项目27项，前期项目3项): a breakdown of a plan is planned."""
+    out = list(qs)
+    spans = [view.folded_span(q.start, q.end) for q in qs]
+    for i, q in enumerate(out):
+        if i == 0 or q.role_source not in ("default", "model") or q.role not in ("actual", "target") \
+                or q.column is not None:
+            continue  # (a table's cells take their roles from their columns)
+        whole = None
+        prev, between = out[i - 1], folded[spans[i - 1][1]:spans[i][0]]
+        if prev.unit == q.unit and prev.role in ("actual", "target") and (
+                PART_OPEN.fullmatch(between) or prev.role_source == "part" and PART_NEXT.fullmatch(between)):
+            whole = prev
+        else:
+            for j in range(i - 1, max(-1, i - 9), -1):
+                gap = folded[spans[j][1]:spans[i][0]]
+                if SENTENCE_END.search(gap):
+                    break
+                w = out[j]
+                if "其中" in gap and w.unit == q.unit and w.role in ("actual", "target") \
+                        and w.role_source != "part" and "其中" not in folded[spans[j][1]:spans[j][1] + 1]:
+                    whole = w if gap.index("其中") < 4 else None
+                    break
+        if whole is not None and whole.role != q.role and not DONE_AFTER.match(folded, spans[i][1]):
+            out[i] = replace(q, role=whole.role, role_source="part")
     return out
 
 
