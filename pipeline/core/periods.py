@@ -19,11 +19,12 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from pipeline.core.normalize import View
-from pipeline.core.records import DateMention, Period, Quantity, Task
+from pipeline.core.records import Block, DateMention, Period, Quantity, Task
+from pipeline.core.structure.tasks import locator
 
 HEADING = re.compile(r"(?m)^[ \t\u3000]*[一二三四五六七八九十]+、[^\n]{0,40}")
 REVIEW = re.compile(r"回顾|过去")
@@ -170,10 +171,26 @@ def paragraph_year(view: View, start: int, dates: list[DateMention]) -> Period |
     return None
 
 
+# 上年完成数, 上年同期数: last year's figures (比上年增减, 为上年% compare this year's)
+LAST_YEAR_COLUMN = re.compile(r"^(?!.*(?:[比较为与]上年|增|减|幅|%|％)).*(?:上年|去年|上一年)")
+
+
+def year_before(period: Period) -> Period:
+    """The same part of the year before (2016-01-01..2016-06-30 → 2015-01-01..2015-06-30)."""
+    def back(day: str) -> str:
+        y, rest = int(day[:4]) - 1, day[4:]
+        return f"{y:04d}-02-28" if rest == "-02-29" else f"{y:04d}{rest}"
+    return Period(back(period.start_date), back(period.end_date))
+
+
 def assign_periods(view: View, quantities: list[Quantity], dates: list[DateMention],
-                   tasks: list[Task], doc_period: Period | None) -> list[Quantity]:
+                   tasks: list[Task], doc_period: Period | None,
+                   cells: Sequence[Block] = ()) -> list[Quantity]:
+    """Each quantity's period (see the module's docstring); a table cell under a column of
+    last year's figures (上年完成数, 上年同期) takes the year before its document's."""
     by_date = {d.id: d for d in dates}
     by_task = {t.id: t for t in tasks}
+    cell_at = locator([b for b in cells if b.kind == "cell" and b.header])
     sections = section_periods(view, doc_period)
     starts = [s for s, _, _ in sections]
     out = []
@@ -196,5 +213,8 @@ def assign_periods(view: View, quantities: list[Quantity], dates: list[DateMenti
                     period = paragraph_year(view, q.start, dates) or period
         if period is None and q.task in by_task:
             period = by_task[q.task].period
+        cell = cell_at(q.start) if period is None else None
+        if cell is not None and doc_period is not None and LAST_YEAR_COLUMN.search(cell.header or ""):
+            period = year_before(doc_period)
         out.append(replace(q, period=period or doc_period))
     return out

@@ -62,3 +62,14 @@ def test_a_month_in_the_title_gives_the_year_and_the_months_to_its_end() -> None
     assert pipeline.extract(rows)["period"] == {"start_date": "2024-01-01", "end_date": "2024-06-30"}
     assert pipeline.extract("完成时限 2024年12月\n已完成6公里。")["period"] == \
         {"start_date": "2024-01-01", "end_date": "2024-12-31"}
+
+
+def test_a_column_of_last_years_figures_is_dated_the_year_before() -> None:
+    """2016年预算数 | 上年完成数 | 比上年增减额: the 上年完成数 column holds 2015's figures;
+    the comparison columns stay in the document's year."""
+    text = ("单位:万元\n项目 | 2016年预算数 | 上年完成数 | 比上年增减额 | 比上年增减% |\n"
+            "一、共享收入 | 24039 | 21561 | 2478 | 11.49 |\n1、增值税 | 2319 | 2070 | 249 | 12.03 |\n")
+    result = pipeline.extract(text)
+    years = {q["text"]: q["period"]["start_date"][:4] for q in result["quantities"]}
+    assert years == {"24039": "2016", "21561": "2015", "2478": "2016", "11.49": "2016",
+                     "2319": "2016", "2070": "2015", "249": "2016", "12.03": "2016"}
