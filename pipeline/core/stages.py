@@ -62,7 +62,7 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
 
     # the table stages match simplified keywords (序号, 单位, 指标): they read the text
     # with traditional characters simplified one for one, so every offset holds
-    stext = tables.unboxed(simplify(text))
+    stext = simplify(text)
     if not any(b.kind == "cell" for b in doc.blocks):
         cells = tasks.text_table_cells(stext)
         first = 1 + max((b.table or 0 for b in cells), default=-1)

@@ -245,24 +245,3 @@ def test_cell_per_line_sub_rows_and_a_progress_column() -> None:
     ids = _ids(r)
     rates = [q for q in r["quantities"] if q["text"] in ("96.64%", "102.12%", "103.27%")]
     assert [ids[q["of"]]["text"] for q in rates] == ["1100", "613", "275"]  # of the row's target
-
-
-BOXED = ("2024年民生实事进度表\n"
-         "┌────┬──────────┬──────┬──────┬──────┐\n"
-         "│序号│项目名称  │目标(个)│完成(个)│完成率│\n"
-         "├────┼──────────┼──────┼──────┼──────┤\n"
-         "│1   │新建公厕  │30    │18    │60%   │\n"
-         "├────┼──────────┼──────┼──────┼──────┤\n"
-         "│2   │改造市场  │10    │4     │40%   │\n"
-         "└────┴──────────┴──────┴──────┴──────┘\n")
-
-
-def test_box_drawn_table() -> None:
-    """A table drawn with box characters (a text export of a PDF or a console): its bars
-    are cell borders, its rules no rows; offsets still point into the text as written."""
-    r = pipeline.extract(BOXED)
-    assert [(t["seq"], t["title"]) for t in r["tasks"]] == [("1", "新建公厕"), ("2", "改造市场")]
-    got = [(q["text"], q["unit"], q["role"], q["task"]) for q in r["quantities"]]
-    assert got == [("30", "个", "target", "T1"), ("18", "个", "actual", "T1"), ("60%", "%", "rate", "T1"),
-                   ("10", "个", "target", "T2"), ("4", "个", "actual", "T2"), ("40%", "%", "rate", "T2")]
-    assert all(BOXED[q["start"]:q["end"]] == q["text"] for q in r["quantities"])

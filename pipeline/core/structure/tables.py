@@ -30,28 +30,6 @@ DASH = re.compile(r"[-—–－]+")
 DATA = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")
 
 
-# box-drawn tables (│ a │ b │ between ┌──┬──┐ rules): the bars read as |, the rules as nothing
-BOX_BARS = str.maketrans("│┃║", "|||")
-RULE_CHARS = set("─━═┌┐└┘├┤┬┴┼╔╗╚╝╠╣╦╩╬╒╕╘╛╞╡╤╧╪┏┓┗┛┣┫┳┻╋+-|=")
-
-
-def unboxed(text: str) -> str:
-    r"""``text`` with a box-drawn table's vertical bars as ``|`` and each rule line
-    (┌──┬──┐, ├──┼──┤) as a lone ``|``, one character for one, so every offset holds.
-
-    >>> unboxed("┌─┬─┐\n│a│1│\n└─┴─┘")
-    '|    \n|a|1|\n|    '
-    """
-    if not any(c in text for c in "│┃║"):
-        return text
-    lines = text.translate(BOX_BARS).split("\n")
-    for i, line in enumerate(lines):
-        body = line.strip()
-        if body and set(body) <= RULE_CHARS and set(body) & set("─━═┼╋╬"):
-            lines[i] = "|" + " " * (len(line) - 1)
-    return "\n".join(lines)
-
-
 def _split_line(text: str, start: int, end: int) -> list[Cell]:
     """The cells of one line between ``|``; the empty piece after a final ``|`` is dropped."""
     cells: list[Cell] = []
