@@ -16,7 +16,7 @@ from pipeline.core.mentions import combine
 from pipeline.core.normalize import View, fold, simplify
 from pipeline.core.records import Check, DateMention, Document, Extraction, Period, Quantity
 from pipeline.core.regions import detect_region
-from pipeline.core.structure import forms, tables, tasks
+from pipeline.core.structure import boxes, forms, tables, tasks
 from pipeline.core.vocab import EXTRACTORS
 
 #: the seam for a link rescorer, run after the link rules on the model and combined
@@ -67,6 +67,8 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
         cells = tasks.text_table_cells(stext)
         first = 1 + max((b.table or 0 for b in cells), default=-1)
         cells += tables.pipe_table_cells(stext, first_table=first)
+        first = 1 + max((b.table or 0 for b in cells), default=-1)
+        cells += boxes.box_cells(stext, first_table=first)
         if not cells:
             cells = tables.space_table_cells(stext)
         if not cells:

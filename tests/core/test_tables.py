@@ -245,3 +245,28 @@ def test_cell_per_line_sub_rows_and_a_progress_column() -> None:
     ids = _ids(r)
     rates = [q for q in r["quantities"] if q["text"] in ("96.64%", "102.12%", "103.27%")]
     assert [ids[q["of"]]["text"] for q in rates] == ["1100", "613", "275"]  # of the row's target
+
+
+BOXED = ("2024年民生实事进度表（截至6月30日）\n"
+         "┌────┬────────────┬────────┬────────┬──────┐\n"
+         "│序号│项目名称    │年度目标│完成情况│责任单│\n"
+         "│    │            │        │        │位    │\n"
+         "├────┼────────────┼────────┼────────┼──────┤\n"
+         "│1   │新建城市绿道│30公里  │18公里  │市住建│\n"
+         "│    │（续建）    │        │        │局    │\n"
+         "├────┼────────────┼────────┼────────┼──────┤\n"
+         "│2   │改造农贸市场│10个    │4个     │市商务│\n"
+         "│    │            │        │        │局    │\n"
+         "└────┴────────────┴────────┴────────┴──────┘\n")
+
+
+def test_box_drawn_table_with_cells_wrapped_inside_their_rows() -> None:
+    """A box-drawn table: a row is the lines between two rules, a wrapped cell's pieces
+    are joined (title 新建城市绿道（续建）, department 市住建局, header 责任单位)."""
+    r = pipeline.extract(BOXED)
+    assert [(t["seq"], t["title"], t["departments"]) for t in r["tasks"]] == [
+        ("1", "新建城市绿道（续建）", ["市住建局"]), ("2", "改造农贸市场", ["市商务局"])]
+    got = [(q["text"], q["role"], q["task"]) for q in r["quantities"]]
+    assert got == [("30公里", "target", "T1"), ("18公里", "actual", "T1"), ("10个", "target", "T2"),
+                   ("4个", "actual", "T2")]
+    assert _ids(r)[_by_text(r)["4个"]["target"]]["text"] == "10个"

@@ -217,9 +217,10 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
         if label_row:
             seq = None
         task_cell = by_col.get("task") or by_col.get("label")
-        title = squash(doc.text[task_cell.start:task_cell.end]) if task_cell else ""
+        title = _joined(doc.text, row, task_cell)
         depts = by_col.get("department")
-        departments = departments_in(doc.text[depts.start:depts.end]) if depts else ()
+        departments = (departments_in(doc.text[depts.start:depts.end])
+                       or departments_in(_joined(doc.text, row, depts))) if depts else ()
         time_cell = by_col.get("time")
         period = (_period_of(doc.text[time_cell.start:time_cell.end]) if time_cell else None) or default_period
         # the row's own text: a merged cell written in an earlier row (one department
@@ -230,6 +231,14 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
                           departments=departments, period=period, section=section))
         last_key = key
     return tasks, regions
+
+
+def _joined(text: str, row: list[Block], cell: Block | None) -> str:
+    """The text of ``cell``'s column in ``row``: a cell that wrapped inside its row (a
+    box-drawn table) comes in pieces, one per line, joined here."""
+    if cell is None:
+        return ""
+    return "".join(squash(text[b.start:b.end]) for b in row if b.col == cell.col)
 
 
 def _numbered_tables(text: str, rows: dict[tuple, list[Block]]) -> set[tuple]:
