@@ -235,6 +235,7 @@ def quantity_at(view: View, fs: int, fe: int) -> Quantity | None:
     return _from_match(m, view) if m else None
 
 
+QUOTE_CLOSES = re.compile(r"[^“”「」\"‘’，。；、,;]{1,6}[”」\"’]")  # …民生实事”
 CLOCK_BEFORE = re.compile(r"[\d零一二三四五六七八九十][时点]$")
 
 
@@ -245,8 +246,10 @@ def _from_match(m: re.Match[str], view: View) -> Quantity | None:
     fs, fe = m.span()
     if _is_idiom(folded, fs):
         return None
-    if folded[fs - 1:fs] in ("“", "「", "\"", "‘") and folded[fe:fe + 1] in ("”", "」", "\"", "’"):
-        return None  # a quoted name: “三公里”充分就业社区
+    if folded[fs - 1:fs] in ("“", "「", "\"", "‘") and (
+            folded[fe:fe + 1] in ("”", "」", "\"", "’")
+            or not any(c.isdigit() for c in folded[fs:fe]) and QUOTE_CLOSES.match(folded, fe)):
+        return None  # a quoted name: “三公里”充分就业社区, “十件民生实事”
     if folded[fe - 1:fe].isascii() and folded[fe - 1:fe].isalpha() and folded[fe:fe + 1].isascii() \
             and folded[fe:fe + 1].isalpha():
         return None  # a Latin unit inside a word: 10min is not 10 m
