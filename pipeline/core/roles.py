@@ -364,7 +364,13 @@ def _parts_share_roles(folded: str, view: View, qs: list[Quantity]) -> list[Quan
                     break
         if whole is not None and whole.role != q.role and not DONE_AFTER.match(folded, spans[i][1]):
             out[i] = replace(q, role=whole.role, role_source="part")
-    return out
+    return [replace(q, role="target", role_source="horizon")
+            if q.role == "actual" and q.role_source in ("default", "model") and q.column is None
+            and PLAN_YEARS_AFTER.match(folded, spans[i][1]) else q for i, q in enumerate(out)]
+
+
+# 2606个撤并村通公路(2013—2017年): an amount set for a span of years ahead is a plan
+PLAN_YEARS_AFTER = re.compile(r"[^，。；,;：:()（）]{0,16}[（(](?:19|20)\d\d年?[—–\-~至到](?:19|20)\d\d年?[)）]")
 
 
 def _model_roles(view: View, qs: list[Quantity]) -> list[Quantity]:
