@@ -72,6 +72,8 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
         if not cells:
             cells = tables.space_table_cells(stext)
         if not cells:
+            cells = tables.one_line_table_cells(stext)
+        if not cells:
             cells = forms.form_cells(stext)
         doc = replace(doc, blocks=doc.blocks + cells)
     blocks = [replace(b, header=simplify(b.header)) if b.header else b for b in doc.blocks]

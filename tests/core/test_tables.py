@@ -270,3 +270,17 @@ def test_box_drawn_table_with_cells_wrapped_inside_their_rows() -> None:
     assert got == [("30公里", "target", "T1"), ("18公里", "actual", "T1"), ("10个", "target", "T2"),
                    ("4个", "actual", "T2")]
     assert _ids(r)[_by_text(r)["4个"]["target"]]["text"] == "10个"
+
+
+ONE_LINE = ("2024年民生实事进度表 序号 项目名称 年度目标(个) 完成数(个) 完成率 1 新建公厕 30 18 60% "
+            "2 改造农贸市场 10 4 40% 3 新建停车场 5 5 100%")
+
+
+def test_a_table_flattened_onto_one_line() -> None:
+    """Every cell of the table on one line, a space apart (a page read without its row
+    breaks): rows are cut at their 序号, the header is what precedes the first."""
+    r = pipeline.extract(ONE_LINE)
+    assert [(t["seq"], t["title"]) for t in r["tasks"]] == [("1", "新建公厕"), ("2", "改造农贸市场"), ("3", "新建停车场")]
+    got = [(q["text"], q["unit"], q["role"], q["task"]) for q in r["quantities"]][:3]
+    assert got == [("30", "个", "target", "T1"), ("18", "个", "actual", "T1"), ("60%", "%", "rate", "T1")]
+    assert _ids(r)[_by_text(r)["4"]["target"]]["text"] == "10"

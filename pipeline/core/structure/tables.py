@@ -316,6 +316,13 @@ def _table_from_run(text: str, lines: list[tuple[int, int]], table: int) -> list
         return _rows_per_line(text, split, table)
     # a cell per line (a line of empty cells, ``||``, is one empty cell)
     cells = [c for line in split for c in ([x for x in line if x[1] > x[0]] or line[:1])]
+    return _numbered_cells(text, cells, table)
+
+
+def _numbered_cells(text: str, cells: list[Cell], table: int) -> list[Block]:
+    """A table given as one sequence of cells (a cell per line, or every cell of the
+    table on one line): rows cut at their 序号 (1, 2, 3 …), the cells before the first
+    row its header."""
     starts = _seq_rows(text, cells)
     before = [text[a:b].replace(" ", "") for a, b in cells[:starts[0]]] if starts else []
     if not starts or not ("序号" in before or text[cells[starts[0]][0]:cells[starts[0]][1]] == "1"):
@@ -417,6 +424,30 @@ def pipe_table_cells(text: str, first_table: int = 0) -> tuple[Block, ...]:
     return tuple(out)
 
 
+def one_line_table_cells(text: str, first_table: int = 0) -> tuple[Block, ...]:
+    r"""Tables flattened onto one line, every cell a space apart (a web page's table read
+    without its row breaks): the line holds a header word, then rows numbered 1, 2, 3 …
+
+    >>> t = "民生实事进度 序号 项目 目标(个) 完成(个) 1 新建公厕 30 18 2 改造市场 10 4"
+    >>> [(b.row, b.col, t[b.start:b.end], b.header) for b in one_line_table_cells(t) if b.kind == "cell"][6:8]
+    [(2, 2, '10', '目标(个)'), (2, 3, '4', '完成(个)')]
+    """
+    out: list[Block] = []
+    table = first_table
+    pos = 0
+    for line in text.split("\n"):
+        tokens = [(pos + m.start(), pos + m.end()) for m in re.finditer(r"[^ \u3000\t|]+", line)]
+        pos += len(line) + 1
+        if len(tokens) < 10 or not ONE_LINE_HEADER.search(line):
+            continue
+        blocks = _numbered_cells(text, tokens, table)
+        if any(b.kind == "cell" and b.row and b.row >= 2 for b in blocks):
+            out.extend(blocks)
+            table += 1
+    return tuple(out)
+
+
+ONE_LINE_HEADER = re.compile(r"序号|名次|排名|项目|名称|指标")
 SPACE_SPLIT = re.compile(r"[ \u3000]+")
 SPACED_LINE = re.compile(r"(?m)^[^\s|]{1,24}[ \u3000][^\s|]{1,24}[ \u3000][^\s|]{1,24}(?:[ \u3000][^\s|]{1,24})*$")
 

@@ -184,7 +184,8 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
     work_tables = {(b.table, b.sheet) for b in heads
                    if column_of_header(b.header) in ("progress", "department", "seq")
                    or (column_of_header(b.header) == "target" and re.search(r"任务|目标", b.header or ""))
-                   or re.search(r"完成率|进度|进展|为预算|为计划|完成目标|任务|目标|完成情况", b.header or "")}
+                   or re.search(r"完成率|开工率|完工率|竣工率|进度|进展|为预算|为计划|完成目标|任务|目标|完成情况",
+                             b.header or "")}
     # a 序号 column counts 1, 2, 3 …: first cells that are subject codes (201, 2080501)
     # or other numbers do not make rows tasks
     seq_tables = _numbered_tables(doc.text, rows)
