@@ -364,11 +364,17 @@ def _parts_share_roles(folded: str, view: View, qs: list[Quantity]) -> list[Quan
                     break
         if whole is not None and whole.role != q.role and not DONE_AFTER.match(folded, spans[i][1]):
             out[i] = replace(q, role=whole.role, role_source="part")
+    out = [replace(q, role="actual", role_source="against target")
+           if q.role == "target" and q.role_source in ("cue", "default", "model")
+           and AGAINST_TARGET_AFTER.match(folded, spans[i][1]) else q for i, q in enumerate(out)]
     return [replace(q, role="target", role_source="horizon")
             if q.role == "actual" and q.role_source in ("default", "model") and q.column is None
             and PLAN_YEARS_AFTER.match(folded, spans[i][1]) else q for i, q in enumerate(out)]
 
 
+# 控制在3.37%，比年目标任务4%低0.63个百分点 / 6.1%，低于目标0.9个百分点: a figure
+# measured against its target is the result, whatever verb states it
+AGAINST_TARGET_AFTER = re.compile(r"[，,]\s*(?:比|较|低于|高于|超过|超出)[^，。；,;]{0,4}(?:目标|计划|预期)")
 # 2606个撤并村通公路(2013—2017年): an amount set for a span of years ahead is a plan
 PLAN_YEARS_AFTER = re.compile(r"[^，。；,;：:()（）]{0,16}[（(](?:19|20)\d\d年?[—–\-~至到](?:19|20)\d\d年?[)）]")
 
