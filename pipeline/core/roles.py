@@ -116,6 +116,8 @@ SHARE_OF = re.compile(r"(?:占|为|完成|达到?|是|超)[^，。；,;]{0,14}�
 SHARE_NAMED_RATE = re.compile(r"占[^，。；,;]{1,20}(?:比重|比例|份额)(?:达到?|为|提高到|超过|保持在)?$")
 # 比年目标任务4%低0.63个百分点, 较全省平均高1.2个百分点: a gap, a signed change
 GAP = re.compile(r"(?:(?:比|较)[^，。；,;]{0,20}(?<![提降升])(?:低|高)了?|(?<!不)(?:低于|高于)[^，。；,;\d]{1,8})$")  # 低于目标0.9个百分点; 低于70% is a bound
+# 距离年目标值差85天, 离目标任务还差12个: how far short of the target, a negative change
+SHORTFALL = re.compile(r"(?:距离?|离)[^，。；,;]{0,10}(?:目标|任务)[^，。；,;]{0,6}(?:还?差|相差|尚差)$")
 # 年末城镇登记失业率控制在2.87%, 截至…保持在: a state reached, not planned
 STATE_REACHED = re.compile(r"年末|截至|截止")
 # 从每人每月574元、271元分别提高到609元、300元: the level before the change
@@ -197,6 +199,8 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
         return "other", "score"  # points of an assessment: 产出指标(50分), 得分18.5分
     if q.kind in ("percent", "percent_point") and GAP.search(clause):
         return "change", "gap"
+    if SHORTFALL.search(clause):
+        return "change", "shortfall"  # 距离年目标值差85天: short of the target by
     if percentish and SHARE_NAMED_RATE.search(clause):
         return "rate", "cue"
     if clause.endswith(STATE_CUES) and STATE_REACHED.search(clause):
@@ -275,6 +279,8 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
         gap = GAP.search(clause) if source == "gap" else None
         if gap is not None and value is not None and "低" in gap.group():
             value = -abs(value)  # 比目标低0.63个百分点: -0.63
+        if source == "shortfall" and value is not None:
+            value = -abs(value)
         prev = out[-1] if out else None
         between = folded[view.folded_span(prev.start, prev.end)[1]:fs] if prev is not None else ""
         if (prev is not None and prev.role == "change" and role != "change"

@@ -236,6 +236,7 @@ def quantity_at(view: View, fs: int, fe: int) -> Quantity | None:
 
 
 QUOTE_CLOSES = re.compile(r"[^“”「」\"‘’，。；、,;]{1,6}[”」\"’]")  # …民生实事”
+TOP_RANK_BEFORE = re.compile(r"(?:居|列|排名?|位列|进入|跻身|位居)[^，。；,;]{0,6}前$")
 CLOCK_BEFORE = re.compile(r"[\d零一二三四五六七八九十][时点]$")
 
 
@@ -260,6 +261,8 @@ def _from_match(m: re.Match[str], view: View) -> Quantity | None:
     if q is None:
         return None
     value, low, high, unit, written_unit, kind, infix_q, role = q
+    if written_unit in ("位", "名") and TOP_RANK_BEFORE.search(folded[max(0, fs - 8):fs]):
+        unit, kind, role = "位", "rank", "rank"  # 居前3位, 进入全国前10名: a rank, the top N
     if kind == "count" and folded.startswith(not_after_count(), fe):
         return None
     if unit == "分" and (CLOCK_BEFORE.search(folded[max(0, fs - 4):fs]) or "点" in folded[fs:fe]
