@@ -14,7 +14,7 @@ from pipeline.core import dates as date_stage
 from pipeline.core import indicators, links, periods, roles
 from pipeline.core.mentions import combine
 from pipeline.core.normalize import View, fold, simplify
-from pipeline.core.records import Check, DateMention, Document, Extraction, Period, Quantity
+from pipeline.core.records import Block, Check, DateMention, Document, Extraction, Period, Quantity
 from pipeline.core.regions import detect_region
 from pipeline.core.structure import boxes, forms, tables, tasks
 from pipeline.core.vocab import EXTRACTORS
@@ -47,6 +47,25 @@ def _reference(reference_date: _dt.date | str | None) -> _dt.date | None:
     return reference_date
 
 
+def _next_table(cells: tuple[Block, ...]) -> int:
+    return 1 + max((b.table or 0 for b in cells), default=-1)
+
+
+def text_tables(stext: str, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Cell blocks of the tables a text holds flattened, each reader in turn (TAB, ``|``,
+    box-drawn, space-separated; else one table on a line, else vertical forms).  Where a
+    reader of the file's layout gave cells already, only the space-separated tables
+    outside them (a PDF's page text whose table the layout reader missed)."""
+    given = tuple(b for b in blocks if b.kind == "cell")
+    if given:
+        return tables.space_table_cells(stext, first_table=_next_table(given), taken=given)
+    cells = tasks.text_table_cells(stext)
+    cells += tables.pipe_table_cells(stext, first_table=_next_table(cells))
+    cells += boxes.box_cells(stext, first_table=_next_table(cells))
+    cells += tables.space_table_cells(stext, first_table=_next_table(cells), taken=cells)
+    return cells or tables.one_line_table_cells(stext) or forms.form_cells(stext)
+
+
 def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
                extractors: str = "combined") -> Extraction:
     if extractors not in EXTRACTORS:
@@ -63,19 +82,7 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     # the table stages match simplified keywords (序号, 单位, 指标): they read the text
     # with traditional characters simplified one for one, so every offset holds
     stext = simplify(text)
-    if not any(b.kind == "cell" for b in doc.blocks):
-        cells = tasks.text_table_cells(stext)
-        first = 1 + max((b.table or 0 for b in cells), default=-1)
-        cells += tables.pipe_table_cells(stext, first_table=first)
-        first = 1 + max((b.table or 0 for b in cells), default=-1)
-        cells += boxes.box_cells(stext, first_table=first)
-        if not cells:
-            cells = tables.space_table_cells(stext)
-        if not cells:
-            cells = tables.one_line_table_cells(stext)
-        if not cells:
-            cells = forms.form_cells(stext)
-        doc = replace(doc, blocks=doc.blocks + cells)
+    doc = replace(doc, blocks=doc.blocks + text_tables(stext, doc.blocks))
     blocks = [replace(b, header=simplify(b.header)) if b.header else b for b in doc.blocks]
     sdoc = replace(doc, text=stext, blocks=tuple(blocks))
     dates = date_stage.find_dates(view, default_year, reference, periods.review_years(view, period))

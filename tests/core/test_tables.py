@@ -284,3 +284,18 @@ def test_a_table_flattened_onto_one_line() -> None:
     got = [(q["text"], q["unit"], q["role"], q["task"]) for q in r["quantities"]][:3]
     assert got == [("30", "个", "target", "T1"), ("18", "个", "actual", "T1"), ("60%", "%", "rate", "T1")]
     assert _ids(r)[_by_text(r)["4"]["target"]]["text"] == "10"
+
+
+def test_a_space_separated_table_a_pdf_reader_left_as_text() -> None:
+    """A PDF's reader found one table's header as cells but left its rows as text, with
+    spaces between the cells: those rows are still read, under the header line."""
+    from pipeline.core.api import extract_document
+    from pipeline.core.records import Block, Document
+    text = ("表1 年末户籍人口及其构成\n指标名称\t年末数（人）\t比重（%）\n"
+            "全州总户籍人口 4899310 100.0\n#城镇 1654272 33.8\n乡村 3245038 66.2\n")
+    head = text.index("指标名称")
+    cells = tuple(Block("cell", head + text[head:].index(h), head + text[head:].index(h) + len(h), page=1,
+                        table=0, row=0, col=c, header=h) for c, h in enumerate(("指标名称", "年末数（人）", "比重（%）")))
+    r = extract_document(Document(text=text, format="pdf", blocks=cells)).to_dict()
+    got = {q["text"]: (q["value"], q["unit"], q["role"]) for q in r["quantities"]}
+    assert got["1654272"] == (1654272, "人", "actual") and got["33.8"] == (33.8, "%", "rate")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from pipeline.core.records import Block
 
@@ -452,10 +453,11 @@ SPACE_SPLIT = re.compile(r"[ \u3000]+")
 SPACED_LINE = re.compile(r"(?m)^[^\s|]{1,24}[ \u3000][^\s|]{1,24}[ \u3000][^\s|]{1,24}(?:[ \u3000][^\s|]{1,24})*$")
 
 
-def space_table_cells(text: str, first_table: int = 0) -> tuple[Block, ...]:
+def space_table_cells(text: str, first_table: int = 0, taken: Sequence[Block] = ()) -> tuple[Block, ...]:
     r"""Tables whose cells a single space separates (web pages flattened to text):
     three or more lines with the same number (3 or more) of short space-separated
-    tokens, numbers among them, under a header line of as many tokens with none.
+    tokens, numbers among them, under a header line of as many tokens with none (spaces
+    or TABs).  A table over the cells of another reader (``taken``) is left to it.
 
     >>> t = "序號 地區 新開工小區數(個) 開工率\n1 江蘇 982 94.8%\n2 山東 3269 81.0%\n3 河北 869 78.5%\n"
     >>> [(b.row, b.col, t[b.start:b.end], b.header) for b in space_table_cells(t)][2:4]
@@ -487,7 +489,8 @@ def space_table_cells(text: str, first_table: int = 0) -> tuple[Block, ...]:
         j = i + 1
         while j < len(lines) and shape(lines[j]) == (n, True):
             j += 1
-        if j - i - 1 >= 3:
+        span = (lines[i + 1][0][0], lines[j - 1][-1][1]) if j > i + 1 else (0, 0)  # its rows
+        if j - i - 1 >= 3 and not any(b.start < span[1] and span[0] < b.end for b in taken):
             header = [text[s:e] for s, e in lines[i]]
             for r, cells in enumerate(lines[i + 1:j], start=1):
                 out.extend(Block("cell", s, e, table=table, row=r, col=c, header=header[c])
