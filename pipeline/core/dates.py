@@ -305,6 +305,8 @@ def detect_period(view: View, title: str | None = None) -> Period | None:
             in_title = title_span[0] <= fs and fe <= title_span[1]
             if partial is None and (form == "m_m" and fs < 200 or form == "m" and in_title):
                 partial = (form, groups)
+            elif in_title and CUTOFF_BEFORE.search(folded[max(0, fs - 3):fs]):
+                partial = (form, groups)  # (截至8月20日…): the year's figures up to that day
             continue
         try:
             resolved = _resolve(form, groups, None)
@@ -324,6 +326,12 @@ def detect_period(view: View, title: str | None = None) -> Period | None:
             years[key] += 1
             if first_line is None and title_span[0] <= fs and fe <= title_span[1]:
                 first_line = key
+        elif resolved[2] == "day" and head is None and title_span[0] <= fs and fe <= title_span[1] and (
+                resolved[0] != resolved[1] or CUTOFF_BEFORE.search(folded[max(0, fs - 3):fs])):
+            # a title's span of days (2020年1月1日至7月27日), or its cut-off (截至8月20日:
+            # the year's figures up to that day)
+            head = (resolved[0], resolved[1]) if resolved[0] != resolved[1] else \
+                (resolved[0][:4] + "-01-01", resolved[1])
         elif resolved[2] == "day" and lead is None and (
                 fs < 200 or DATE_LINE.search(folded[max(0, fs - 6):fs])):
             year = resolved[0][:4]
@@ -350,12 +358,13 @@ def detect_period(view: View, title: str | None = None) -> Period | None:
         except ValueError:
             resolved = None
         if resolved is not None and resolved[0] is not None:
-            start = resolved[0] if form == "m_m" or not PROGRESS_TITLE.search(
-                view.text[title_span[2]:title_span[3]]) else found[0]
+            start = resolved[0] if form == "m_m" or not (PROGRESS_TITLE.search(
+                view.text[title_span[2]:title_span[3]]) or resolved[2] == "day") else found[0]
             return Period(start, resolved[1])
     return Period(*found)
 
 
+CUTOFF_BEFORE = re.compile(r"截[至止]$")
 PROGRESS_TITLE = re.compile(r"进展|进度|完成情况|执行情况|推进情况")
 # a title line that names a report (…收支完成情况, …工作通报), not a table row
 REPORT_TITLE = re.compile(r"(?:情况|报告|通报|公告|简报|快报|进展|月报|统计)\s*$")

@@ -73,3 +73,12 @@ def test_a_column_of_last_years_figures_is_dated_the_year_before() -> None:
     years = {q["text"]: q["period"]["start_date"][:4] for q in result["quantities"]}
     assert years == {"24039": "2016", "21561": "2015", "2478": "2016", "11.49": "2016",
                      "2319": "2016", "2070": "2015", "249": "2016", "12.03": "2016"}
+
+
+def test_a_titles_span_of_days_or_cut_off_is_the_documents_period() -> None:
+    """魏县2020年1月1日至7月27日空气质量目标进展: those days; …任务进度(截至8月20日…): the
+    year's figures up to that day."""
+    span = pipeline.extract("优良天数为127天。", title="魏县2020年1月1日至7月27日空气质量目标进展")
+    assert span["period"] == {"start_date": "2020-01-01", "end_date": "2020-07-27"}
+    cut = pipeline.extract("全省共完成改厕48.39万户。", title="2019年农村户用卫生厕所改建任务进度(截至8月20日)")
+    assert cut["period"] == {"start_date": "2019-01-01", "end_date": "2019-08-20"}
