@@ -334,7 +334,7 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
                            indicator_key=indicator_key(phrase)))
     if use_model:
         out = _model_roles(view, out)
-    return _parts_share_roles(folded, view, out)
+    return _roles_in_context(folded, view, out)
 
 
 PART_OPEN = re.compile(r"[（(][^（）()。；;]{0,12}")  # 建设项目27项(省级6项
@@ -343,12 +343,25 @@ SENTENCE_END = re.compile(r"[。；;！？]")
 DONE_AFTER = re.compile(r"[^，。；,;]{0,4}(?:完成|建成|开工|实现|办结|达到|落地)")  # …等17项超额完成
 
 
-def _parts_share_roles(folded: str, view: View, qs: list[Quantity]) -> list[Quantity]:
+def _roles_in_context(folded: str, view: View, qs: list[Quantity]) -> list[Quantity]:
+    """Roles the words around a mention decide once every mention has one: parts take
+    their whole's, a figure held against its target is a result, a span of years ahead
+    makes a plan."""
+    spans = [view.folded_span(q.start, q.end) for q in qs]
+    out = _parts_share_roles(folded, qs, spans)
+    out = [replace(q, role="actual", role_source="against target")
+           if q.role == "target" and q.role_source in ("cue", "default", "model")
+           and AGAINST_TARGET_AFTER.match(folded, spans[i][1]) else q for i, q in enumerate(out)]
+    return [replace(q, role="target", role_source="horizon")
+            if q.role == "actual" and q.role_source in ("default", "model") and q.column is None
+            and PLAN_YEARS_AFTER.match(folded, spans[i][1]) else q for i, q in enumerate(out)]
+
+
+def _parts_share_roles(folded: str, qs: list[Quantity], spans: list[tuple[int, int]]) -> list[Quantity]:
     """The parts of a whole take its role where no cue of their own decided theirs: the
-    parts in brackets after it (建设项目27项(省级6项、市级5项)) and those 其中 lists
+    parts in brackets after it (建设项目27项(省级6项、市级5项)) and those of a 其中 list
     (重点项目共30项，其中：建设项目27项，前期项目3项): a breakdown of a plan is planned."""
     out = list(qs)
-    spans = [view.folded_span(q.start, q.end) for q in qs]
     for i, q in enumerate(out):
         if i == 0 or q.role_source not in ("default", "model") or q.role not in ("actual", "target") \
                 or q.column is not None:
@@ -364,18 +377,12 @@ def _parts_share_roles(folded: str, view: View, qs: list[Quantity]) -> list[Quan
                 if SENTENCE_END.search(gap):
                     break
                 w = out[j]
-                if "其中" in gap and w.unit == q.unit and w.role in ("actual", "target") \
-                        and w.role_source != "part" and "其中" not in folded[spans[j][1]:spans[j][1] + 1]:
-                    whole = w if gap.index("其中") < 4 else None
+                if "其中" in gap and w.unit == q.unit and w.role in ("actual", "target") and w.role_source != "part":
+                    whole = w if gap.index("其中") < 4 else None  # 其中 right after the whole
                     break
         if whole is not None and whole.role != q.role and not DONE_AFTER.match(folded, spans[i][1]):
             out[i] = replace(q, role=whole.role, role_source="part")
-    out = [replace(q, role="actual", role_source="against target")
-           if q.role == "target" and q.role_source in ("cue", "default", "model")
-           and AGAINST_TARGET_AFTER.match(folded, spans[i][1]) else q for i, q in enumerate(out)]
-    return [replace(q, role="target", role_source="horizon")
-            if q.role == "actual" and q.role_source in ("default", "model") and q.column is None
-            and PLAN_YEARS_AFTER.match(folded, spans[i][1]) else q for i, q in enumerate(out)]
+    return out
 
 
 # 控制在3.37%，比年目标任务4%低0.63个百分点 / 6.1%，低于目标0.9个百分点: a figure
