@@ -299,3 +299,17 @@ def test_a_space_separated_table_a_pdf_reader_left_as_text() -> None:
     r = extract_document(Document(text=text, format="pdf", blocks=cells)).to_dict()
     got = {q["text"]: (q["value"], q["unit"], q["role"]) for q in r["quantities"]}
     assert got["1654272"] == (1654272, "人", "actual") and got["33.8"] == (33.8, "%", "rate")
+
+
+UNIT_COLUMN = ("表1 主要指标\n指标 | 单位 | 2023年 | 比上年增长(%) |\n粮食产量 | 万吨 | 123.4 | 2.1 |\n"
+               "生猪出栏 | 万头 | 56.7 | -3.2 |\n地区生产总值 | 亿元 | 890.1 | 5.6 |\n")
+
+
+def test_a_unit_column_gives_each_row_its_unit() -> None:
+    """A statistics table with a 单位 column: each row's amount takes that row's unit; the
+    growth column stays in %."""
+    got = [(q["text"], q["value"], q["unit"], q["unit_inferred"], q["role"])
+           for q in pipeline.extract(UNIT_COLUMN)["quantities"]]
+    assert got == [("123.4", 1_234_000, "吨", True, "actual"), ("2.1", 2.1, "%", True, "change"),
+                   ("56.7", 567_000, "头", True, "actual"), ("-3.2", -3.2, "%", True, "change"),
+                   ("890.1", 89_010_000_000, "元", True, "actual"), ("5.6", 5.6, "%", True, "change")]

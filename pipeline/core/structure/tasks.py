@@ -299,6 +299,19 @@ def text_table_cells(text: str) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
+UNIT_COLUMN = re.compile(r"(?:计量)?单位")
+
+
+def _unit_column(text: str, row: list[Block]) -> str | None:
+    """The unit a row's 单位 (计量单位) cell states: 指标 | 单位 | 2023年 → 万吨."""
+    for b in row:
+        if UNIT_COLUMN.fullmatch(squash(b.header or "").replace(" ", "")):
+            written = squash(text[b.start:b.end]).strip("()（） ")
+            if resolve_unit(written):
+                return written
+    return None
+
+
 def _cell_unit(*labels: str | None) -> str | None:
     """The unit a header or row label states: 完成目标(%) → %, 单位：万元 → 万元,
     增幅% → %."""
@@ -401,6 +414,7 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
                                and not BARE_NUMBER.fullmatch(text[b.start:b.end].strip())
                                and column_of_header(b.header) != "seq"), None)
         label = text[label_cell.start:label_cell.end] if label_cell else None
+        row_unit = _unit_column(text, row)
         tkey = (key[0], key[1])
         if tkey not in table_unit:
             first = min(b.start for b in cells if (b.table, b.sheet) == tkey)
@@ -450,7 +464,7 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
             elif column == "rate" or (column == "change" and not re.search(r"额|量|数", b.header or "")):
                 written = _cell_unit(b.header) or "%"
             else:
-                written = (_cell_unit(label) or _cell_unit(b.header) or section_unit.get(tkey)
+                written = (_cell_unit(label) or row_unit or _cell_unit(b.header) or section_unit.get(tkey)
                            or table_unit[tkey] or counted.get(tkey))
             if SCORE_HEADER.search(b.header or "") and not value_text.endswith("%"):
                 written = "分"
