@@ -313,3 +313,21 @@ def test_a_unit_column_gives_each_row_its_unit() -> None:
     assert got == [("123.4", 1_234_000, "吨", True, "actual"), ("2.1", 2.1, "%", True, "change"),
                    ("56.7", 567_000, "头", True, "actual"), ("-3.2", -3.2, "%", True, "change"),
                    ("890.1", 89_010_000_000, "元", True, "actual"), ("5.6", 5.6, "%", True, "change")]
+
+
+STARRED_ROWS = ("2024年重点工作任务进展情况表（截至9月30日）\n"
+                "序号 | 工作任务 | 责任单位 | 完成时限 | 进展情况 |\n"
+                "1 | 新建5G基站1200个 | 市工信局 | 2024年12月底 | 已建成980个，完成年度任务的81.7%。 |\n"
+                "2* | 改造老旧小区35个 | 市住建局、各区政府 | 2024年11月 | 已开工33个，完工20个。 |\n")
+
+
+def test_a_starred_row_is_a_task_and_a_deadline_dates_no_figure() -> None:
+    """9* is a row number like 9; 完成时限 is a deadline column, so no figure is stated at
+    its date (the title's cut-off dates the progress)."""
+    r = pipeline.extract(STARRED_ROWS)
+    assert [(t["seq"], t["departments"]) for t in r["tasks"]] == [
+        ("1", ["市工信局"]), ("2*", ["市住建局", "各区政府"])]
+    dates = {d["id"]: d["text"] for d in r["dates"]}
+    q = _by_text(r)
+    assert dates[q["980个"]["date"]] == "9月30日" and dates[q["33个"]["date"]] == "9月30日"
+    assert q["33个"]["task"] == "T2"

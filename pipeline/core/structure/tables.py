@@ -78,7 +78,11 @@ def _runs(text: str) -> list[list[tuple[int, int]]]:
 
 
 def _is_data(text: str, cell: Cell) -> bool:
-    return bool(DATA.fullmatch(text[cell[0]:cell[1]].replace(" ", "")))
+    raw = text[cell[0]:cell[1]].replace(" ", "")
+    return bool(DATA.fullmatch(raw) or STARRED.fullmatch(raw))
+
+
+STARRED = re.compile(r"\d{1,3}\*")  # a starred row number (9*) counts as a number
 
 
 def _header_names(text: str, levels: list[list[Cell]], n: int) -> list[str]:

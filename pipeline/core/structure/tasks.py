@@ -26,7 +26,7 @@ SEQ_LINE = re.compile(r"^[ \t\u3000]*(\d{1,3}\*?)[ \t\u3000]*$", re.M)
 SECTION_LINE = re.compile(r"^[ \t\u3000]*([一二三四五六七八九十]+)、(.{2,30})$", re.M)
 TIME_NODE = re.compile(r"^[ \t\u3000]*(?:(?:19|20)\d\d年(?:第?[1-4一二三四]季度|[上下]半年|度|\d{1,2}月(?:底|末)?)"
                        r"|第?[1-4一二三四]季度|[上下]半年|\d{1,2}月(?:底|末)?前?)", re.M)
-DEPARTMENT = re.compile(r"^[\u4e00-\u9fff（）()]{2,14}(?:科|处|办|局|室|中心|队|站|所|委|院|组|部|厅|司|办公室|公司|街道|镇|乡)$")
+DEPARTMENT = re.compile(r"^[\u4e00-\u9fff（）()]{2,14}(?:科|处|办|局|室|中心|队|站|所|委|院|组|部|厅|司|办公室|公司|街道|镇|乡|政府|会)$")
 SPLIT_DEPTS = re.compile(r"[、，,；;/\s]+")
 LONG_LINE = 20  # characters: the progress column's lines are wider than this
 
@@ -35,7 +35,7 @@ HEADER_COLUMNS = [  # header keyword → column, first match wins
     ("单位:", "unit"), ("单位名称", "label"), ("省份", "label"), ("地区", "label"), ("区县", "label"),
     ("县区", "label"), ("县(市", "label"), ("县（市", "label"), ("乡镇", "label"), ("地市", "label"),
     ("省辖市", "label"), ("市州", "label"), ("区(县)", "label"), ("区（县）", "label"), ("责任部门", "department"), ("实施单位", "department"),
-    ("承办单位", "department"), ("主办单位", "department"), ("配合单位", "department"), ("时间", "time"), ("节点", "time"),
+    ("承办单位", "department"), ("主办单位", "department"), ("配合单位", "department"), ("时间", "time"), ("节点", "time"), ("时限", "time"), ("期限", "time"),
     ("增长", "change"), ("增减", "change"), ("增幅", "change"), ("增速", "change"),
     ("同比", "change"), ("比上年", "change"), ("涨跌", "change"), ("为上年", "index"),
     ("指数", "index"),
