@@ -53,6 +53,7 @@ _FORMS: list[tuple[str, str]] = [
     # 2023年秋季: the season's months (冬季 runs into the next year); 2023年春节: its day
     ("season", rf"{YEAR}(?P<s>春|夏|秋|冬)季"),
     ("festival", rf"{YEAR}春节"),
+    ("half_end", rf"(?:{YEAR})?(?P<h>上|下)半年(?:末|底)"),
     ("half", rf"(?:{YEAR})?(?P<h>上|下)半年"),
     ("md", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]"),
     # 八月十五, 正月初一: a day in Chinese numerals needs no 日
@@ -178,6 +179,11 @@ def _resolve(form: str, g: dict[str, str | None], default_year: int | None,
         if year is None:
             return None, None, "quarter", explicit
         return _iso(year, first, 1), _iso(year, 3 * q, _last_day(year, 3 * q)), "quarter", explicit
+    if form == "half_end":  # 上半年末 is June 30th, 下半年末 December 31st
+        if year is None:
+            return None, None, "day", explicit
+        day = _iso(year, 6, 30) if g["h"] == "上" else _iso(year, 12, 31)
+        return day, day, "day", explicit
     if form == "half":
         if year is None:
             return None, None, "half", explicit
