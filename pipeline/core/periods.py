@@ -211,10 +211,10 @@ def assign_periods(view: View, quantities: list[Quantity], dates: list[DateMenti
                 if period.start_date[:4] != period.end_date[:4]:
                     # a five-year review: a year its paragraph names (刚刚过去的2017年，…)
                     period = paragraph_year(view, q.start, dates) or period
-        if period is None and q.task in by_task:
-            period = by_task[q.task].period
         cell = cell_at(q.start) if period is None else None
         if cell is not None and doc_period is not None and LAST_YEAR_COLUMN.search(cell.header or ""):
-            period = year_before(doc_period)
+            period = year_before(doc_period)  # the column says whose year, before its row's
+        if period is None and q.task in by_task:
+            period = by_task[q.task].period
         out.append(replace(q, period=period or doc_period))
     return out

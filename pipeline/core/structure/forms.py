@@ -10,6 +10,7 @@ field names, so the table stages give it a task, its columns' roles and its unit
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from pipeline.core.records import Block
@@ -21,6 +22,13 @@ PIECE = 6  # characters (spaces removed) of one piece of a spread name
 # page's furniture after the last, ends a value
 TITLE_LINE = re.compile(r"(?:19|20)\d\d年.{0,40}(?:报表|统计表|情况表|一览表)"
                         r"|^(?:来源|信息来源|附件|扫一扫|相关解读|【?打印|【?关闭|分享到)")
+
+
+@functools.cache
+def _opener_line(opens: tuple[str, ...]) -> re.Pattern[str]:
+    """A line starting with the first two characters of an opening field, spaces allowed
+    between them (项 目 / 名 称)."""
+    return re.compile(r"(?m)^[ \t\u3000]*(?:" + "|".join(rf"{re.escape(o[0])}\s*{re.escape(o[1])}" for o in opens) + ")")
 
 
 def _lines(text: str) -> list[tuple[int, int, str]]:
@@ -36,6 +44,7 @@ def _lines(text: str) -> list[tuple[int, int, str]]:
 
 def _labels(lines: list[tuple[int, int, str]], fields: set[str]) -> list[tuple[int, int, str]]:
     """(first line index, index after the last line, field name) of each field label."""
+    longest = max(map(len, fields))
     out, i = [], 0
     while i < len(lines):
         name, k = "", i
@@ -45,7 +54,7 @@ def _labels(lines: list[tuple[int, int, str]], fields: set[str]) -> list[tuple[i
             k += 1
             if name in fields:
                 hit = (i, k, name)
-            if len(name) > max(map(len, fields)):
+            if len(name) > longest:
                 break
         if hit:
             out.append(hit)
@@ -58,12 +67,15 @@ def _labels(lines: list[tuple[int, int, str]], fields: set[str]) -> list[tuple[i
 def form_cells(text: str, first_table: int = 0) -> tuple[Block, ...]:
     """Cell blocks of the vertical forms in ``text``: none unless a form opens with a
     project's name (项目名称) and two forms, or one of three fields or more, are found."""
+    opens = lexicon()["form_field"]["opens"]
+    if not _opener_line(tuple(opens)).search(text):
+        return ()  # no line opens with a project's name: no form (most texts, cheaply)
     fields = set(lexicon()["form_field"]["fields"])
     lines = _lines(text)
     labels = _labels(lines, fields)
     if not labels:
         return ()
-    opener = next((lab[2] for lab in labels if lab[2] in lexicon()["form_field"]["opens"]), None)
+    opener = next((lab[2] for lab in labels if lab[2] in opens), None)
     if opener is None:
         return ()
     labels = labels[next(i for i, lab in enumerate(labels) if lab[2] == opener):]

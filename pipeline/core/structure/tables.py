@@ -79,10 +79,7 @@ def _runs(text: str) -> list[list[tuple[int, int]]]:
 
 def _is_data(text: str, cell: Cell) -> bool:
     raw = text[cell[0]:cell[1]].replace(" ", "")
-    return bool(DATA.fullmatch(raw) or STARRED.fullmatch(raw))
-
-
-STARRED = re.compile(r"\d{1,3}\*")  # a starred row number (9*) counts as a number
+    return bool(DATA.fullmatch(raw) or SEQ.fullmatch(raw))  # a starred row number (9*) too
 
 
 def _header_names(text: str, levels: list[list[Cell]], n: int) -> list[str]:
@@ -441,9 +438,11 @@ def one_line_table_cells(text: str, first_table: int = 0) -> tuple[Block, ...]:
     table = first_table
     pos = 0
     for line in text.split("\n"):
-        tokens = [(pos + m.start(), pos + m.end()) for m in re.finditer(r"[^ \u3000\t|]+", line)]
-        pos += len(line) + 1
-        if len(tokens) < 10 or not ONE_LINE_HEADER.search(line):
+        start, pos = pos, pos + len(line) + 1
+        if not ONE_LINE_HEADER.search(line):
+            continue
+        tokens = [(start + m.start(), start + m.end()) for m in re.finditer(r"[^ \u3000\t|]+", line)]
+        if len(tokens) < 10:
             continue
         blocks = _numbered_cells(text, tokens, table)
         if any(b.kind == "cell" and b.row and b.row >= 2 for b in blocks):
