@@ -412,6 +412,8 @@ def main() -> int:
         return 0
     docs = templates()
     report: dict[str, Any] = {"repeats": args.repeats, "limit": 50, "sizes": []}
+    if args.out.exists():  # keep the last batch A/B (a run of --batch-ab)
+        report["batch"] = json.loads(args.out.read_text()).get("batch", [])
     sizes = [int(x) for x in args.sizes.split(",")]
     for n in sizes:
         entry: dict[str, Any] = {}

@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipeline.core.units import conversions
 from pipeline.core.vocab import QUANTITY_LINKS
@@ -598,14 +598,33 @@ def write_documents(conn: sqlite3.Connection, items: Sequence[tuple[dict[str, An
         raise ValueError("a result needs a source (or doc_id) to be stored")
     with transaction(conn):
         mark = gram_watermark(conn)
-        rows = [_replace_document(conn, str(src), r, h, mark) for src, (r, h) in zip(sources, items)]
+        grams = Grams([], [])
+        rows = [_replace_document(conn, str(src), r, h, mark, grams)
+                for src, (r, h) in zip(sources, items)]
         if index:
             index_queued(conn)
+        if mark != 0:  # 0: no quantities_grams in this store
+            write_grams(conn, grams)
     return rows
 
 
+class Grams(NamedTuple):
+    """The quantities_grams rows a group commit takes out and puts in, written together at
+    the end of its transaction: FTS5 flushes its pending rows to a new segment at every
+    statement that opens a savepoint (an INSERT with triggers, a DELETE with cascades), so
+    rows written document by document would make a segment per document."""
+    removed: list[tuple[int, str]]
+    added: list[tuple[int, str]]
+
+
+def write_grams(conn: sqlite3.Connection, grams: Grams) -> None:
+    conn.executemany("INSERT INTO quantities_grams(quantities_grams, rowid, grams)"
+                     " VALUES ('delete', ?, ?)", grams.removed)
+    conn.executemany("INSERT INTO quantities_grams(rowid, grams) VALUES (?, ?)", grams.added)
+
+
 def _replace_document(conn: sqlite3.Connection, source: str, result: dict[str, Any],
-                      content_hash: str, mark: int | None) -> int | None:
+                      content_hash: str, mark: int | None, grams: Grams) -> int | None:
     errors = result.get("errors") or []
     conn.execute("DELETE FROM errors WHERE source = ?", (source,))
     for err in errors:
@@ -613,13 +632,13 @@ def _replace_document(conn: sqlite3.Connection, source: str, result: dict[str, A
                       str(err.get("message", "")), content_hash)
     if errors and not result.get("text"):
         return None
-    _remove_grams(conn, source, mark)
+    grams.removed.extend(_old_grams(conn, source, mark))
     conn.execute("DELETE FROM documents WHERE source = ?", (source,))
-    return _insert_document(conn, source, result, content_hash, mark)
+    return _insert_document(conn, source, result, content_hash, mark, grams.added)
 
 
-def _remove_grams(conn: sqlite3.Connection, source: str, mark: int | None) -> None:
-    """Take the quantities of ``source`` out of quantities_grams before they are deleted.
+def _old_grams(conn: sqlite3.Connection, source: str, mark: int | None) -> list[tuple[int, str]]:
+    """The quantities_grams rows of ``source``, to be taken out before it is replaced.
 
     A contentless FTS5 table forgets a row only when told the tokens it was given, so only
     rows whose tokens are known are removed: those below ``mark`` (the backfill watermark;
@@ -628,15 +647,13 @@ def _remove_grams(conn: sqlite3.Connection, source: str, mark: int | None) -> No
     """
     doc = conn.execute("SELECT id FROM documents WHERE source = ?", (source,)).fetchone()
     if doc is None or mark == 0:  # a new source, or no 1-2 character index yet
-        return
+        return []
     rows = conn.execute(
         "SELECT q.id, q.sentence, q.indicator, q.task_title FROM quantities q"
         " WHERE q.document_id = ? AND (? IS NULL OR q.id < ?)"
         " AND NOT EXISTS (SELECT 1 FROM fts_pending p WHERE p.quantity_id = -q.id)",
         (doc[0], mark, mark)).fetchall()
-    conn.executemany("INSERT INTO quantities_grams(quantities_grams, rowid, grams)"
-                     " VALUES ('delete', ?, ?)",
-                     [(r[0], gram_tokens(r[1], r[2], r[3])) for r in rows])
+    return [(r[0], gram_tokens(r[1], r[2], r[3])) for r in rows]
 
 
 def index_pending(conn: sqlite3.Connection) -> int:
@@ -672,7 +689,7 @@ def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> int:
 
 
 def _insert_document(conn: sqlite3.Connection, source: str, r: dict[str, Any], content_hash: str,
-                     mark: int | None = None) -> int:
+                     mark: int | None, grams: list[tuple[int, str]]) -> int:
     text: str = r.get("text") or ""
     period = r.get("period") or {}
     doc = _insert(conn, "documents", {
@@ -703,7 +720,6 @@ def _insert_document(conn: sqlite3.Connection, source: str, r: dict[str, Any], c
             "grain": d.get("grain"), "extractor": d.get("extractor")})
 
     q_rows: dict[str, int] = {}
-    grams: list[tuple[int, str]] = []
     quantities = r.get("quantities") or []
     for q in quantities:
         s, e = q.get("sentence_span") or sentence_bounds(text, q["start"], q["end"])
@@ -723,8 +739,6 @@ def _insert_document(conn: sqlite3.Connection, source: str, r: dict[str, Any], c
         if mark is None or q_rows[q["id"]] < mark:  # at or above a backfill's watermark: its job
             grams.append((q_rows[q["id"]], q.get("grams")
                           or gram_tokens(text[s:e], q.get("indicator"), task_titles.get(tid or ""))))
-    if mark != 0:
-        conn.executemany("INSERT INTO quantities_grams(rowid, grams) VALUES (?, ?)", grams)
 
     # a quantity's links live in the links table only (search, export, series and the web
     # view all read them there)
