@@ -59,7 +59,7 @@ _FORMS: list[tuple[str, str]] = [
     # 八月十五, 正月初一: a day in Chinese numerals needs no 日
     ("md_cn", rf"(?:{YEAR})?(?P<m1>十[一二]?|[一二三四五六七八九])月(?P<d1>初[一二三四五六七八九十]"
               rf"|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?)(?![日号\d{_CN}])"),
-    ("m_part", rf"(?:{YEAR})?(?P<m1>{MONTH})月份?(?P<part>底|末|初|上旬|中旬|下旬)"),
+    ("m_part", rf"(?:{YEAR})?(?P<m1>{MONTH})月份?(?P<part>底|末|初|上中旬|中下旬|上旬|中旬|下旬)"),
     ("m", rf"(?:{YEAR})?(?P<m1>{MONTH})月份?"),
     ("fy", r"(?P<y>(?:19|20)\d\d)/(?P<y2>\d\d)(?:財政|财政)?年度"),
     ("roc", rf"民[國国](?P<r>\d{{1,3}}|[{_CN}]{{1,4}})年度?"),
@@ -206,7 +206,7 @@ def _resolve(form: str, g: dict[str, str | None], default_year: int | None,
     if form == "m_part":
         last = _last_day(year, m1)
         lo, hi = {"底": (last, last), "末": (last, last), "初": (1, 1), "上旬": (1, 10),
-                  "中旬": (11, 20), "下旬": (21, last)}[g["part"]]
+                  "中旬": (11, 20), "下旬": (21, last), "上中旬": (1, 20), "中下旬": (11, last)}[g["part"]]
         return _iso(year, m1, lo), _iso(year, m1, hi), "day", explicit
     if not 1 <= d1 <= _last_day(year, m1):
         return None

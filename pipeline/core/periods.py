@@ -28,7 +28,18 @@ from pipeline.core.structure.tasks import locator
 
 HEADING = re.compile(r"(?m)^[ \t\u3000]*[一二三四五六七八九十]+、[^\n]{0,40}")
 REVIEW = re.compile(r"回顾|过去")
-FIVE_YEARS = re.compile(r"过去五年|五年来|近五年|这五年|“?十[一二三四五六七八九]五”?时期")
+FIVE_YEARS = re.compile(r"过去五年|五年来|近五年|这五年|“?十[一二三四五]五”?(?:规划)?(?:时期|期间)")
+# a five-year plan's own years: the 11th (十一五) began in 2006, each runs five years
+PLAN_NAME = re.compile(r"十([一二三四五])五")
+PLAN_NUMBER = {"一": 11, "二": 12, "三": 13, "四": 14, "五": 15}
+
+
+def five_years(named: str, report_year: int) -> Period:
+    """The five years a 过去五年 names: a plan's own (“十三五”时期 → 2016-2020), else the
+    five before the report's year."""
+    plan = PLAN_NAME.search(named)
+    first = 1951 + 5 * PLAN_NUMBER[plan.group(1)] if plan else report_year - 5
+    return Period(f"{first:04d}-01-01", f"{first + 4:04d}-12-31")
 YEAR_IN = re.compile(r"((?:19|20)\d\d)年")
 # 到2030年 / 2030年前 / 至2025年: the year a plan is set for
 HORIZON = re.compile(r"(?:到|至|在)((?:19|20)\d\d)年(?:底|末)?|((?:19|20)\d\d)年(?:前|以前)")
@@ -53,8 +64,9 @@ def section_periods(view: View, doc_period: Period | None) -> list[tuple[int, in
             continue
         end = heads[i + 1].start() if i + 1 < len(heads) else len(view.text)
         y = YEAR_IN.search(title)
-        if FIVE_YEARS.search(title) and report_year:
-            period = Period(f"{report_year - 5:04d}-01-01", f"{report_year - 1:04d}-12-31")
+        five = FIVE_YEARS.search(title)
+        if five and report_year:
+            period = five_years(five.group(), report_year)
         elif y:
             period = _year(int(y.group(1)))
         elif report_year:
@@ -115,7 +127,8 @@ def relative_year(view: View, start: int, doc_period: Period | None) -> Period |
     last, this, five = _paragraph_marks(view.text, start)
     year = int(doc_period.start_date[:4])
     if five > max(last, this):
-        return Period(f"{year - 5:04d}-01-01", f"{year - 1:04d}-12-31")
+        named = [m.group() for m in FIVE_YEARS.finditer(view.text[max(0, five - 16):five])]
+        return five_years(named[-1] if named else "", year)
     if last > this:
         return _year(year - 1)
     if this > last:  # 今年: in a report on part of the year (1—6月), that part

@@ -82,3 +82,16 @@ def test_a_titles_span_of_days_or_cut_off_is_the_documents_period() -> None:
     assert span["period"] == {"start_date": "2020-01-01", "end_date": "2020-07-27"}
     cut = pipeline.extract("全省共完成改厕48.39万户。", title="2019年农村户用卫生厕所改建任务进度(截至8月20日)")
     assert cut["period"] == {"start_date": "2019-01-01", "end_date": "2019-08-20"}
+
+
+def test_a_five_year_plan_names_its_own_years() -> None:
+    """“十三五”时期 is 2016-2020 in any report; 过去五年 is the five years before the report's."""
+    text = ("“十三五”时期全县累计完成固定资产投资500亿元。\n"
+            "“十四五”期间计划新建学校12所。\n过去五年城镇新增就业5000人。")
+    result = pipeline.extract(text, reference_date="2024-03-15")
+    periods = {q["text"]: q["period"] for q in result["quantities"]}
+    assert periods == {
+        "500亿元": {"start_date": "2016-01-01", "end_date": "2020-12-31"},
+        "12所": {"start_date": "2021-01-01", "end_date": "2025-12-31"},
+        "5000人": {"start_date": "2019-01-01", "end_date": "2023-12-31"},
+    }
