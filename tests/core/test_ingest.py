@@ -413,3 +413,35 @@ def test_real_pdf_frame_tables_read_as_lines(real_pdf: Document) -> None:
     para = [b for b in doc.blocks if b.kind == "paragraph"
             and doc.text[b.start:b.end] == "一、总体情况"]
     assert para and para[0].page == 1
+
+
+def _headers(builder: TextBuilder, table: int) -> set[str | None]:
+    _text, blocks = builder.build()
+    return {b.header for b in blocks if b.kind == "cell" and b.table == table}
+
+
+def test_a_table_cut_by_a_page_break_keeps_its_headers() -> None:
+    """pdfplumber gives a table per page: the part after the break opens with figures
+    and goes on under the first part's headers (its first row is data, not a header)."""
+    b = TextBuilder()
+    b.add_table([["项目", "自然人", "总计"], ["新收申请", "3001", "3119"]], page=1)
+    b.add_line("- 4 -", page=2)
+    b.add_table([["重复申请", "25", "25"], ["其他", "0", "0"]], page=2)
+    assert _headers(b, 1) == {"项目", "自然人", "总计"}
+    text, blocks = b.build()
+    first_row = [text[c.start:c.end] for c in blocks if c.kind == "cell" and c.table == 1 and c.row == 0]
+    assert first_row == ["重复申请", "25", "25"]
+
+
+@pytest.mark.parametrize(("second", "between"), [
+    ([["指标", "单位", "数值"], ["粮食", "万吨", "12"]], "- 4 -"),  # a header of its own
+    ([["指标", "2022", "2023"], ["粮食", "11", "12"]], "- 4 -"),     # years head the columns
+    ([["粮食", "11"], ["棉花", "2"]], "- 4 -"),                      # another width
+    ([["粮食", "11", "12"]], "二、主动公开政府信息情况：全年制发规范性文件八件，废止三件，现行有效六十六件"),  # text between
+])
+def test_a_table_that_does_not_continue_keeps_its_own_headers(second: list, between: str) -> None:
+    b = TextBuilder()
+    b.add_table([["项目", "自然人", "总计"], ["新收申请", "3001", "3119"]], page=1)
+    b.add_line(between, page=2)
+    b.add_table(second, page=2)
+    assert "总计" not in _headers(b, 1)

@@ -219,12 +219,25 @@ def _restarts_header(grid: Grid, r: int, first: int) -> bool:
     return r > 0 and _is_title_row(grid[r - 1], r - 1) and len(_origins(row, r)) >= 2
 
 
-def row_headers(grid: Grid) -> list[list[str | None] | None]:
+YEAR_CELL = re.compile(r"\s*(?:19|20)\d\d\s*")
+
+
+def _data_row(row: list[Slot]) -> bool:
+    """A row of figures: a bare number that is not a year (2022 | 2023 heads columns)."""
+    return any(isinstance(s, str) and _NUMERIC.fullmatch(s.strip()) and not YEAR_CELL.fullmatch(s)
+               for s in row)
+
+
+def row_headers(grid: Grid, inherited: list[str | None] | None = None) -> list[list[str | None] | None]:
     """The column headers that apply to each row (None above the first header): the
-    distinct texts of the header rows in a column, top to bottom, joined by ``/``."""
+    distinct texts of the header rows in a column, top to bottom, joined by ``/``.
+    ``inherited``: the headers of the table this one may continue (the same table after
+    a page break); they apply when this one opens with a row of figures, not a header."""
     if not grid:
         return []
     first, count = header_rows(grid)
+    if inherited is not None and len(inherited) == len(grid[0]) and _data_row(grid[first]):
+        return [inherited] * len(grid)
     current = _combined(grid, first, count)
     out: list[list[str | None] | None] = [None] * first
     r = first
@@ -237,6 +250,11 @@ def row_headers(grid: Grid) -> list[list[str | None] | None]:
     return out
 
 
+#: Characters between two tables (a page number, a running head) that still let the
+#: second continue the first.
+CONTINUATION_GAP = 24
+
+
 class TextBuilder:
     """Accumulates the document text and its Blocks, keeping offsets exact."""
 
@@ -245,6 +263,7 @@ class TextBuilder:
         self._pos = 0
         self._blocks: list[Block] = []
         self._tables = 0
+        self._last_table: tuple[int, list[str | None] | None] | None = None  # end, headers
         self._lines = 0
         self.title: str | None = None
 
@@ -273,13 +292,18 @@ class TextBuilder:
             self.title = text.strip().splitlines()[0].strip()
 
     def add_table(self, grid: Grid, page: int | None = None, sheet: str | None = None) -> int:
-        """Write a grid as TAB-separated row lines; return the table's index."""
+        """Write a grid as TAB-separated row lines; return the table's index.  A table
+        that follows another with at most a page number between them, as wide and
+        opening with a row of figures, goes on under the other's headers (a table cut
+        by a page break)."""
         grid = resolve(grid)
         index = self._tables
         self._tables += 1
         if not grid or not grid[0]:
             return index
-        headers = row_headers(grid)
+        before = self._last_table
+        inherited = before[1] if before is not None and self._pos - before[0] <= CONTINUATION_GAP else None
+        headers = row_headers(grid, inherited)
         where: dict[tuple[int, int], tuple[int, int]] = {}
         for r, row in enumerate(grid):
             self._newline()
@@ -295,6 +319,7 @@ class TextBuilder:
                     kind="cell", start=span[0], end=span[1], page=page, sheet=sheet,
                     table=index, row=r, col=c,
                     header=None if (hrow := headers[r]) is None else hrow[c]))
+        self._last_table = (self._pos, headers[-1])
         return index
 
     def build(self) -> tuple[str, tuple[Block, ...]]:

@@ -396,7 +396,7 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
     budget: dict[tuple, bool] = {}
     counted: dict[tuple, str | None] = {}
     last_counted: dict[str | None, str | None] = {}  # by sheet: the unit a table counts in
-    last_table: dict[str | None, tuple[str | None, bool, int]] = {}  # by sheet: unit, budget, end
+    last_table: dict[str | None, tuple[str | None, bool, int, set]] = {}  # by sheet: unit, budget, end, headers
     out = []
     for key in sorted(rows, key=lambda k: min(b.start for b in rows[k])):
         row = sorted(rows[key], key=lambda b: b.col or 0)
@@ -433,14 +433,15 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
             # table it continues
             prev = last_table.get(tkey[1])
             heads = {b.header for b in cells if (b.table, b.sheet) == tkey and b.header}
-            continued = not heads or sum(1 for h in heads if re.fullmatch(r"[\d,.\s-]+", h)) >= 2
+            continued = (not heads or sum(1 for h in heads if re.fullmatch(r"[\d,.\s/-]+", h)) >= 2
+                         or prev is not None and heads == prev[3])  # the reader gave it the headers
             if prev is not None and continued and first - prev[2] < 400:
                 table_unit[tkey] = table_unit[tkey] or prev[0]
                 budget[tkey] = budget[tkey] or prev[1]
                 counted[tkey] = counted[tkey] or last_counted.get(tkey[1])
             last_counted[tkey[1]] = counted[tkey]
             last_table[tkey[1]] = (table_unit[tkey], budget[tkey],
-                                   max(b.end for b in cells if (b.table, b.sheet) == tkey))
+                                   max(b.end for b in cells if (b.table, b.sheet) == tkey), heads)
         if label and _cell_unit(label) and _cell_unit(label) != "%":
             section_unit[tkey] = _cell_unit(label)
         for b in row:
