@@ -308,13 +308,15 @@ def add_sentence_spans(result: dict[str, Any]) -> dict[str, Any]:
 
     A batch worker calls this, so the single writer does not spend its time on it; for
     the same reason it adds each quantity's quantities_grams tokens (``grams``, see
-    :func:`gram_tokens`) over the sentence, indicator and task title the writer stores.
+    :func:`gram_parts`) over the sentence, indicator and task title the writer stores:
+    one string per field, the same string object for every quantity of a sentence or a
+    task, which pickle sends to the writer once.
     """
     text = result.get("text") or ""
     titles = {t.get("id"): t.get("title") for t in result.get("tasks") or []}
     for q in result.get("quantities") or []:
         s, e = q["sentence_span"] = sentence_bounds(text, q["start"], q["end"])
-        q["grams"] = gram_tokens(text[s:e], q.get("indicator"), titles.get(q.get("task") or ""))
+        q["grams"] = gram_parts(text[s:e], q.get("indicator"), titles.get(q.get("task") or ""))
     return result
 
 
@@ -345,28 +347,49 @@ GRAM_FOLD = {i: (chr(i).lower() if chr(i).isalnum() else chr(0x10FF00 + i)) for 
 
 def gram_tokens(*fields: str | None) -> str:
     """The quantities_grams document of some text fields: each distinct character and each
-    distinct pair of adjacent characters (never across two fields), space-separated.
+    distinct pair of adjacent characters of each field (never across two fields),
+    space-separated.  A token two fields share comes once per field; FTS5 (``detail=none``)
+    keeps a row once per token, and the same fields always give the same string, so
+    deleting a row with it removes what inserting it added.
 
     A 1- or 2-character query is then ONE token (:func:`gram_match`), whose posting list is
     exactly the rows that contain it.  Two characters may fold to the same token (a real
     U+10FF25 and ``%``); :func:`search` checks every candidate with LIKE, so that costs a
     wasted candidate, never a wrong row.
 
-    >>> sorted(gram_tokens("耕地", None, "Ab", "b").split(" "))
+    >>> sorted(set(gram_tokens("耕地", None, "Ab", "b").split(" ")))
     ['a', 'ab', 'b', '地', '耕', '耕地']
     >>> sorted(gram_tokens("5%").split(" ")) == ["5", "5\U0010ff25", "\U0010ff25"]
     True
     """
-    return " ".join(frozenset().union(*[_field_grams(f) for f in fields if f]))
+    return " ".join(gram_parts(*fields))
+
+
+def gram_parts(*fields: str | None) -> tuple[str, ...]:
+    """:func:`gram_tokens` of each non-empty field, as cached strings; a field written
+    inside an earlier one (an indicator taken from its sentence) adds nothing: its grams
+    are among the earlier field's."""
+    kept: list[str] = []
+    for f in fields:
+        if f and not any(f in k for k in kept):
+            kept.append(f)
+    return tuple(_field_grams(f) for f in kept)
+
+
+def joined_grams(grams: str | Sequence[str]) -> str:
+    """A quantity's ``grams`` as :func:`add_sentence_spans` gives them (its fields' parts;
+    a string in results written before they came in parts), as one document."""
+    return grams if isinstance(grams, str) else " ".join(grams)
 
 
 @functools.lru_cache(maxsize=4096)
-def _field_grams(field: str) -> frozenset[str]:
-    """The grams of one field; cached, as every quantity of a sentence or task repeats it."""
+def _field_grams(field: str) -> str:
+    """The grams of one field, sorted; cached, as every quantity of a sentence or task
+    repeats it."""
     t = field.translate(GRAM_FOLD)
     grams = set(t)
     grams.update(map(operator.add, t, t[1:]))
-    return frozenset(grams)
+    return " ".join(sorted(grams))
 
 
 def gram_match(query: str) -> str:
@@ -737,8 +760,8 @@ def _insert_document(conn: sqlite3.Connection, source: str, r: dict[str, Any], c
             "task_title": task_titles.get(tid or ""), "sentence": text[s:e], "sentence_start": s,
             "sentence_end": e, "period_start": qp.get("start_date"), "period_end": qp.get("end_date")})
         if mark is None or q_rows[q["id"]] < mark:  # at or above a backfill's watermark: its job
-            grams.append((q_rows[q["id"]], q.get("grams")
-                          or gram_tokens(text[s:e], q.get("indicator"), task_titles.get(tid or ""))))
+            grams.append((q_rows[q["id"]], joined_grams(q["grams"]) if q.get("grams")
+                          else gram_tokens(text[s:e], q.get("indicator"), task_titles.get(tid or ""))))
 
     # a quantity's links live in the links table only (search, export, series and the web
     # view all read them there)
