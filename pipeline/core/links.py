@@ -376,6 +376,7 @@ def _link_dates(view: View, out: dict[str, Quantity], qs: list[Quantity], dates:
     return out
 
 
+CAPTION = re.compile(r"表\s*[\d一二三四五六七八九十]+\s")  # 表2 2023年居民消费价格指数: the table's year
 # a page's or a form's own date line: 发布日期：2022-08-03, 时间: 2021-12-08, 填报日期 | …
 PAGE_DATE = re.compile(r"(?:发布|发表|更新|填报|成文|印发|发文|生成|打印|报送|上报|录入)?(?<!截止)(?<!截至)(?<!统计)"
                        r"(?:日期|时间)\s*[:：|]?\s*$")
@@ -574,9 +575,12 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
     tables: dict[tuple, list] = {}
     for b in cells:
         tables.setdefault((b.table, b.sheet), []).append(b)
+    ends = sorted(max(b.end for b in t) for t in tables.values())
     for tcells in tables.values():
         first = min(b.start for b in tcells)
-        above = [d for d in dates if first - 600 <= d.start and d.end <= first]
+        # the lines above it, back to the end of the table before it (whose title is not its)
+        since = max((e for e in ends if e <= first), default=0)
+        above = [d for d in dates if max(first - 600, since) <= d.start and d.end <= first]
         col_date: dict[int | None, DateMention] = {}
         for b in tcells:
             h = squash(b.header or "")
@@ -587,11 +591,13 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
         cut = text[:first].rsplit("\n", 16)
         window = len(cut[0]) if len(cut) == 17 else 0  # the 16 lines above the table
         near = [d for d in above if d.id not in used and d.start >= window
-                and len(_line_at(text, d.start)) <= 48]  # the table's title lines, not a narrative
+                and len(_line_at(text, d.start)) <= 48  # the table's title lines, not a narrative
+                and "。" not in _line_at(text, d.start)]  # (nor a narrative's line a PDF wrapped)
         near = [d for d in near if not _page_date(text, d)]
         cutoff = [d for d in near if re.search(r"截[至止]\s*$", text[max(0, d.start - 3):d.start])]
         sub_year = [d for d in near if d.grain != "year"]
-        table_date = cutoff[-1] if cutoff else (sub_year[-1] if sub_year else None)
+        caption = [d for d in near if CAPTION.match(_line_at(text, d.start))]
+        table_date = cutoff[-1] if cutoff else (sub_year[-1] if sub_year else (caption[-1] if caption else None))
         for b in tcells:
             if column_of_header(b.header) == "time":  # a deadline dates no figure
                 continue

@@ -185,7 +185,7 @@ def paragraph_year(view: View, start: int, dates: list[DateMention]) -> Period |
 
 
 # 上年完成数, 上年同期数: last year's figures (比上年增减, 为上年% compare this year's)
-LAST_YEAR_COLUMN = re.compile(r"^(?!.*(?:[比较为与]上年|增|减|幅|%|％)).*(?:上年|去年|上一年)")
+LAST_YEAR_COLUMN = re.compile(r"^(?!.*(?:[比较为与以]上年|增|减|幅|%|％)).*(?:上年|去年|上一年)")  # (以上年为100: a base)
 
 
 def year_before(period: Period) -> Period:

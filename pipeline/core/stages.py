@@ -51,19 +51,23 @@ def _next_table(cells: tuple[Block, ...]) -> int:
     return 1 + max((b.table or 0 for b in cells), default=-1)
 
 
-def text_tables(stext: str, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+def text_tables(stext: str, blocks: tuple[Block, ...], fmt: str = "text") -> tuple[Block, ...]:
     """Cell blocks of the tables a text holds flattened, each reader in turn (TAB, ``|``,
     box-drawn, space-separated; else one table on a line, else vertical forms).  Where a
     reader of the file's layout gave cells already, only the space-separated tables
-    outside them (a PDF's page text whose table the layout reader missed)."""
+    outside them (a PDF's page text whose table the layout reader missed).  In a PDF's
+    text, whose lines are its layout, also a label and its figures on each line."""
     given = tuple(b for b in blocks if b.kind == "cell")
     if given:
-        return tables.space_table_cells(stext, first_table=_next_table(given), taken=given)
-    cells = tasks.text_table_cells(stext)
-    cells += tables.pipe_table_cells(stext, first_table=_next_table(cells))
-    cells += boxes.box_cells(stext, first_table=_next_table(cells))
-    cells += tables.space_table_cells(stext, first_table=_next_table(cells), taken=cells)
-    return cells or tables.one_line_table_cells(stext) or forms.form_cells(stext)
+        cells = tables.space_table_cells(stext, first_table=_next_table(given), taken=given)
+    else:
+        cells = tasks.text_table_cells(stext)
+        cells += tables.pipe_table_cells(stext, first_table=_next_table(cells))
+        cells += boxes.box_cells(stext, first_table=_next_table(cells))
+        cells += tables.space_table_cells(stext, first_table=_next_table(cells), taken=cells)
+    if fmt == "pdf":  # a PDF's text lines are its layout: a line is a row
+        cells += tables.figure_line_cells(stext, first_table=_next_table(given + cells), taken=given + cells)
+    return cells if given or cells else tables.one_line_table_cells(stext) or forms.form_cells(stext)
 
 
 def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
@@ -82,7 +86,7 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     # the table stages match simplified keywords (序号, 单位, 指标): they read the text
     # with traditional characters simplified one for one, so every offset holds
     stext = simplify(text)
-    doc = replace(doc, blocks=doc.blocks + text_tables(stext, doc.blocks))
+    doc = replace(doc, blocks=doc.blocks + text_tables(stext, doc.blocks, doc.format))
     blocks = [replace(b, header=simplify(b.header)) if b.header else b for b in doc.blocks]
     sdoc = replace(doc, text=stext, blocks=tuple(blocks))
     dates = date_stage.find_dates(view, default_year, reference, periods.review_years(view, period))

@@ -3,6 +3,7 @@ pipeline/core/links.py): golden cases of the rules of ANNOTATION.md and corpus/r
 from __future__ import annotations
 
 import pipeline
+from pipeline.core.records import Document
 
 
 def _q(result: dict, written: str) -> dict:
@@ -95,3 +96,13 @@ def test_a_five_year_plan_names_its_own_years() -> None:
         "12所": {"start_date": "2021-01-01", "end_date": "2025-12-31"},
         "5000人": {"start_date": "2019-01-01", "end_date": "2023-12-31"},
     }
+
+
+def test_a_base_year_header_dates_no_figure_the_year_before() -> None:
+    """指数（以上年为100）: last year is the base of the index, not whose figure it is."""
+    text = ("表2 2023年居民消费价格指数\n类 别 指 数（以上年为 100）\n居民消费价格指数 100.2\n"
+            "城市 99.9\n农村 100.1\n")
+    doc = Document(text=text, source="cpi.pdf", doc_id="cpi", format="pdf")
+    result = pipeline.extract_document(doc, reference_date="2024-03-01").to_dict()
+    assert {q["text"]: q["period"]["start_date"] for q in result["quantities"]} == {
+        "100.2": "2023-01-01", "99.9": "2023-01-01", "100.1": "2023-01-01"}

@@ -5,6 +5,8 @@ are measured by `zhibiao eval`; these pin the behaviour down)."""
 from __future__ import annotations
 
 import pipeline
+from pipeline.core.records import Document
+from pipeline.core.structure import tables
 
 TAB = ("2024年民生实事进度表（截至6月30日）\n"
        "序号\t项目名称\t年度目标（个）\t完成数（个）\t完成率\t责任单位\n"
@@ -331,3 +333,57 @@ def test_a_starred_row_is_a_task_and_a_deadline_dates_no_figure() -> None:
     q = _by_text(r)
     assert dates[q["980个"]["date"]] == "9月30日" and dates[q["33个"]["date"]] == "9月30日"
     assert q["33个"]["task"] == "T2"
+
+
+# A statistics bulletin's PDF text: each table row is a line, a label and its figures;
+# a page's number and rule (2 / — —) cut the last table in two.
+BULLETIN_PDF_TEXT = (
+    "年末全县常住人口86.60万人。\n"
+    "表1 2023年末户籍人口及其构成\n"
+    "指 标 年末数（人） 比重（%）\n"
+    "全县户籍人口 489931 100.0\n"
+    "#城镇 165427 33.8\n"
+    "乡村 324504 66.2\n"
+    "2\n"
+    "— —\n"
+    "#男性 261729 53.4\n"
+    "女性 228202 46.6\n"
+    "60周岁及以上 74593 15.2\n"
+    "表2 2023年主要农产品产量\n"
+    "指标 单位 绝对数 比上年增长(%)\n"
+    "粮食 万吨 123.4 2.1\n"
+    "油料 吨 3002 -1.5\n"
+    "一、蔬菜 万吨 80.2 3.3\n"
+    "全年全县实现新增城镇就业 7.52 万人，失业人员实现再就业 1.71 万人，就\n"
+)
+
+
+def _pdf_quantities(text: str) -> dict[str, dict]:
+    doc = Document(text=text, source="bulletin.pdf", doc_id="bulletin", format="pdf")
+    result = pipeline.extract_document(doc, reference_date="2024-03-01").to_dict()
+    return {q["text"]: q for q in result["quantities"]}
+
+
+def test_figure_lines_of_a_pdf_are_rows_with_the_headers_units_and_caption_date() -> None:
+    qs = _pdf_quantities(BULLETIN_PDF_TEXT)
+    assert (qs["165427"]["unit"], qs["165427"]["role"], qs["165427"]["indicator"]) == ("人", "actual", "#城镇")
+    assert (qs["33.8"]["unit"], qs["33.8"]["role"]) == ("%", "rate")
+    # the rows after the page break go on under the same headers, title date and all
+    assert (qs["261729"]["unit"], qs["53.4"]["unit"], qs["53.4"]["role"]) == ("人", "%", "rate")
+    assert qs["261729"]["period"] == qs["165427"]["period"] == {"start_date": "2023-12-31",
+                                                              "end_date": "2023-12-31"}
+    # a 单位 column gives each row its unit; a numbered label (一、蔬菜) is a label
+    assert [(qs[n]["value"], qs[n]["unit"], qs[n]["unit_inferred"]) for n in ("123.4", "3002", "80.2")] == [
+        (1_234_000, "吨", True), (3002, "吨", True), (802_000, "吨", True)]  # 万吨, 吨, 万吨
+    assert qs["2.1"]["role"] == "change"
+    assert qs["123.4"]["period"] == {"start_date": "2023-01-01", "end_date": "2023-12-31"}
+    assert "2" not in qs  # the page's number is no figure
+
+
+def test_figure_lines_need_a_header_and_three_rows() -> None:
+    text = "全年新增就业 7.52 万人。\n城镇 45.31\n乡村 54.69\n"  # no header, two rows
+    assert "45.31" not in _pdf_quantities(text)
+    assert tables.figure_line_cells(BULLETIN_PDF_TEXT.replace("指 标 年末数（人） 比重（%）\n", "")) != ()
+    # a PDF's narrative line that ends in a figure is no row
+    assert all(BULLETIN_PDF_TEXT[b.start:b.end] != "7.52"
+               for b in tables.figure_line_cells(BULLETIN_PDF_TEXT))

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from pipeline.core.records import Block
+from pipeline.core.units import resolve_unit
 
 Cell = tuple[int, int]  # half-open offsets of a cell's stripped text; (s, s) when empty
 SEQ = re.compile(r"\d{1,3}\*?")
@@ -503,3 +504,140 @@ def space_table_cells(text: str, first_table: int = 0, taken: Sequence[Block] = 
         else:
             i += 1
     return tuple(out)
+
+
+PLACEHOLDER = re.compile(r"[-—–－]{1,2}")  # an empty cell of a statistics table (— —)
+FIGURE_LINE = re.compile(r"(?m)^[^\d\s]\S*(?:[ \u3000]\S+)*[ \u3000]+[-+]?\d[\d,]*(?:\.\d+)?%?[ \u3000]*$")
+BRACKETED = re.compile(r"[（(][^()（）]*[)）]")
+SENTENCE_MARK = re.compile(r"[，。；;！？、]")
+UNIT_WORD = re.compile(r"(?:计量)?单\s*位")  # the header of a unit column (指标 单位 绝对数)
+LABEL_BREAK = re.compile(r"[，。；;！？]")  # a row label may be numbered (一、食品烟酒)
+PAGE_FURNITURE = re.compile(r"[-—–－\s]*\d{0,3}[-—–－\s]*")  # 2, - 2 -, — —: a page's number and rules
+
+
+def _figure_line(text: str, cells: list[Cell]) -> tuple[list[Cell], list[Cell], list[Cell]] | None:
+    """(label cells, unit cells, figure cells) of a line that is a label, perhaps its
+    unit, and then its figures (城市 99.9; #男 性 2617299 53.4; 粮食产量 万吨 1234.5 2.1),
+    else None."""
+    words = [text[s:e] for s, e in cells]
+    first = next((i for i, w in enumerate(words) if DATA.fullmatch(w) or PLACEHOLDER.fullmatch(w)), None)
+    if not first or any(not (DATA.fullmatch(w) or PLACEHOLDER.fullmatch(w)) for w in words[first:]):
+        return None
+    unit = 1 if first >= 2 and resolve_unit(words[first - 1].strip("()（）")) else 0
+    label = "".join(words[:first - unit])
+    if len(label) > 24 or LABEL_BREAK.search(label) or not re.search(r"[\u4e00-\u9fff]", label):
+        return None
+    return cells[:first - unit], cells[first - unit:first], cells[first:]
+
+
+def _header_line(text: str, line: str) -> bool:
+    """A header over figure lines: short, no figures outside brackets, naming a column."""
+    bare = BRACKETED.sub("", line)
+    return (0 < len(line.strip()) <= 40 and not re.search(r"\d", bare) and not SENTENCE_MARK.search(bare)
+            and bool(LABEL_HEADER.search(line) or NUMERIC_HEADER.search(bare)))
+
+
+def _value_headers(line: str, k: int) -> tuple[str | None, list[str | None]]:
+    """(label header, one header per figure column) of a header line whose words may be
+    spaced out (指 标 比重（%）, 类 别 指 数（以上年为 100）)."""
+    squeezed = BRACKETED.sub(lambda m: m.group().replace(" ", "").replace("\u3000", ""), line.strip())
+    m = LABEL_HEADER.match(squeezed)
+    label = m.group().replace(" ", "") if m else None
+    rest = squeezed[m.end():] if m else squeezed
+    if k == 1:
+        return label, [UNIT_WORD.sub("", re.sub(r"[ \u3000]+", "", rest)) or None]
+    words = [w for w in re.split(r"[ \u3000]+", rest.strip()) if w and not UNIT_WORD.fullmatch(w)]
+    merged: list[str] = []
+    spaced = False  # the last word is single characters spaced out (绝 对 数 → 绝对数)
+    for w in words:
+        if merged and spaced and len(w) == 1:
+            merged[-1] += w
+        else:
+            merged.append(w)
+            spaced = len(w) == 1
+    return label, (list(merged) if len(merged) == k else [None] * k)
+
+
+def figure_line_cells(text: str, first_table: int = 0, taken: Sequence[Block] = ()) -> tuple[Block, ...]:
+    r"""Statistics tables flattened to one line per row: a label, then its figures
+    (城市 99.9, 乡村 3245038 66.2), three or more such lines with as many figures each,
+    under a header line (指 标 比重（%）); lines of a label alone (全市常住人口, a group
+    above its rows) may stand between.  A table over another reader's cells is left to it.
+
+    >>> t = "表2 居民消费价格指数\n类 别 指 数（以上年为 100）\n居民消费价格指数 100.0\n城市 99.9\n农村 100.1\n"
+    >>> [(b.row, b.col, t[b.start:b.end], b.header) for b in figure_line_cells(t)][2:4]
+    [(2, 0, '城市', '类别'), (2, 1, '99.9', '指数（以上年为100）')]
+    """
+    if not FIGURE_LINE.search(text):
+        return ()
+    lines: list[tuple[str, list[Cell]]] = []
+    pos = 0
+    for line in text.split("\n"):
+        lines.append((line, [(pos + m.start(), pos + m.end()) for m in re.finditer(r"[^ \u3000\t|]+", line)]))
+        pos += len(line) + 1
+    parsed = [_figure_line(text, cells) if cells else None for _line, cells in lines]
+
+    def label_only(i: int) -> bool:
+        line = lines[i][0].strip()
+        return 0 < len(line) <= 16 and not re.search(r"\d", line) and not SENTENCE_MARK.search(line)
+
+    out: list[Block] = []
+    table = first_table
+    i = 0
+    while i < len(lines):
+        if parsed[i] is None:
+            i += 1
+            continue
+        k = len(parsed[i][2])  # type: ignore[index]
+        rows, j, gap = [], i, 0
+        while j < len(lines) and gap <= 2:
+            p = parsed[j]
+            if p is not None and len(p[2]) == k:
+                rows.append(p)
+                gap = 0
+            elif label_only(j):
+                gap += 1
+            else:
+                break
+            j += 1
+        head = i - 1
+        while head >= 0 and head >= i - 3 and label_only(head) and not _header_line(text, lines[head][0]):
+            head -= 1
+        span = (rows[0][0][0][0], rows[-1][2][-1][1]) if rows else (0, 0)
+        own = head >= 0 and _header_line(text, lines[head][0])
+        goes_on = None if own else _continued(lines, i, k, list(taken) + out)
+        if len(rows) >= 3 and (own or goes_on) and not any(b.start < span[1] and span[0] < b.end for b in taken):
+            if goes_on is not None:  # the rows after a page break are the table's own
+                label_header, value_headers = goes_on[0].header, [b.header for b in goes_on[1:]]
+                t, first_row = goes_on[0].table, (goes_on[0].row or 0) + 1
+            else:
+                label_header, value_headers = _value_headers(lines[head][0], k)
+                t, first_row, table = table, 1, table + 1
+            shift = 2 if any(unit for _label, unit, _figures in rows) else 1  # a 单位 column
+            for r, (label, unit, figures) in enumerate(rows, start=first_row):
+                out.append(Block("cell", label[0][0], label[-1][1], table=t, row=r, col=0,
+                                 header=label_header))
+                out.extend(Block("cell", s, e, table=t, row=r, col=1, header="单位") for s, e in unit)
+                out.extend(Block("cell", s, e, table=t, row=r, col=c, header=value_headers[c - shift])
+                           for c, (s, e) in enumerate(figures, start=shift))
+        i = max(j, i + 1)
+    return tuple(out)
+
+
+def _continued(lines: list[tuple[str, list[Cell]]], i: int, k: int, cells: list[Block]) -> list[Block] | None:
+    """The last row (its cells, by column) of the table that line ``i`` goes on from after a
+    page break: the line before it, past the page's number and rules (2, — —), is a row
+    of a table of as many columns (given by another reader or read already)."""
+    j = i - 1
+    while j >= 0 and j >= i - 4 and PAGE_FURNITURE.fullmatch(lines[j][0]):
+        j -= 1
+    if j == i - 1 or j < 0 or not lines[j][1]:
+        return None
+    end = lines[j][1][-1][1]
+    row = [b for b in cells if b.start < end and lines[j][1][0][0] < b.end]
+    if not row:
+        return None
+    same = [b for b in cells if (b.table, b.sheet, b.row) == (row[0].table, row[0].sheet, row[0].row)
+            and not UNIT_WORD.fullmatch(b.header or "")]
+    same.sort(key=lambda b: b.col or 0)
+    return same if len(same) == k + 1 else None

@@ -105,6 +105,9 @@ def _period_of(node: str) -> Period | None:
     return detect_period(fold(node))
 
 
+PAGE_RULE = re.compile(r"\s*\n[ \t]*[-—–－][-—–－ \t]*(?:\n|$)")
+
+
 def row_numbers(text: str) -> list[re.Match[str]]:
     r"""The bare 序号 lines that open rows: the longest run of lines numbered n, n+1, …
     (a table excerpt may start at row 7).  A run of one counts only when it opens
@@ -112,8 +115,11 @@ def row_numbers(text: str) -> list[re.Match[str]]:
 
     >>> [m.group(1) for m in row_numbers(" 7\n任务\n8\n任务\n2024\n9*\n任务")]
     ['7', '8', '9*']
+    >>> row_numbers("综述\n1\n— —\n正文\n2\n— —\n正文")  # page numbers above the page's rule
+    []
     """
-    lines = list(SEQ_LINE.finditer(text))
+    # a page's number above the page's rule (2 / — —) is no row's
+    lines = [m for m in SEQ_LINE.finditer(text) if not PAGE_RULE.match(text, m.end())]
     # runs[n]: the longest run so far that ends with a line numbered n (one pass)
     runs: dict[int, list[re.Match[str]]] = {}
     best: list[re.Match[str]] = []
