@@ -67,6 +67,7 @@ def text_tables(stext: str, blocks: tuple[Block, ...], fmt: str = "text") -> tup
         cells += tables.space_table_cells(stext, first_table=_next_table(cells), taken=cells)
     if fmt == "pdf":  # a PDF's text lines are its layout: a line is a row
         cells += tables.figure_line_cells(stext, first_table=_next_table(given + cells), taken=given + cells)
+        cells += tables.glued_figure_cells(stext, first_table=_next_table(given + cells), taken=given + cells)
     return cells if given or cells else tables.one_line_table_cells(stext) or forms.form_cells(stext)
 
 

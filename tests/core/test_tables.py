@@ -387,3 +387,13 @@ def test_figure_lines_need_a_header_and_three_rows() -> None:
     # a PDF's narrative line that ends in a figure is no row
     assert all(BULLETIN_PDF_TEXT[b.start:b.end] != "7.52"
                for b in tables.figure_line_cells(BULLETIN_PDF_TEXT))
+
+
+def test_a_column_of_figures_a_pdf_glued_into_one_line() -> None:
+    """866.60392.66473.94 under 年末数（万人）: each figure has two decimals, so the line reads
+    one way only; the header's unit is theirs.  A run with no single reading is left."""
+    text = "表1 2023年末常住人口\n年末数（万人）\n866.60392.66473.94\n城镇 392.66\n"
+    qs = _pdf_quantities(text)
+    assert [(n, qs[n]["value"], qs[n]["unit"]) for n in ("866.60", "392.66", "473.94")
+            if n in qs] == [("866.60", 8_666_000, "人"), ("392.66", 3_926_600, "人"), ("473.94", 4_739_400, "人")]
+    assert tables.glued_figure_cells("年末数（万人）\n10.0510.0.5\n") == ()

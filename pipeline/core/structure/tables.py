@@ -641,3 +641,55 @@ def _continued(lines: list[tuple[str, list[Cell]]], i: int, k: int, cells: list[
             and not UNIT_WORD.fullmatch(b.header or "")]
     same.sort(key=lambda b: b.col or 0)
     return same if len(same) == k + 1 else None
+
+
+GLUED_LINE = re.compile(r"(?m)^[ \t]*((?:\d+\.\d+){3,})[ \t]*$")
+
+
+def split_glued(run: str) -> list[tuple[int, int]] | None:
+    """The figures of a run a PDF's text wrote without separators, when one reading
+    alone gives every figure the same number of decimals and none a leading zero
+    (866.60392.66473.94 → 866.60, 392.66, 473.94); None when no reading or several.
+
+    >>> r = "481.96282.4186.9575.17"
+    >>> [r[s:e] for s, e in split_glued(r)]
+    ['481.96', '282.41', '86.95', '75.17']
+    >>> r = "1.52.53.5"  # one decimal each is the only reading
+    >>> [r[s:e] for s, e in split_glued(r)]
+    ['1.5', '2.5', '3.5']
+    >>> split_glued("10.0510.0.5") is None  # a figure with no digit before its point
+    True
+    """
+    readings = []
+    for k in range(1, 5):
+        spans, pos, ok = [], 0, True
+        while pos < len(run) and ok:
+            dot = run.find(".", pos)
+            end = dot + 1 + k
+            whole = run[pos:dot]
+            ok = (dot > pos and end <= len(run) and run[dot + 1:end].isdigit()
+                  and (whole == "0" or not whole.startswith("0")) and "." not in run[dot + 1:end])
+            spans.append((pos, end))
+            pos = end
+        if ok and pos == len(run) and len(spans) >= 3:
+            readings.append(spans)
+    return readings[0] if len(readings) == 1 else None
+
+
+def glued_figure_cells(text: str, first_table: int = 0, taken: Sequence[Block] = ()) -> tuple[Block, ...]:
+    """A column of figures a PDF's text glued into one line (866.60392.66473.94…), under
+    the header line naming it (年末数（万人）): one cell per figure, that header's."""
+    out: list[Block] = []
+    table = first_table
+    for m in GLUED_LINE.finditer(text):
+        spans = split_glued(m.group(1))
+        if spans is None or any(b.start < m.end(1) and m.start(1) < b.end for b in taken):
+            continue
+        above = text[:m.start()].rstrip("\n").rsplit("\n", 1)[-1].strip()
+        if not above or re.search(r"\d", BRACKETED.sub("", above)) or len(above) > 24:
+            continue
+        base = m.start(1)
+        out.extend(Block("cell", base + s, base + e, table=table, row=r, col=0, header=above)
+                   for r, (s, e) in enumerate(spans, start=1))
+        table += 1
+    return tuple(out)
