@@ -166,8 +166,30 @@ def review_spans(folded: str) -> list[tuple[int, int]]:
     return out
 
 
+# A report's plan section (二、“十四五”时期主要目标任务, 三、2024年重点工作, 下一步工作打算):
+# what it states without a cue is planned
+PLAN_HEADING = re.compile(r"(?:目标|任务|工作安排|重点工作|主要工作|工作部署|工作计划|规划|打算|展望|思路)")
+NOT_PLAN_HEADING = re.compile(r"回顾|过去|完成|进展|成效|成绩|成就|总结|情况|问题|不足")
+
+
+def plan_spans(folded: str) -> list[tuple[int, int]]:
+    r"""The plan sections of a report: from a heading that names its plans to the next.
+
+    >>> t = "一、2023年工作回顾\n增长5%。\n二、2024年重点工作\n增长5%\n三、存在的问题\n"
+    >>> [t[s:e].splitlines()[0] for s, e in plan_spans(t)]
+    ['二、2024年重点工作']
+    """
+    out = []
+    for m in ANY_HEADING.finditer(folded):
+        line = folded[m.start():folded.find("\n", m.start()) % (len(folded) + 1)]
+        if PLAN_HEADING.search(line) and not NOT_PLAN_HEADING.search(line):
+            nxt = ANY_HEADING.search(folded, m.end())
+            out.append((m.start(), nxt.start() if nxt else len(folded)))
+    return out
+
+
 def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
-                has_base: bool = False, in_review: bool = False) -> tuple[Role, str]:
+                has_base: bool = False, in_review: bool = False, in_plan: bool = False) -> tuple[Role, str]:
     """(role, source) for one quantity from its kind, column and cue words.
 
     ``clause`` is the text of the clause before the number, ``scope`` the text since
@@ -176,7 +198,8 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
     ``has_base`` whether a non-percent quantity stands earlier in the same sentence
     (开工率92.5% after 已开工172个 is a rate of it; 城镇化率58.7% alone is a level);
     ``in_review`` whether it stands in the report's review of the past (no plans there:
-    赤字率控制在2.8% is a result).
+    赤字率控制在2.8% is a result); ``in_plan`` whether in its plan section (what has no
+    cue of its own there is planned: 常住人口城镇化率提高到65%).
 
     >>> from pipeline.core.records import Quantity
     >>> pct = Quantity(id="", start=0, end=0, text="", value=1.0, unit="%", written_unit="%", kind="percent")
@@ -209,7 +232,7 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
         return "target", "cue"
     if q.role == "change":
         # a planned change is the plan's target (拟…比上年增加X, 预期增长X%)
-        if not in_review and _has_any(scope, PLAN_CUES) and not _has_any(scope, DONE_CUES):
+        if not in_review and (in_plan or _has_any(scope, PLAN_CUES)) and not _has_any(scope, DONE_CUES):
             return "target", "plan"  # linked as a change all the same (change_of)
         return "change", "pattern"
     if percentish and (SHARE_OF.search(clause) or UNDER_WAY.search(scope)):
@@ -231,6 +254,8 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
     if (_has_any(clause, cues["target_weak"]) and not _has_any(clause, cues["actual"])
             and q.column != "progress"):
         return "target", "cue"
+    if in_plan and not in_review and q.column is None and not settled and not _has_any(scope, DONE_CUES):
+        return "target", "section"
     if percentish:
         return "actual", "default"
     if _has_any(clause, cues["actual"]):
@@ -266,6 +291,7 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
     simplified = simplify(view.text)
     traditional = simplified != view.text
     reviews = review_spans(simplified)  # headings need the line breaks folding drops
+    plans = plan_spans(simplified)
     for q in quantities:
         fs, fe = view.folded_span(q.start, q.end)
         clause = clause_before(folded, fs)
@@ -274,7 +300,8 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
         has_base = any(p.kind not in ("percent", "percent_point", "rank") and p.unit
                        and view.to_folded(p.start) >= sentence_start for p in out[-6:])
         in_review = any(s <= q.start < e for s, e in reviews) or speaks_of_last_year(view.text, q.start)
-        role, source = decide_role(q, clause, scope, folded[fe:fe + 4], has_base, in_review)
+        in_plan = any(s <= q.start < e for s, e in plans)
+        role, source = decide_role(q, clause, scope, folded[fe:fe + 4], has_base, in_review, in_plan)
         value = q.value
         gap = GAP.search(clause) if source == "gap" else None
         if gap is not None and value is not None and "低" in gap.group():
@@ -283,9 +310,10 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
             value = -abs(value)
         prev = out[-1] if out else None
         between = folded[view.folded_span(prev.start, prev.end)[1]:fs] if prev is not None else ""
-        if (prev is not None and prev.role == "change" and role != "change"
+        planned = prev is not None and prev.role_source == "plan"  # a planned change: 分别降低13.5%、18%
+        if (prev is not None and (prev.role == "change" and role != "change" or planned)
                 and between in ("、", "和", "与")):
-            role, source = "change", "list"  # 分别增长8.9%、7.7%
+            role, source = (prev.role, "plan") if planned else ("change", "list")  # 分别增长8.9%、7.7%
             if value is not None and prev.value is not None and prev.value < 0:
                 value = -abs(value)
         elif (prev is not None and prev.role in ("rate", "change") and role != prev.role
