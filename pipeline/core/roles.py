@@ -313,7 +313,7 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
         planned = prev is not None and prev.role_source == "plan"  # a planned change: 分别降低13.5%、18%
         if (prev is not None and (prev.role == "change" and role != "change" or planned)
                 and between in ("、", "和", "与")):
-            role, source = (prev.role, "plan") if planned else ("change", "list")  # 分别增长8.9%、7.7%
+            role, source = (prev.role or "target", "plan") if planned else ("change", "list")  # 分别增长8.9%、7.7%
             if value is not None and prev.value is not None and prev.value < 0:
                 value = -abs(value)
         elif (prev is not None and prev.role in ("rate", "change") and role != prev.role
