@@ -174,7 +174,9 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: li
                 host = out[host.id]
                 cur = replace(cur, indicator=cur.indicator or host.indicator,
                               indicator_key=cur.indicator_key or host.indicator_key)
-                if host.of:
+                if "其中" in folded[fpos[host.id]:pos] and host.unit == cur.unit and cur.role in ("actual", "target"):
+                    cur = replace(cur, of=host.id)  # 8.35万亩（其中：8月完成1.24万亩）
+                elif host.of:
                     twin = _paren_companion(folded, out[host.of], qs, fpos, cur.unit, index)
                     if twin is not None:
                         cur = replace(cur, of=twin.id)
@@ -182,8 +184,12 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: li
                 # 其中工业用地1500亩、住宅用地900亩: the next part of the same list
                 prev = out[qs[index[q.id] - 1].id]
                 cur = replace(cur, of=prev.of, role=prev.role)
-            elif cur.role in ("actual", "target") and any(c in folded[max(0, pos - 8):pos] for c in PART_CUES):
+            elif cur.role in ("actual", "target") and (
+                    (near_cue := any(c in folded[max(0, pos - 8):pos] for c in PART_CUES))
+                    or "其中" in _sentence_so_far(folded, pos)):
                 whole = prev_part_whole(q, cur)
+                if whole is not None and not near_cue and whole.role == "target" and cur.role == "actual":
+                    whole = None  # what is done of a planned set counts towards it (its target)
                 if whole is not None:
                     # 计划供应3600亩，其中工业用地1500亩: a part of a target is a target
                     part_of_plan = whole.role == "target" and "其中" in folded[max(0, pos - 8):pos]
@@ -194,6 +200,13 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: li
     out = _link_dates(view, out, qs, dates, date_columns or {})
     result = [out[q.id] for q in qs]
     return result, checks(result)
+
+
+def _sentence_so_far(folded: str, pos: int, limit: int = 40) -> str:
+    """The sentence before ``pos``, back to its full stop or semicolon (at most ``limit``
+    characters): 其中省重点项目38个，完成投资116.5亿元 opens a part anywhere in it."""
+    window = folded[max(0, pos - limit):pos]
+    return window[max(window.rfind(c) for c in "。；;！？") + 1:]
 
 
 def _list_part(folded: str, q: Quantity, qs: list[Quantity], out: dict[str, Quantity],

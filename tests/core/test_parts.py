@@ -1,0 +1,27 @@
+"""Parts linked `of` their whole (ANNOTATION.md: "Link a part to the whole it is of"),
+where 其中 opens the part anywhere in its sentence or in brackets."""
+from __future__ import annotations
+
+import pipeline
+
+
+def _of(text: str) -> dict[str, str | None]:
+    result = pipeline.extract(text, reference_date="2024-07-01")
+    by_id = {q["id"]: q["text"] for q in result["quantities"]}
+    return {q["text"]: by_id.get(q.get("of") or "") for q in result["quantities"]}
+
+
+def test_a_part_opened_by_qizhong_earlier_in_its_sentence() -> None:
+    of = _of("1-6月全市重点项目完成投资351.2亿元。其中省重点项目38个，完成投资116.5亿元。")
+    assert of["116.5亿元"] == "351.2亿元"
+
+
+def test_a_part_in_brackets() -> None:
+    of = _of("全市农机深松整地累计完成作业面积8.35万亩（其中：8月完成1.24万亩），占全年规划的41.8%。")
+    assert of["1.24万亩"] == "8.35万亩"
+
+
+def test_what_is_done_of_a_planned_set_is_no_part_of_it() -> None:
+    """Ruling 14: 民生实事49项 is planned; 23项 done of them counts towards it."""
+    of = _of("温州市计划实施民生实事49项，其中“新增公办幼儿学位”等23项已完成。")
+    assert of["23项"] is None
