@@ -49,7 +49,9 @@ _FORMS: list[tuple[str, str]] = [
     ("quarter", rf"(?:{YEAR})?第?(?P<q>{QUARTER})季度"),
     ("first_quarters", rf"(?:{YEAR})?前(?P<q>[23二三])(?:个)?季度"),
     # 前8月, 前八个月: January to that month, cumulative
-    ("first_months", rf"(?:{YEAR})?(?<![提超之以])前(?P<m2>{MONTH})(?:个)?月份?"),
+    # 本財政年度首3個月: the first months of a fiscal year (April to March, as 2006/07財政年度)
+    ("fy_months", rf"(?<=財政年度|财政年度)首(?P<m2>{MONTH})(?:个|個)?月份?"),
+    ("first_months", rf"(?:{YEAR})?(?<![提超之以])[前首](?P<m2>{MONTH})(?:个|個)?月份?"),
     # 2023年秋季: the season's months (冬季 runs into the next year); 2023年春节: its day
     ("season", rf"{YEAR}(?P<s>春|夏|秋|冬)季"),
     ("festival", rf"{YEAR}春节"),
@@ -74,9 +76,10 @@ _FORMS: list[tuple[str, str]] = [
 ]
 # Every date starts with a digit, a Chinese numeral, 第, 前, 上 or 下: the lookahead
 # rejects all other positions with one character test (speed on long texts).
-_START = f"(?=[\\d{_CN}第前上下今昨明民]|年底)"
+_START = f"(?=[\\d{_CN}第前首上下今昨明民]|年底)"
 _REGEX = re.compile(_START + "(?:" + "|".join(
     f"{NB}(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_').replace('(?P=', f'(?P={name}_')})" for name, rx in _FORMS) + ")")
+FY_BEFORE = re.compile(r"((?:19|20)\d\d)/\d\d(?:財政|财政)?年度$")
 CODE_BEFORE = re.compile(r"(?:编号|代码|编码|批号|文号|证号|号码|No\.?|NO\.?)[:：]?$")
 _TITLE = re.compile(r"《[^《》\n]{0,80}》")
 
@@ -164,6 +167,16 @@ def _resolve(form: str, g: dict[str, str | None], default_year: int | None,
             return None, None, "day", explicit
         day = _iso(year, 3 * q, _last_day(year, 3 * q))
         return day, day, "day", explicit
+    if form == "fy_months":  # the fiscal year under way at the reference date
+        m = _num(g["m2"])
+        if not 1 <= m <= 12:
+            return None
+        first = int(g["fy"]) if g.get("fy") else (reference.year - (reference.month < 4) if reference else year)
+        if first is None:
+            return None, None, "month", False
+        last_y, last_m = first + (3 + m) // 12 - (((3 + m) % 12) == 0), (3 + m) % 12 or 12
+        grain = "quarter" if m == 3 else "month"  # the fiscal year's first quarter
+        return _iso(first, 4, 1), _iso(last_y, last_m, _last_day(last_y, last_m)), grain, False
     if form == "first_months":
         m = _num(g["m2"])
         if not 2 <= m <= 12:
@@ -247,6 +260,10 @@ def _scan_iter(folded: str):
         prefix = form + "_"
         groups = {k[len(prefix):]: v for k, v in m.groupdict().items()
                   if k.startswith(prefix) and v is not None}
+        if form == "fy_months":  # 2006/07財政年度首3個月: the fiscal year it names
+            named = FY_BEFORE.search(folded, max(0, m.start() - 12), m.start())
+            if named:
+                groups["fy"] = named.group(1)
         yield m.span(), form, groups
 
 

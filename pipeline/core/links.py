@@ -370,6 +370,8 @@ def _link_dates(view: View, out: dict[str, Quantity], qs: list[Quantity], dates:
         if k < 0:
             continue
         ds, dend, d = marks[k]
+        if k > 0 and _cut_off_span(folded, marks[k - 1], marks[k]):
+            ds, dend, d = marks[k - 1]  # 截至6月底止本財政年度首3個月: stated at the cut-off
         if dend > pos or d.task != out[q.id].task:
             continue
         # a date opening a paragraph (上半年，… / 4月，…) governs the paragraph, not
@@ -390,6 +392,14 @@ def _link_dates(view: View, out: dict[str, Quantity], qs: list[Quantity], dates:
 
 
 CAPTION = re.compile(r"表\s*[\d一二三四五六七八九十]+\s")  # 表2 2023年居民消费价格指数: the table's year
+def _cut_off_span(folded: str, cut: tuple, span: tuple) -> bool:
+    """Whether ``span`` (a period) right after a cut-off date (截至6月底) ends on it: the
+    figures are stated at the cut-off."""
+    (cs, ce, c), (ss, _se, sd) = cut, span
+    return (0 <= ss - ce <= 12 and bool(re.search(r"截[至止]\s*$", folded[max(0, cs - 3):cs]))
+            and c.end_date == sd.end_date and sd.start_date != sd.end_date)
+
+
 # a page's or a form's own date line: 发布日期：2022-08-03, 时间: 2021-12-08, 填报日期 | …
 PAGE_DATE = re.compile(r"(?:发布|发表|更新|填报|成文|印发|发文|生成|打印|报送|上报|录入)?(?<!截止)(?<!截至)(?<!统计)"
                        r"(?:日期|时间)\s*[:：|]?\s*$")
