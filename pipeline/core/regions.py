@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.core.units import lexicon
 from pipeline.core.words import cut
 
 ADMIN = re.compile(r"(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|镇|乡|村)$")
@@ -49,6 +50,12 @@ SUB_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:区|县|市|镇|乡)(?!政府)
 def _places(line: str) -> str | None:
     if "全国" in line[:40]:
         return "全国"
+    short = _province_first(line)
+    if short:
+        return short
+    m = BRACKETED_GOVERNMENT.search(line)
+    if m and _is_name(m.group(1)):
+        return m.group(1)
     m = BEFORE_SUBJECT.search(line)
     if m and (name := _trailing_places(m.group(1))):
         return name
@@ -63,9 +70,29 @@ def _places(line: str) -> str | None:
         if _is_name(w):
             name = w
             sub = SUB_PLACE.match(line[pos:])
-            if sub and sub.group() not in NOT_REGION:
+            if sub and sub.group() not in NOT_REGION and not NOT_A_NAME.search(sub.group()):
                 name += sub.group()  # 杭州市 + 余杭区, 淮安市 + 洪泽区
             return name
+    return None
+
+
+# （汉中市政府信息公开）: the government whose page it is, named in brackets
+BRACKETED_GOVERNMENT = re.compile(r"[（(]([\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州|州|县|区|旗))(?:人民)?政府")
+SPECIAL_REGION = re.compile(r"^(?:特别行政区|特別行政區|特区|特區)")
+
+
+def _province_first(line: str) -> str | None:
+    """A title that opens with a province's short name and no suffix of its own
+    (江苏统计年鉴 → 江苏省, 香港特區政府 → 香港), per lexicon.toml [province]."""
+    for short, full in lexicon()["province"].items():
+        if line.startswith(short) and not ADMIN.match(line[len(short):len(short) + 1]):
+            rest = line[len(short):]
+            words = cut(rest[:12])
+            inner = "".join(w for w in words[:next((i for i, w in enumerate(words) if not _is_name(w)), len(words))])
+            if inner:
+                return inner  # 湖南长沙市, 浙江杭州市余杭区: the place inside the province
+            if short in ("香港", "澳门") or not SPECIAL_REGION.match(rest):
+                return full
     return None
 
 
