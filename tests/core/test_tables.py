@@ -397,3 +397,16 @@ def test_a_column_of_figures_a_pdf_glued_into_one_line() -> None:
     assert [(n, qs[n]["value"], qs[n]["unit"]) for n in ("866.60", "392.66", "473.94")
             if n in qs] == [("866.60", 8_666_000, "人"), ("392.66", 3_926_600, "人"), ("473.94", 4_739_400, "人")]
     assert tables.glued_figure_cells("年末数（万人）\n10.0510.0.5\n") == ()
+
+
+def test_a_performance_form_has_rows_of_indicators_not_tasks() -> None:
+    """一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值: each row is an indicator (its
+    label the indicator), so the form has no tasks, though it has target columns."""
+    text = ("一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\n"
+            "产出指标\t数量指标\t补助鱼塘面积(亩)\t3\t3\n"
+            "产出指标\t数量指标\t补助家禽数量(只)\t200\t180\n"
+            "效益指标\t经济效益\t带动贫困户(人)\t12\t12\n")
+    result = pipeline.extract(text)
+    assert result["tasks"] == []
+    qs = {(q["text"], q["role"]) for q in result["quantities"]}
+    assert {("200", "target"), ("180", "actual")} <= qs

@@ -176,6 +176,9 @@ def tasks_from_dump(text: str, default_period: Period | None) -> tuple[list[Task
     return tasks, regions
 
 
+INDICATOR_HEADER = re.compile(r"指\s*标")
+
+
 def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[list[Task], list[Region]]:
     """Rows of real tables: a row whose 序号 cell holds a number is a task."""
     cells = [b for b in doc.blocks if b.kind == "cell" and b.row is not None]
@@ -192,6 +195,11 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
                    or (column_of_header(b.header) == "target" and re.search(r"任务|目标", b.header or ""))
                    or re.search(r"完成率|开工率|完工率|竣工率|进度|进展|为预算|为计划|完成目标|任务|目标|完成情况",
                              b.header or "")}
+    # a table whose label column names indicators (一级指标 | 二级指标 | 三级指标, 指标名称:
+    # a performance form, a statistics table) has rows of indicators, not tasks, whatever
+    # its target and actual columns
+    indicator_tables = {(b.table, b.sheet) for b in heads
+                        if column_of_header(b.header) == "label" and INDICATOR_HEADER.search(b.header or "")}
     # a 序号 column counts 1, 2, 3 …: first cells that are subject codes (201, 2080501)
     # or other numbers do not make rows tasks
     seq_tables = _numbered_tables(doc.text, rows)
@@ -214,7 +222,7 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
             if not (seq_cell is not row[0] and re.fullmatch(r"\d{1,3}\*?", seq)):
                 continue  # a section's own row; else the first row of the section (大类 merged)
         label_row = ("seq" not in by_col and ("label" in by_col or "task" in by_col)
-                     and (key[0], key[1]) in work_tables)
+                     and (key[0], key[1]) in work_tables and (key[0], key[1]) not in indicator_tables)
         if not (re.fullmatch(r"\d{1,3}\*?", seq) and (key[0], key[1]) in seq_tables) and not label_row:
             if tasks and "seq" not in by_col and (key[0], key[1]) in seq_tables \
                     and last_key[:2] == key[:2]:
