@@ -176,7 +176,7 @@ def tasks_from_dump(text: str, default_period: Period | None) -> tuple[list[Task
     return tasks, regions
 
 
-INDICATOR_HEADER = re.compile(r"指\s*标")
+INDICATOR_HEADER = re.compile(r"[一二三四]\s*级\s*指\s*标|绩\s*效\s*指\s*标")
 
 
 def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[list[Task], list[Region]]:
@@ -195,9 +195,8 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
                    or (column_of_header(b.header) == "target" and re.search(r"任务|目标", b.header or ""))
                    or re.search(r"完成率|开工率|完工率|竣工率|进度|进展|为预算|为计划|完成目标|任务|目标|完成情况",
                              b.header or "")}
-    # a table whose label column names indicators (一级指标 | 二级指标 | 三级指标, 指标名称:
-    # a performance form, a statistics table) has rows of indicators, not tasks, whatever
-    # its target and actual columns
+    # a performance form (一级指标 | 二级指标 | 三级指标 | 指标值 | 实际完成值) has rows of
+    # indicators, not tasks, whatever its target and actual columns
     indicator_tables = {(b.table, b.sheet) for b in heads
                         if column_of_header(b.header) == "label" and INDICATOR_HEADER.search(b.header or "")}
     # a 序号 column counts 1, 2, 3 …: first cells that are subject codes (201, 2080501)
