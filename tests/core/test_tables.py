@@ -410,3 +410,10 @@ def test_a_performance_form_has_rows_of_indicators_not_tasks() -> None:
     assert result["tasks"] == []
     qs = {(q["text"], q["role"]) for q in result["quantities"]}
     assert {("200", "target"), ("180", "actual")} <= qs
+
+
+def test_a_lone_row_of_counts_opening_with_1_is_no_task() -> None:
+    """One row of figures whose first is 1 is no row 1 without a 序号 column; with one, it is."""
+    assert pipeline.extract("行政复议情况\n结果维持\t结果纠正\t其他结果\t总计\n1\t0\t2\t3\n")["tasks"] == []
+    tasks = pipeline.extract("序号\t任务\t目标\n1\t新建学校\t3所\n")["tasks"]
+    assert [(t["seq"], t["title"]) for t in tasks] == [("1", "新建学校")]

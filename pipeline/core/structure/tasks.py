@@ -258,16 +258,20 @@ def _joined(text: str, row: list[Block], cell: Block | None) -> str:
 def _numbered_tables(text: str, rows: dict[tuple, list[Block]]) -> set[tuple]:
     """Tables whose rows' first (or 序号) cells count up from a small number: 1, 2, 3."""
     firsts: dict[tuple, list[int]] = {}
+    headed: set[tuple] = set()  # tables with a 序号 column
     for key in sorted(rows, key=lambda k: min(b.start for b in rows[k])):
         row = sorted(rows[key], key=lambda b: b.col or 0)
         seq_cell = next((b for b in row if column_of_header(b.header) == "seq"), row[0])
+        if column_of_header(seq_cell.header) == "seq":
+            headed.add((key[0], key[1]))
         raw = squash(text[seq_cell.start:seq_cell.end]).rstrip("*")
         if raw.isdigit():
             firsts.setdefault((key[0], key[1]), []).append(int(raw))
     out = set()
     for tkey, nums in firsts.items():
         steps = sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1)
-        if nums and min(nums) <= 20 and (len(nums) == 1 or steps >= (len(nums) - 1) / 2):
+        # one row counts only under a 序号 header (a lone row of counts opening with 1 is no row 1)
+        if nums and min(nums) <= 20 and (len(nums) == 1 and tkey in headed or steps >= (len(nums) - 1) / 2 > 0):
             out.add(tkey)
     return out
 
