@@ -188,6 +188,10 @@ def plan_spans(folded: str) -> list[tuple[int, int]]:
     return out
 
 
+RAISED_TO = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "降低到", "降低至", "降到", "降至",
+             "下调到", "下调至", "上调到", "上调至", "调整为", "调整到", "扩大到", "扩大至", "缩短到", "缩短至")
+
+
 def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
                 has_base: bool = False, in_review: bool = False, in_plan: bool = False) -> tuple[Role, str]:
     """(role, source) for one quantity from its kind, column and cue words.
@@ -228,6 +232,10 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
         return "rate", "cue"
     if clause.endswith(STATE_CUES) and STATE_REACHED.search(clause):
         return "actual", "cue"
+    if clause.endswith("从") and after.startswith(RAISED_TO):
+        # 从75%提高到100%: where a planned change starts from is today's level (a share's
+        # level is a rate: 比重从15.8%提高到27.2%)
+        return ("rate" if percentish and re.search(r"(?:比重|占比|份额)$", clause[:-1]) else "actual"), "cue"
     if TARGET_SCOPE.search(scope):
         return "target", "cue"
     if q.role == "change":

@@ -32,3 +32,10 @@ def test_what_is_done_or_reviewed_stays_a_result() -> None:
     assert roles["1244万人"][0] == "actual" and roles["0.5%"][0] == "change"  # the review
     assert roles["5000个"][0] == "actual"  # 已建成: done, even in the plan section
     assert roles["300亿元"][0] == "actual"  # a section of problems is no plan
+
+
+def test_where_a_planned_change_starts_from_is_todays_level() -> None:
+    text = ("二、2022年政府工作任务\n将科技型中小企业加计扣除比例从75%提高到100%。"
+            "网上零售额占社会消费品零售总额的比重从15.8%提高到27.2%。\n")
+    roles = {q["text"]: q["role"] for q in pipeline.extract(text, title="2022年政府工作报告")["quantities"]}
+    assert roles == {"75%": "actual", "100%": "target", "15.8%": "rate", "27.2%": "target"}
