@@ -24,6 +24,7 @@ from pipeline.core.structure.tasks import column_of_header, locator
 
 SENTENCE = re.compile(r"[。；;！？!?]")
 FULL_STOP = re.compile(r"[。！？!?]")
+RATE_OF_CHANGE = re.compile(r"增速|增幅|涨幅|降幅|跌幅|速度")
 PART_CUES = ("已整改", "已完成", "完成整改", "其中", "已处置", "已", "整改")
 # 一是 … 六是, 5., （三）, 二、: a new item of a list; 截至目前, 今年以来: a vague new time
 LIST_ITEM = re.compile(r"[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]{1,2}[)）]|(?<![\d.])\d{1,2}[.、](?!\d)"
@@ -140,7 +141,10 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: li
             cut = max(folded.rfind("比", max(0, pos - 24), pos), folded.rfind("较", max(0, pos - 24), pos))
             upto = cut if gap and cut >= 0 else pos
             base = prev_in_sentence(q, lambda p, point=point, upto=upto, gap=gap: fpos[p.id] < upto
-                                    and (p.role not in ("change", "rank") or (gap and p.role == "change")) and (
+                                    and (p.role not in ("change", "rank") or (gap and p.role == "change")
+                                         # 增长5.8%，增速比一季度加快0.6个百分点: a growth rate's change
+                                         or (point and p.role == "change"
+                                             and RATE_OF_CHANGE.search(folded[fpos[p.id]:pos]))) and (
                 p.kind in ("percent", "ratio") if point else p.kind not in ("percent", "percent_point")
                 and p.role != "rate"))
             if base:
