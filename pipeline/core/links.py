@@ -140,7 +140,7 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: li
             gap = cur.role_source == "gap"
             cut = max(folded.rfind("比", max(0, pos - 24), pos), folded.rfind("较", max(0, pos - 24), pos))
             upto = cut if gap and cut >= 0 else pos
-            base = prev_in_sentence(q, lambda p, point=point, upto=upto, gap=gap: fpos[p.id] < upto
+            base = prev_in_sentence(q, lambda p, point=point, upto=upto, gap=gap, pos=pos: fpos[p.id] < upto
                                     and (p.role not in ("change", "rank") or (gap and p.role == "change")
                                          # 增长5.8%，增速比一季度加快0.6个百分点: a growth rate's change
                                          or (point and p.role == "change"
