@@ -385,7 +385,8 @@ def _link_dates(view: View, out: dict[str, Quantity], qs: list[Quantity], dates:
         barriers = (resets,) if opens[d.id] else (resets, stops)
         if any((i := bisect.bisect_right(b, pos) - 1) >= 0 and b[i] >= dend for b in barriers):
             continue
-        if barriers == (resets,):
+        same_sentence = not ((i := bisect.bisect_right(stops, pos) - 1) >= 0 and stops[i] >= dend)
+        if barriers == (resets,) and not same_sentence:  # (a PDF's line may break a sentence)
             if breaks is None:
                 breaks = [m.start() for m in re.finditer(r"\n", view.text)]
             j = bisect.bisect_right(breaks, d.end)
@@ -412,12 +413,13 @@ def _page_date(text: str, d: DateMention) -> bool:
     return PAGE_DATE.search(text[max(0, d.start - 12):d.start].rsplit("\n", 1)[-1]) is not None
 
 
-PARAGRAPH_OPEN = re.compile(r"(?:^|\n)[ \t\u3000]*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.]\s*)?(?:今年|本年|全年)?$")
+PARAGRAPH_OPEN = re.compile(r"(?:^|\n)[ \t\u3000]*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.]\s*)?"
+                            r"(?:[^。\n]{1,20}。)?(?:今年|本年|全年)?$")  # (一、全市经济稳健发展。上半年，…)
 
 
 def _opens_paragraph(view: View, d: DateMention) -> bool:
     """A date that opens its line and is followed by a comma: 上半年，全市…"""
-    head = view.text[max(0, d.start - 12):d.start]
+    head = view.text[max(0, d.start - 40):d.start]
     after = view.text[d.end:d.end + 2].lstrip("份底末以来")
     return bool(PARAGRAPH_OPEN.search(head)) and after[:1] in ("，", ",")
 

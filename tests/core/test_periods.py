@@ -106,3 +106,16 @@ def test_a_base_year_header_dates_no_figure_the_year_before() -> None:
     result = pipeline.extract_document(doc, reference_date="2024-03-01").to_dict()
     assert {q["text"]: q["period"]["start_date"] for q in result["quantities"]} == {
         "100.2": "2023-01-01", "99.9": "2023-01-01", "100.1": "2023-01-01"}
+
+
+def test_a_date_opening_a_paragraph_after_its_heading_and_across_pdf_line_breaks() -> None:
+    """一、全市经济稳健发展。上半年，… : the date opens the paragraph after its heading and
+    dates every figure of it; a PDF's line break inside a sentence does not stop it."""
+    text = ("一、全市经济稳健发展。上半年,全市完成地区生产总值726.4亿元,同比增长10.7%。"
+            "完成财政总收入110.3亿元,同比增长20.0%。\n"
+            "（一）主动公开情况。2024 年，我区在政\n府网站平台主动发布各类政府信息 2428 条。\n")
+    result = pipeline.extract(text, reference_date="2024-07-01")
+    dates = {d["id"]: d["text"] for d in result["dates"]}
+    linked = {q["text"]: dates.get(q.get("date") or "") for q in result["quantities"]}
+    assert linked["110.3亿元"] == linked["726.4亿元"] == "上半年"
+    assert linked["2428 条"] == "2024 年"
