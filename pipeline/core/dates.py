@@ -324,7 +324,7 @@ def detect_period(view: View, title: str | None = None) -> Period | None:
     partial: tuple[str, dict[str, str]] | None = None  # 1-6月 / 9月份 in the lead, no year
     month_years: Counter[tuple[str, str]] = Counter()  # the years of 2024年4月 and the like
     for (fs, fe), form, groups in _scan(view):
-        if "y" not in groups:
+        if "y" not in groups and "fy" not in groups:  # (2006/07財政年度首3個月: its year is named)
             in_title = title_span[0] <= fs and fe <= title_span[1]
             if partial is None and (form == "m_m" and fs < 200 or form == "m" and in_title):
                 partial = (form, groups)

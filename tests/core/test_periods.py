@@ -119,3 +119,10 @@ def test_a_date_opening_a_paragraph_after_its_heading_and_across_pdf_line_breaks
     linked = {q["text"]: dates.get(q.get("date") or "") for q in result["quantities"]}
     assert linked["110.3亿元"] == linked["726.4亿元"] == "上半年"
     assert linked["2428 条"] == "2024 年"
+
+
+def test_a_fiscal_quarter_in_the_title_is_the_documents_period() -> None:
+    result = pipeline.extract("本財政年度首3個月錄得60億元赤字。", reference_date="2006-07-31",
+                              title="香港特區政府2006/07財政年度首3個月財政狀況")
+    assert result["period"] == {"start_date": "2006-04-01", "end_date": "2006-06-30"}
+    assert result["quantities"][0]["period"] == result["period"]
