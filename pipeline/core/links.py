@@ -25,6 +25,8 @@ from pipeline.core.structure.tasks import column_of_header, locator
 SENTENCE = re.compile(r"[。；;！？!?]")
 FULL_STOP = re.compile(r"[。！？!?]")
 RATE_OF_CHANGE = re.compile(r"增速|增幅|涨幅|降幅|跌幅|速度")
+CUT_OFF = re.compile(r"截[至止]\s*$")  # 截至6月底: the day figures are stated at
+CAPTION = re.compile(r"表\s*[\d一二三四五六七八九十]+\s")  # 表2 2023年居民消费价格指数: the table's year
 PART_CUES = ("已整改", "已完成", "完成整改", "其中", "已处置", "已", "整改")
 # 一是 … 六是, 5., （三）, 二、: a new item of a list; 截至目前, 今年以来: a vague new time
 LIST_ITEM = re.compile(r"[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]{1,2}[)）]|(?<![\d.])\d{1,2}[.、](?!\d)"
@@ -396,12 +398,11 @@ def _link_dates(view: View, out: dict[str, Quantity], qs: list[Quantity], dates:
     return out
 
 
-CAPTION = re.compile(r"表\s*[\d一二三四五六七八九十]+\s")  # 表2 2023年居民消费价格指数: the table's year
 def _cut_off_span(folded: str, cut: tuple, span: tuple) -> bool:
     """Whether ``span`` (a period) right after a cut-off date (截至6月底) ends on it: the
     figures are stated at the cut-off."""
     (cs, ce, c), (ss, _se, sd) = cut, span
-    return (0 <= ss - ce <= 12 and bool(re.search(r"截[至止]\s*$", folded[max(0, cs - 3):cs]))
+    return (0 <= ss - ce <= 12 and bool(CUT_OFF.search(folded[max(0, cs - 3):cs]))
             and c.end_date == sd.end_date and sd.start_date != sd.end_date)
 
 
@@ -623,7 +624,7 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
                 and len(_line_at(text, d.start)) <= 48  # the table's title lines, not a narrative
                 and "。" not in _line_at(text, d.start)]  # (nor a narrative's line a PDF wrapped)
         near = [d for d in near if not _page_date(text, d)]
-        cutoff = [d for d in near if re.search(r"截[至止]\s*$", text[max(0, d.start - 3):d.start])]
+        cutoff = [d for d in near if CUT_OFF.search(text[max(0, d.start - 3):d.start])]
         sub_year = [d for d in near if d.grain != "year"]
         caption = [d for d in near if CAPTION.match(_line_at(text, d.start))]
         table_date = cutoff[-1] if cutoff else (sub_year[-1] if sub_year else (caption[-1] if caption else None))

@@ -40,6 +40,8 @@ def five_years(named: str, report_year: int) -> Period:
     plan = PLAN_NAME.search(named)
     first = 1951 + 5 * PLAN_NUMBER[plan.group(1)] if plan else report_year - 5
     return Period(f"{first:04d}-01-01", f"{first + 4:04d}-12-31")
+
+
 YEAR_IN = re.compile(r"((?:19|20)\d\d)年")
 # 到2030年 / 2030年前 / 至2025年: the year a plan is set for
 HORIZON = re.compile(r"(?:到|至|在)((?:19|20)\d\d)年(?:底|末)?|((?:19|20)\d\d)年(?:前|以前)")

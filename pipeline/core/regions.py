@@ -29,7 +29,8 @@ ADMIN = re.compile(r"(?:省|自治区|市|自治州|州|地区|盟|县|自治县
 NOT_REGION = frozenset({"城镇", "农村", "城区", "社区", "园区", "市区", "城市", "地区", "辖区", "街区", "景区",
                         "开发区", "高新区", "示范区", "工业园区", "经开区", "自贸区", "片区", "县区", "区县",
                         "乡村", "小区", "城乡", "省市", "市县", "县市", "镇村", "乡镇", "山区", "库区", "矿区",
-                        "老区", "灾区", "新区", "本市", "全市", "全省", "全县", "全区", "各市", "各县", "各区"})
+                        "老区", "灾区", "新区", "本市", "全市", "全省", "全县", "全区", "各市", "各县", "各区",
+                        "特区"})
 HEAD_CHARS = 300
 LINE_CHARS = 120  # a longer first line (a title run into its paragraph): its start
 # a document speaking of itself: 我县, 全县上下, 本市 — the level of the place it is
@@ -78,21 +79,15 @@ def _places(line: str) -> str | None:
 
 # （汉中市政府信息公开）: the government whose page it is, named in brackets
 BRACKETED_GOVERNMENT = re.compile(r"[（(]([\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州|州|县|区|旗))(?:人民)?政府")
-SPECIAL_REGION = re.compile(r"^(?:特别行政区|特別行政區|特区|特區)")
 
 
 def _province_first(line: str) -> str | None:
     """A title that opens with a province's short name and no suffix of its own
-    (江苏统计年鉴 → 江苏省, 香港特區政府 → 香港), per lexicon.toml [province]."""
+    (江苏统计年鉴 → 江苏省, 香港特区政府 → 香港), per lexicon.toml [province]; the place
+    named right after it where there is one (湖南长沙市 → 长沙市)."""
     for short, full in lexicon()["province"].items():
         if line.startswith(short) and not ADMIN.match(line[len(short):len(short) + 1]):
-            rest = line[len(short):]
-            words = cut(rest[:12])
-            inner = "".join(w for w in words[:next((i for i, w in enumerate(words) if not _is_name(w)), len(words))])
-            if inner:
-                return inner  # 湖南长沙市, 浙江杭州市余杭区: the place inside the province
-            if short in ("香港", "澳门") or not SPECIAL_REGION.match(rest):
-                return full
+            return _leading_places(line[len(short):len(short) + 12]) or full
     return None
 
 
@@ -104,6 +99,16 @@ def _is_name(w: str) -> bool:
     return (len(w) >= 2 and ADMIN.search(w) is not None and w not in NOT_REGION
             and not NOT_A_NAME.search(w)
             and not (len(w) == 2 and (FUNCTION_FIRST.search(w) or NUMERAL_FIRST.search(w))))
+
+
+def _leading_places(phrase: str) -> str | None:
+    """The place names that open ``phrase``, as jieba reads it: 杭州市余杭区2023年 →
+    杭州市余杭区, 统计年鉴 → None."""
+    words = cut(phrase)
+    i = 0
+    while i < len(words) and _is_name(words[i]):
+        i += 1
+    return "".join(words[:i]) or None
 
 
 def _trailing_places(phrase: str) -> str | None:

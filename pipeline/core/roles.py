@@ -188,6 +188,7 @@ def plan_spans(folded: str) -> list[tuple[int, int]]:
     return out
 
 
+SHARE_WORD_END = re.compile(r"(?:比重|占比|份额)$")
 RAISED_TO = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "降低到", "降低至", "降到", "降至",
              "下调到", "下调至", "上调到", "上调至", "调整为", "调整到", "扩大到", "扩大至", "缩短到", "缩短至")
 
@@ -235,7 +236,7 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
     if clause.endswith("从") and after.startswith(RAISED_TO):
         # 从75%提高到100%: where a planned change starts from is today's level (a share's
         # level is a rate: 比重从15.8%提高到27.2%)
-        return ("rate" if percentish and re.search(r"(?:比重|占比|份额)$", clause[:-1]) else "actual"), "cue"
+        return ("rate" if percentish and SHARE_WORD_END.search(clause[:-1]) else "actual"), "cue"
     if TARGET_SCOPE.search(scope):
         return "target", "cue"
     if q.role == "change":

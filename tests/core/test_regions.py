@@ -42,6 +42,7 @@ def test_region_is_written_simplified_whatever_the_script() -> None:
 @pytest.mark.parametrize(("title", "region"), [
     ("江苏统计年鉴2003 林业生产情况表", "江苏省"),        # a province by its short name
     ("香港特區政府2006/07財政年度首3個月財政狀況", "香港"),  # 特区 is the place itself
+    ("香港特区2006年财政状况", "香港"),  # (and no place of its own after the name)
     ("浙江杭州市余杭区2023年国民经济和社会发展统计公报", "杭州市余杭区"),  # the place inside it
     ("我市前八月重点项目建设高歌猛进（汉中市政府信息公开）", "汉中市"),  # the page's government
     ("河南省各省辖市卫生建设项目进度排名表", "河南省"),  # 各省辖市 is no place

@@ -510,7 +510,7 @@ PLACEHOLDER = re.compile(r"[-—–－]{1,2}")  # an empty cell of a statistics 
 FIGURE_LINE = re.compile(r"(?m)^[^\d\s]\S*(?:[ \u3000]\S+)*[ \u3000]+[-+]?\d[\d,]*(?:\.\d+)?%?[ \u3000]*$")
 BRACKETED = re.compile(r"[（(][^()（）]*[)）]")
 SENTENCE_MARK = re.compile(r"[，。；;！？、]")
-UNIT_WORD = re.compile(r"(?:计量)?单\s*位")  # the header of a unit column (指标 单位 绝对数)
+UNIT_WORD = re.compile(r"\s*(?:计\s*量\s*)?单\s*位\s*")  # the header of a unit column (指标 单位 绝对数)
 LABEL_BREAK = re.compile(r"[，。；;！？]")  # a row label may be numbered (一、食品烟酒)
 PAGE_FURNITURE = re.compile(r"[-—–－\s]*\d{0,3}[-—–－\s]*")  # 2, - 2 -, — —: a page's number and rules
 
@@ -530,7 +530,7 @@ def _figure_line(text: str, cells: list[Cell]) -> tuple[list[Cell], list[Cell], 
     return cells[:first - unit], cells[first - unit:first], cells[first:]
 
 
-def _header_line(text: str, line: str) -> bool:
+def _header_line(line: str) -> bool:
     """A header over figure lines: short, no figures outside brackets, naming a column."""
     bare = BRACKETED.sub("", line)
     return (0 < len(line.strip()) <= 40 and not re.search(r"\d", bare) and not SENTENCE_MARK.search(bare)
@@ -601,10 +601,10 @@ def figure_line_cells(text: str, first_table: int = 0, taken: Sequence[Block] = 
                 break
             j += 1
         head = i - 1
-        while head >= 0 and head >= i - 3 and label_only(head) and not _header_line(text, lines[head][0]):
+        while head >= 0 and head >= i - 3 and label_only(head) and not _header_line(lines[head][0]):
             head -= 1
         span = (rows[0][0][0][0], rows[-1][2][-1][1]) if rows else (0, 0)
-        own = head >= 0 and _header_line(text, lines[head][0])
+        own = head >= 0 and _header_line(lines[head][0])
         goes_on = None if own else _continued(lines, i, k, list(taken) + out)
         if len(rows) >= 3 and (own or goes_on) and not any(b.start < span[1] and span[0] < b.end for b in taken):
             if goes_on is not None:  # the rows after a page break are the table's own

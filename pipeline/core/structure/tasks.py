@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pipeline.core.dates import detect_period
 from pipeline.core.normalize import fold, squash
 from pipeline.core.records import Block, Document, Period, Quantity, Task
+from pipeline.core.structure.tables import UNIT_WORD
 from pipeline.core.units import lexicon, resolve_unit
 
 SEQ_LINE = re.compile(r"^[ \t\u3000]*(\d{1,3}\*?)[ \t\u3000]*$", re.M)
@@ -316,13 +317,10 @@ def text_table_cells(text: str) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-UNIT_COLUMN = re.compile(r"(?:计量)?单位")
-
-
 def _unit_column(text: str, row: list[Block]) -> str | None:
     """The unit a row's 单位 (计量单位) cell states: 指标 | 单位 | 2023年 → 万吨."""
     for b in row:
-        if UNIT_COLUMN.fullmatch(squash(b.header or "").replace(" ", "")):
+        if UNIT_WORD.fullmatch(squash(b.header or "")):
             written = squash(text[b.start:b.end]).strip("()（） ")
             if resolve_unit(written):
                 return written
