@@ -417,3 +417,19 @@ def test_a_lone_row_of_counts_opening_with_1_is_no_task() -> None:
     assert pipeline.extract("行政复议情况\n结果维持\t结果纠正\t其他结果\t总计\n1\t0\t2\t3\n")["tasks"] == []
     tasks = pipeline.extract("序号\t任务\t目标\n1\t新建学校\t3所\n")["tasks"]
     assert [(t["seq"], t["title"]) for t in tasks] == [("1", "新建学校")]
+
+
+ROW_STATED_UNITS = ("民生实事进度表\n"
+                    "序号 | 项目名称 | 目标任务 | 责任单位 | 年度目标 | 累计完成 | 完成率 |\n"
+                    "1 | 促进就业 | 城镇新增就业1100人 | 县人社局 | 1100 | 1063 | 96.64% |\n"
+                    "2 | 家政培训 | 培训家政服务人员613人次，新建服务站3个 | 县商务局 | 613 | 626 | 102.12% |\n")
+
+
+def test_a_bare_figure_takes_the_unit_its_row_states() -> None:
+    """The task cell states the target with its unit (1100人): the bare target column
+    repeats it and takes it; the actual beside it takes the row's one unit; where the
+    row states two units, only the figure stated with one takes it."""
+    q = _by_text(pipeline.extract(ROW_STATED_UNITS))
+    assert [(q[t]["unit"], q[t]["unit_inferred"]) for t in ("1100", "1063", "613")] == [
+        ("人", True), ("人", True), ("人次", True)]
+    assert q["626"]["unit"] is None

@@ -14,6 +14,7 @@ Two sources:
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from dataclasses import dataclass, replace
 
@@ -394,6 +395,35 @@ def counted_unit(text: str, first_cell: int, headers: list[str], lines: int = 3)
     return next((u for noun, u in lexicon()["counted_noun"].items() if noun in head), None)
 
 
+def _stated_units(row: list[Block], taken: list, starts: list[int]) -> list[tuple[float, str]]:
+    """(value, unit as written) of the quantities the patterns found, with a unit, in the
+    row's task, label or target cells (城镇新增就业1100人)."""
+    row = [b for b in row if column_of_header(b.header) in ("task", "label", "target")]
+    if not row:
+        return []
+    lo, hi = min(b.start for b in row), max(b.end for b in row)
+    out = []
+    for q in taken[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]:
+        written = q.written_unit or q.unit
+        if q.value is not None and written and written != "%" and any(
+                b.start <= q.start and q.end <= b.end for b in row):
+            out.append((q.value, written))
+    return out
+
+
+def _row_unit(number: float, stated: list[tuple[float, str]], column: str | None) -> str | None:
+    """The unit a row's own text gives a bare number: the unit of the same figure stated
+    in another cell (城镇新增就业1100人 | 1100), else, in a target or actual column, the
+    one unit the row states (| 1063 |)."""
+    for value, written in stated:
+        unit = resolve_unit(written)
+        if unit is not None and math.isclose(number * unit.factor, value, rel_tol=1e-9):
+            return written
+    if column in ("target", "actual", "progress") and len({w for _v, w in stated}) == 1:
+        return stated[0][1]
+    return None
+
+
 def _label(text: str) -> str:
     return UNIT_IN_BRACKETS.sub("", squash(text)).strip() or text
 
@@ -412,6 +442,8 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
     counted: dict[tuple, str | None] = {}
     last_counted: dict[str | None, str | None] = {}  # by sheet: the unit a table counts in
     last_table: dict[str | None, tuple[str | None, bool, int, set]] = {}  # by sheet: unit, budget, end, headers
+    taken = sorted(taken, key=lambda q: q.start)
+    taken_starts = [q.start for q in taken]
     out = []
     for key in sorted(rows, key=lambda k: min(b.start for b in rows[k])):
         row = sorted(rows[key], key=lambda b: b.col or 0)
@@ -459,6 +491,7 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
                                    max(b.end for b in cells if (b.table, b.sheet) == tkey), heads)
         if label and _cell_unit(label) and _cell_unit(label) != "%":
             section_unit[tkey] = _cell_unit(label)
+        stated = _stated_units(row, taken, taken_starts)
         for b in row:
             raw = text[b.start:b.end]
             value_text = raw.strip()
@@ -480,7 +513,9 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
             elif column == "rate" or (column == "change" and not re.search(r"额|量|数", b.header or "")):
                 written = _cell_unit(b.header) or "%"
             else:
-                written = (_cell_unit(label) or row_unit or _cell_unit(b.header) or section_unit.get(tkey)
+                number = float(value_text.replace(",", ""))
+                written = (_cell_unit(label) or row_unit or _row_unit(number, stated, column)
+                           or _cell_unit(b.header) or section_unit.get(tkey)
                            or table_unit[tkey] or counted.get(tkey))
             if SCORE_HEADER.search(b.header or "") and not value_text.endswith("%"):
                 written = "分"
