@@ -618,16 +618,7 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
             if hits and b.col not in col_date:
                 col_date[b.col] = hits[-1]
         used = {d.id for d in col_date.values()}
-        cut = text[:first].rsplit("\n", 16)
-        window = len(cut[0]) if len(cut) == 17 else 0  # the 16 lines above the table
-        near = [d for d in above if d.id not in used and d.start >= window
-                and len(_line_at(text, d.start)) <= 48  # the table's title lines, not a narrative
-                and "。" not in _line_at(text, d.start)]  # (nor a narrative's line a PDF wrapped)
-        near = [d for d in near if not _page_date(text, d)]
-        cutoff = [d for d in near if CUT_OFF.search(text[max(0, d.start - 3):d.start])]
-        sub_year = [d for d in near if d.grain != "year"]
-        caption = [d for d in near if CAPTION.match(_line_at(text, d.start))]
-        table_date = cutoff[-1] if cutoff else (sub_year[-1] if sub_year else (caption[-1] if caption else None))
+        table_date = _title_date(text, [d for d in above if d.id not in used], first)
         for b in tcells:
             if column_of_header(b.header) == "time":  # a deadline dates no figure
                 continue
@@ -640,6 +631,45 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
                 if b.start <= q.start < b.end and (out[q.id].date is None or b.col in col_date):
                     out[q.id] = replace(out[q.id], date=d.id)
     return [out[q.id] for q in qs]
+
+
+TITLE_DAY = re.compile(r"表|情况|进展|进度|完成|统计")
+CLOCK = re.compile(r"\d{1,2}[:：]\d\d")
+
+
+def _title_date(text: str, above: list[DateMention], first: int) -> DateMention | None:
+    """The date a table's title lines give (进度表（截至10月31日）, 2024年上半年…, 表2
+    2023年…): of the dates ``above`` the table's first cell, on short lines in the 16
+    lines above it, not a page's date line."""
+    cut = text[:first].rsplit("\n", 16)
+    window = len(cut[0]) if len(cut) == 17 else 0  # the 16 lines above the table
+    near = [d for d in above if d.start >= window
+            and len(_line_at(text, d.start)) <= 48  # the table's title lines, not a narrative
+            and "。" not in _line_at(text, d.start)]  # (nor a narrative's line a PDF wrapped)
+    near = [d for d in near if not _page_date(text, d)]
+    cutoff = [d for d in near if CUT_OFF.search(text[max(0, d.start - 3):d.start])]
+    # a day dates a table when its line names a table or its progress (2024年6月30日重点工作
+    # 进展情况), not when it stamps a page (上海发布 · 2016-12-29 20:02)
+    sub_year = [d for d in near if d.grain != "year" and (
+        d.start_date != d.end_date or TITLE_DAY.search(_line_at(text, d.start))
+        and not CLOCK.search(_line_at(text, d.start)))]
+    caption = [d for d in near if CAPTION.match(_line_at(text, d.start))]
+    return cutoff[-1] if cutoff else (sub_year[-1] if sub_year else (caption[-1] if caption else None))
+
+
+def link_row_dates(text: str, qs: list[Quantity], dates: list[DateMention], tasks: list[Task]) -> list[Quantity]:
+    """The rows of a flattened progress table (tasks read from a text dump) take the date
+    its title gives (2024年上半年重点工作进展情况表), as a table's cells do: every figure in a
+    row without a date of its own, but a deadline's."""
+    if not tasks:
+        return qs
+    first = min(t.start for t in tasks)
+    above = [d for d in dates if max(first - 600, 0) <= d.start and d.end <= first and d.task is None]
+    title = _title_date(text, above, first)
+    if title is None:
+        return qs
+    return [replace(q, date=title.id) if q.task is not None and q.date is None
+            and q.column != "time" else q for q in qs]
 
 
 def _sum_close(parts: list[float], total: float) -> bool:

@@ -121,6 +121,8 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     date_columns = {d.id: column(d.start) for d in dates}
     quantities, checks = links.link_all(view, quantities, dates, doc_tasks, date_columns)
     quantities = links.link_table_cells(stext, quantities, dates, blocks)
+    if not any(b.kind == "cell" for b in blocks):  # rows read from a text dump
+        quantities = links.link_row_dates(stext, quantities, dates, doc_tasks)
     quantities = links.link_table_parts(quantities, blocks)
     quantities = indicators.fill_indicators(text, quantities, blocks)
     quantities = links.drop_implausible(quantities)

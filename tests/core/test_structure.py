@@ -5,7 +5,7 @@ import fixtures_build as fb
 import pytest
 from helpers import ROOT, SEED
 
-from pipeline.core.api import process_path
+from pipeline.core.api import extract, process_path
 
 
 def _summary(result):
@@ -93,6 +93,32 @@ def test_rows_may_start_at_any_number():
     text = " 7\n\n新增市场主体\n1.5万户\n\n商务局\n\n8\n\n稳定外贸\n\n商务局\n"
     tasks, _ = tasks_from_dump(text, None)
     assert [(t.seq, t.departments) for t in tasks] == [("7", ("商务局",)), ("8", ("商务局",))]
+
+
+SIDE_BY_SIDE = ("2024年上半年民生实事进展情况表\n"
+                "序号 工作任务 完成时限 进展情况 牵头单位\n"
+                "1 新建城市公园，全年\n"
+                "不少于5个 2024年12月 1-6月份建成公园3个，完成\n"
+                "全年任务的60%。 住建局\n"
+                "2 改造老旧小区\n"
+                "40个 2024年11月 已开工32个，完工18个。 住建局\n"
+                "街道办\n")
+
+
+def test_rows_whose_columns_run_side_by_side_in_a_pdf_dump():
+    """序号 header, then lines opening with the row's number: each row a task with its
+    departments; the deadline dates nothing; the title's half-year dates what the
+    progress states without a date of its own."""
+    result = extract(SIDE_BY_SIDE)
+    assert [(t["seq"], t["departments"]) for t in result["tasks"]] == [
+        ("1", ["住建局"]), ("2", ["住建局", "街道办"])]
+    q = {x["text"]: x for x in result["quantities"]}
+    dates = {d["id"]: d["text"] for d in result["dates"]}
+    assert [(q[t]["task"], q[t]["role"]) for t in ("5个", "3个", "60%", "40个", "32个")] == [
+        ("T1", "target"), ("T1", "actual"), ("T1", "rate"), ("T2", "target"), ("T2", "actual")]
+    assert dates[q["3个"]["date"]] == "1-6月份"
+    assert dates[q["32个"]["date"]] == "2024年上半年"
+    assert q["5个"]["date"] is None or dates[q["5个"]["date"]] != "2024年12月"
 
 
 @pytest.mark.skipif(not (ROOT.parent / "shared" / "corpus" / "pdf" / "honze-2023-disclosure-report.pdf").exists(),

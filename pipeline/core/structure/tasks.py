@@ -137,11 +137,96 @@ def row_numbers(text: str) -> list[re.Match[str]]:
     return best
 
 
+SEQ_HEADER = re.compile(r"^[ \t\u3000]*序\s*号((?:[ \t\u3000]+[^\s\d]\S{0,11}){2,})[ \t\u3000]*$", re.M)
+SEQ_LEAD = re.compile(r"^[ \t\u3000]*(\d{1,3}\*?)[ \t\u3000]+(?=[^\d\s])", re.M)
+WORD = re.compile(r"\S+")
+
+
+def side_by_side_rows(text: str) -> tuple[list[re.Match[str]], list[str | None]]:
+    r"""The row-opening lines of a PDF dump whose columns run side by side under a 序号
+    header line (序号 工作任务 完成时限 进展情况 牵头单位 / 1 开展全民健身活动，…): the
+    lines opening with 1, 2, … after it; and the header's columns.
+
+    >>> rows, columns = side_by_side_rows("序号 工作任务 完成时限 牵头单位\n1 修路 6月底 交通局\n2 建桥\n2024年\n3 种树 林业局")
+    >>> [m.group(1) for m in rows], columns
+    (['1', '2', '3'], ['task', 'time', 'department'])
+    """
+    header = SEQ_HEADER.search(text)
+    if header is None:
+        return [], []
+    columns = [column_of_header(w) for w in header.group(1).split()]
+    if sum(1 for c in columns if c) < 2:
+        return [], []
+    rows: list[re.Match[str]] = []
+    for m in SEQ_LEAD.finditer(text, header.end()):
+        if int(m.group(1).rstrip("*")) == len(rows) + 1:
+            rows.append(m)
+    return (rows, columns) if len(rows) >= 2 else ([], [])
+
+
+def _is_departments(word: str) -> bool:
+    parts = [p for p in SPLIT_DEPTS.split(word) if p]
+    return bool(parts) and all(DEPARTMENT.match(p.strip("（）()")) for p in parts)
+
+
+def _side_by_side_row(text: str, start: int, end: int, columns: list[str | None]) -> tuple[str, tuple[str, ...], list[Region]]:
+    """(title, departments, column regions) of one row whose cells run side by side: its
+    lines hold the task's wrapped text, then the time node and the progress; a word that
+    names departments (市发改委、市财政局) is the department cell.  Without a time column,
+    or a node in the row, the task and progress text cannot be told apart by position:
+    only the departments are given."""
+    title, departments, regions, text_regions = [], [], [], []
+    node_seen = False
+    for a, b, _line in _lines(text, start, end):
+        words = [(m.start(), m.end()) for m in WORD.finditer(text, a, b)]
+        if "department" in columns:
+            kept = []
+            for k, (ws, we) in enumerate(words):
+                if (k > 0 or a > start) and _is_departments(text[ws:we]):
+                    departments.extend(departments_in(text[ws:we]))
+                    regions.append(Region(ws, we, "department"))
+                else:
+                    kept.append((ws, we))
+            words = kept
+        if not words:
+            continue
+        node = None
+        if "time" in columns and not node_seen:
+            node = next((w for w in words if TIME_NODE.fullmatch(text[w[0]:w[1]])), None)
+        if node is not None:
+            if node[0] > words[0][0]:
+                text_regions.append(Region(words[0][0], node[0], "task"))
+                title.append(text[words[0][0]:node[0]])
+            text_regions.append(Region(node[0], node[1], "time"))
+            if node[1] < words[-1][1]:
+                text_regions.append(Region(node[1], words[-1][1], "progress"))
+            node_seen = True
+        elif node_seen:
+            text_regions.append(Region(words[0][0], words[-1][1], "progress"))
+        else:
+            text_regions.append(Region(words[0][0], words[-1][1], "task"))
+            title.append(text[words[0][0]:words[-1][1]])
+    if node_seen:
+        regions.extend(text_regions)
+    return squash("".join(title)), tuple(dict.fromkeys(departments)), sorted(regions, key=lambda r: r.start)
+
+
 def tasks_from_dump(text: str, default_period: Period | None) -> tuple[list[Task], list[Region]]:
-    """Rows of a flattened progress table: a bare 序号 line opens each row."""
+    """Rows of a flattened progress table: a bare 序号 line opens each row; or, where
+    the columns run side by side under a 序号 header line, a line opening with the
+    row's number."""
     seqs = row_numbers(text)
     if not seqs:
-        return [], []
+        rows, columns = side_by_side_rows(text)
+        tasks, regions = [], []
+        for i, m in enumerate(rows):
+            row_end = rows[i + 1].start() if i + 1 < len(rows) else len(text)
+            row_end = len(text[:row_end].rstrip())
+            title, departments, row_regions = _side_by_side_row(text, m.end(), row_end, columns)
+            tasks.append(Task(id=f"T{i + 1}", seq=m.group(1), start=m.start(1), end=row_end,
+                              title=title, departments=departments, period=default_period))
+            regions.extend(row_regions)
+        return tasks, regions
     tasks, regions = [], []
     for i, m in enumerate(seqs):
         row_start = m.start(1)
