@@ -385,13 +385,34 @@ def _roles_in_context(folded: str, view: View, qs: list[Quantity]) -> list[Quant
     their whole's, a figure held against its target is a result, a span of years ahead
     makes a plan."""
     spans = [view.folded_span(q.start, q.end) for q in qs]
-    out = _parts_share_roles(folded, qs, spans)
+    out = _list_shares_role(folded, qs, spans)
+    out = _parts_share_roles(folded, out, spans)
     out = [replace(q, role="actual", role_source="against target")
            if q.role == "target" and q.role_source in ("cue", "default", "model")
            and AGAINST_TARGET_AFTER.match(folded, spans[i][1]) else q for i, q in enumerate(out)]
     return [replace(q, role="target", role_source="horizon")
             if q.role == "actual" and q.role_source in ("default", "model") and q.column is None
             and PLAN_YEARS_AFTER.match(folded, spans[i][1]) else q for i, q in enumerate(out)]
+
+
+LIST_SEPARATOR = re.compile(r"\s*[、和及与或]\s*")
+
+
+def _list_shares_role(folded: str, qs: list[Quantity], spans: list[tuple[int, int]]) -> list[Quantity]:
+    """The numbers of a list whose unit is written once, after the last (拉动0.15、-5.64、
+    1.34个百分点), take the role of the one that carries it, and so the sign of a change."""
+    out = list(qs)
+    for i in range(len(out) - 2, -1, -1):
+        q, nxt = out[i], out[i + 1]
+        if not (q.unit_inferred and q.written_unit == nxt.written_unit
+                and q.column is None and LIST_SEPARATOR.fullmatch(folded[spans[i][1]:spans[i + 1][0]])):
+            continue
+        if q.role != nxt.role and nxt.role in ("change", "target", "actual", "rate"):
+            value = q.value
+            if nxt.role == "change" and value is not None and nxt.value is not None and nxt.value < 0 < value:
+                value = -value  # 分别下降6.8、11.6个百分点
+            out[i] = replace(q, role=nxt.role, role_source="list", value=value)
+    return out
 
 
 def _parts_share_roles(folded: str, qs: list[Quantity], spans: list[tuple[int, int]]) -> list[Quantity]:

@@ -18,6 +18,7 @@ import bisect
 import functools
 import math
 import re
+from dataclasses import replace
 from typing import cast
 
 from pipeline.core import numbers, units
@@ -205,6 +206,53 @@ def _list_markers(text: str) -> set[int]:
     return out
 
 
+LIST_ITEM = re.compile(r"(?<![\dA-Za-z.第-])(-?\d+(?:\.\d+)?)([万亿]?)\s*(?:、|和|及|与|或)\s*$")
+
+
+def _shared_units(view: View, found: list[Quantity]) -> list[Quantity]:
+    """A unit written once after a list of numbers is each number's: 13.28、12.31、11.47亿元
+    gives three amounts, 提高6.8和11.6个百分点 two changes (the list's change cue, before
+    its first number, signs them all).  A number of the list already read with only a
+    magnitude (10.6万、3.8万、3.3万平方公里) takes the unit too."""
+    folded = view.folded
+    by_start = {view.to_folded(q.start): i for i, q in enumerate(found)}
+    out = list(found)
+    for i, q in enumerate(found):
+        full = units.resolve_unit(q.written_unit or "")
+        unit = units.resolve_unit(re.sub(r"^[万亿]+", "", q.written_unit or ""))  # after 10.6万、
+        if unit is None or full is None or unit.kind in ("duration", "ratio") or q.kind == "rank" or q.low is not None:
+            continue
+        pos, items = view.to_folded(q.start), []
+        while len(items) < 8:
+            m = LIST_ITEM.search(folded, max(0, pos - 24), pos)
+            if m is None or folded[:m.start()].rstrip()[-1:].isdigit():
+                break  # (a number a PDF's line broke: 总产5⏎⏎2、5.7万吨)
+            j = by_start.get(m.start())
+            if j is not None and found[j].unit is not None:
+                break  # a number with a unit of its own (增长11.7%和2.3%)
+            items.append((m.start(), m.start() + len(m.group(1)) + len(m.group(2)), j))
+            pos = m.start()
+        if not items:
+            continue
+        cue = change_cue(folded, items[-1][0])
+        sign = cue[0] if cue and (q.kind in ("percent", "percent_point") or cue[1]) else None
+        for fs, fe, j in items:
+            number = numbers.parse_number(folded[fs:fe])
+            factor = unit.factor if folded[fe - 1] in "万亿" else full.factor
+            start, end = view.span(fs, fe)
+            item = Quantity(id="", start=start, end=end, text=view.text[start:end],
+                            value=_finite((sign or 1) * number * factor), unit=unit.base,
+                            written_unit=q.written_unit, kind=unit.kind, role="change" if sign else None,
+                            unit_inferred=True, confidence=0.8, extractor="pattern")
+            if j is not None:
+                out[j] = item
+            else:
+                out.append(item)
+        if sign and q.role is None and q.value is not None:
+            out[i] = replace(q, role="change", value=sign * q.value)
+    return out
+
+
 def find_quantities(view: View) -> list[Quantity]:
     out: list[Quantity] = []
     # a list marker glued to a number (3.90%的企业) is blanked out before matching, so
@@ -223,6 +271,8 @@ def find_quantities(view: View) -> list[Quantity]:
     taken = [(q.start, q.end) for q in out]
     out.extend(q for q in colon_ratios(view) if not any(s < q.end and q.start < e for s, e in taken))
     out.extend(_lost_units(view, out))
+    out.sort(key=lambda q: (q.start, q.end))
+    out = _shared_units(view, out)
     out.sort(key=lambda q: (q.start, q.end))
     return out
 
