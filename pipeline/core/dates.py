@@ -36,7 +36,7 @@ YEAR = (rf"(?P<y>(?:19|20)\d\d|[{_CN}]{{4}}|0\d(?=年)|零[{_CN}](?=年)"
 MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
 QUARTER = r"[1-4一二三四]"
-NB = r"(?<![\d.])"
+NB = r"(?:(?<![\d.])|(?=[前首第上下今昨明民]))"  # (2021-10-20⏎前三季度: folding drops the break)
 
 _FORMS: list[tuple[str, str]] = [
     # (name, regex); the first form that matches at a position wins (longest first)
@@ -45,8 +45,9 @@ _FORMS: list[tuple[str, str]] = [
     ("md_md", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]?(?:-|~|至|到)(?P<m2>{MONTH})月(?P<d2>{DAY})[日号]"),
     ("md_d", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]?(?:-|~|至|到)(?P<d2>{DAY})[日号]"),
     ("m_m", rf"(?:{YEAR})?(?P<m1>{MONTH})(?:月)?(?:-|~|至|到)(?P<m2>{MONTH})月份?"),
-    ("quarter_end", rf"(?:{YEAR})?第?(?P<q>{QUARTER})季度(?:末|底)"),
-    ("quarter", rf"(?:{YEAR})?第?(?P<q>{QUARTER})季度"),
+    # 第1季 (Hong Kong, Macao, Taiwan) is a quarter as 第1季度 is; 一季 alone is a crop (一季稻)
+    ("quarter_end", rf"(?:{YEAR})?第?(?P<q>{QUARTER})(?:季度|(?<=第{QUARTER})季)(?:末|底)"),
+    ("quarter", rf"(?:{YEAR})?第?(?P<q>{QUARTER})(?:季度|(?<=第{QUARTER})季)"),
     ("first_quarters", rf"(?:{YEAR})?前(?P<q>[23二三])(?:个)?季度"),
     # 前8月, 前八个月: January to that month, cumulative
     # 本財政年度首3個月: the first months of a fiscal year (April to March, as 2006/07財政年度)
@@ -64,7 +65,7 @@ _FORMS: list[tuple[str, str]] = [
     ("m_part", rf"(?:{YEAR})?(?P<m1>{MONTH})月份?(?P<part>底|末|初|上中旬|中下旬|上旬|中旬|下旬)"),
     ("m", rf"(?:{YEAR})?(?P<m1>{MONTH})月份?"),
     ("fy", r"(?P<y>(?:19|20)\d\d)/(?P<y2>\d\d)(?:財政|财政)?年度"),
-    ("roc", rf"民[國国](?P<r>\d{{1,3}}|[{_CN}]{{1,4}})年度?"),
+    ("roc", rf"民[國国](?P<r>\d{{1,3}}|[{_CN}]{{1,4}})年度?(?:(?P<m1>{MONTH})月(?:(?P<d1>{DAY})[日号])?)?"),
     ("y_end", rf"{YEAR}年?(?:底|末)"),
     ("y", rf"{YEAR}"),
     # 年底前完成: the end of the report's year (a deadline, ANNOTATION.md); a bare 年末
@@ -123,9 +124,16 @@ def _resolve(form: str, g: dict[str, str | None], default_year: int | None,
             return None, None, "day", False
         day = (reference + _dt.timedelta(days=RELATIVE_DAYS[g["rel"]])).isoformat()
         return day, day, "day", False
-    if form == "roc":  # 民國86年: the Republic of China calendar counts from 1912
+    if form in ("roc", "roc_bare"):  # 民國86年: the Republic of China calendar counts from 1912
         year = _num(g["r"]) + 1911
-        return _iso(year, 1, 1), _iso(year, 12, 31), "year", True
+        m, d = _num(g.get("m1")), _num(g.get("d1"))
+        if m is None:
+            return _iso(year, 1, 1), _iso(year, 12, 31), "year", True
+        if not 1 <= m <= 12 or d is not None and not 1 <= d <= _last_day(year, m):
+            return None
+        if d is None:
+            return _iso(year, m, 1), _iso(year, m, _last_day(year, m)), "month", True
+        return _iso(year, m, d), _iso(year, m, d), "day", True
     year = _num(g.get("y"))
     if year is not None and year < 100:  # 08年, 零八年
         year += 2000
@@ -247,7 +255,39 @@ def _scan_folded(folded: str) -> tuple:
     return tuple(_scan_iter(folded))
 
 
+# years of the Republic of China calendar written without 民國, in a text that uses it
+# (110年度, 113年8月22日, 113.10.30); 86年 only with 度 or a month after it
+ROC_TEXT = re.compile(r"民[國国]|臺灣|台灣|行政院|新[臺台]幣|立法院")
+ROC_BARE = re.compile(rf"(?<![\d.])(?:(?P<r>1[0-2]\d)年度?|(?P<r2>[4-9]\d)(?:年度|年(?={MONTH}月)))"
+                      rf"(?:(?P<m1>{MONTH})月(?:(?P<d1>{DAY})[日号])?)?"
+                      r"|(?<![\d.])(?P<r3>1[0-2]\d)\.(?P<m3>1[0-2]|0?[1-9])\.(?P<d3>3[01]|[12]\d|0?[1-9])(?![\d.])")
+
+
+def _roc_bare(folded: str):
+    """(span, "roc_bare", groups) for the bare Republic of China years of a text that
+    writes in that calendar, else nothing."""
+    if not ROC_TEXT.search(folded):
+        return
+    for m in ROC_BARE.finditer(folded):
+        g = m.groupdict()
+        r = g["r"] or g["r2"] or g["r3"]
+        if folded[max(0, m.start() - 2):m.start()] in ("民國", "民国"):
+            continue  # the roc form reads it
+        groups = {"r": r, "m1": g["m1"] or g["m3"], "d1": g["d1"] or g["d3"]}
+        yield m.span(), "roc_bare", {k: v for k, v in groups.items() if v is not None}
+
+
 def _scan_iter(folded: str):
+    found = list(_scan_main(folded))
+    roc = list(_roc_bare(folded))
+    if roc:  # the calendar's longer spans (113年8月22日) replace the main forms inside them
+        found = [f for f in found if not any(s <= f[0][0] and f[0][1] <= e for (s, e), _, _ in roc)]
+        found = sorted(found + [r for r in roc if not any(
+            f[0][0] < r[0][1] and r[0][0] < f[0][1] for f in found)], key=lambda f: f[0])
+    yield from found
+
+
+def _scan_main(folded: str):
     titles = [m.span() for m in _TITLE.finditer(folded)]  # sorted, disjoint
     starts = [s for s, _ in titles]
     for m in _REGEX.finditer(folded):
@@ -324,10 +364,12 @@ def detect_period(view: View, title: str | None = None) -> Period | None:
     partial: tuple[str, dict[str, str]] | None = None  # 1-6月 / 9月份 in the lead, no year
     month_years: Counter[tuple[str, str]] = Counter()  # the years of 2024年4月 and the like
     for (fs, fe), form, groups in _scan(view):
-        if "y" not in groups and "fy" not in groups:  # (2006/07財政年度首3個月: its year is named)
+        if "y" not in groups and "fy" not in groups and "r" not in groups:  # (2006/07財政年度首3個月: its year is named)
             in_title = title_span[0] <= fs and fe <= title_span[1]
             if partial is None and (form == "m_m" and fs < 200 or form == "m" and in_title):
                 partial = (form, groups)
+            elif partial is None and form in LEAD_SPANS and (in_title or not folded[:fs].strip()):
+                partial = (form, groups)  # 前三季度国民经济运行… / 一季度，全县…: the span the text opens with
             elif in_title and CUTOFF_BEFORE.search(folded[max(0, fs - 3):fs]):
                 partial = (form, groups)  # (截至8月20日…): the year's figures up to that day
             continue
@@ -342,7 +384,7 @@ def detect_period(view: View, title: str | None = None) -> Period | None:
             counts[key] += 1
             if head is None and fs < 200:
                 head = key
-        elif form == "y":
+        elif form == "y" or form in ("roc", "roc_bare") and resolved[2] == "year":
             if NOT_PERIOD_BEFORE.search(folded[max(0, fs - 2):fs]) or \
                     NOT_PERIOD_AFTER.search(folded[fe:fe + 3]):
                 continue
@@ -387,6 +429,7 @@ def detect_period(view: View, title: str | None = None) -> Period | None:
     return Period(*found)
 
 
+LEAD_SPANS = ("quarter", "first_quarters", "half", "first_months")  # a span a lead may open with
 CUTOFF_BEFORE = re.compile(r"截[至止]$")
 PROGRESS_TITLE = re.compile(r"进展|进度|完成情况|执行情况|推进情况")
 # a title line that names a report (…收支完成情况, …工作通报), not a table row
