@@ -24,7 +24,7 @@ from typing import cast
 from pipeline.core import numbers, units
 from pipeline.core.normalize import View, simplify
 from pipeline.core.records import Quantity
-from pipeline.core.vocab import Qualifier
+from pipeline.core.vocab import Kind, Qualifier
 
 # The number grammar, shared by the quantity regex below and by
 # ``pipeline.core.mentions.numeric`` (find_numbers / find_percents).
@@ -222,7 +222,8 @@ def _shared_units(view: View, found: list[Quantity]) -> list[Quantity]:
         unit = units.resolve_unit(re.sub(r"^[万亿]+", "", q.written_unit or ""))  # after 10.6万、
         if unit is None or full is None or unit.kind in ("duration", "ratio") or q.kind == "rank" or q.low is not None:
             continue
-        pos, items = view.to_folded(q.start), []
+        pos = view.to_folded(q.start)
+        items: list[tuple[int, int, int | None]] = []
         while len(items) < 8:
             m = LIST_ITEM.search(folded, max(0, pos - 24), pos)
             if m is None or folded[:m.start()].rstrip()[-1:].isdigit():
@@ -242,7 +243,7 @@ def _shared_units(view: View, found: list[Quantity]) -> list[Quantity]:
             start, end = view.span(fs, fe)
             item = Quantity(id="", start=start, end=end, text=view.text[start:end],
                             value=_finite((sign or 1) * number * factor), unit=unit.base,
-                            written_unit=q.written_unit, kind=unit.kind, role="change" if sign else None,
+                            written_unit=q.written_unit, kind=cast(Kind, unit.kind), role="change" if sign else None,
                             unit_inferred=True, confidence=0.8, extractor="pattern")
             if j is not None:
                 out[j] = item
