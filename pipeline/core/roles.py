@@ -135,6 +135,10 @@ UNDER_WAY = re.compile(r"(?:施工|进行|建设|推进|实施|办理)中[（(]$
 TARGET_AFTER = ("目标", "的目标", "任务", "的任务")
 PLAN_CUES = ("拟", "预期", "目标", "计划", "力争", "确保")
 DONE_CUES = ("已", "实现", "完成", "达到")
+SECTION_DONE_CUES = ("已", "累计", "同比", "比上年", "较上年")  # what a plan section reports as done
+# a sentence that opens on a year ahead of the report (到2030年，森林覆盖率提高到45%) plans
+HORIZON_OPEN = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?:——)?[^，。；,;]{0,8}?"
+                          r"(?:到|至|力争到|预计到)((?:19|20)\d\d)年(?:底|末)?[，,]")
 # Words with 计划 in them that state no plan (医疗卫生与计划生育支出, 计划单列市,
 # 超计划完成): masked before cue words are looked for. 比计划 names the plan's amount
 # (比计划产量54.8万吨 is the target) but makes no plan of the change after it
@@ -241,7 +245,8 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
         return "target", "cue"
     if q.role == "change":
         # a planned change is the plan's target (拟…比上年增加X, 预期增长X%)
-        if not in_review and (in_plan or _has_any(scope, PLAN_CUES)) and not _has_any(scope, DONE_CUES):
+        if not in_review and (in_plan and not _has_any(scope, SECTION_DONE_CUES)
+                              or _has_any(scope, PLAN_CUES) and not _has_any(scope, DONE_CUES)):
             return "target", "plan"  # linked as a change all the same (change_of)
         return "change", "pattern"
     if percentish and (SHARE_OF.search(clause) or UNDER_WAY.search(scope)):
@@ -263,8 +268,8 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
     if (_has_any(clause, cues["target_weak"]) and not _has_any(clause, cues["actual"])
             and q.column != "progress"):
         return "target", "cue"
-    if in_plan and not in_review and q.column is None and not settled and not _has_any(scope, DONE_CUES):
-        return "target", "section"
+    if in_plan and not in_review and q.column is None and not settled and not _has_any(scope, SECTION_DONE_CUES):
+        return "target", "section"  # (达到, 实现, 完成 plan there: 到2025年…达到1500亿元)
     if percentish:
         return "actual", "default"
     if _has_any(clause, cues["actual"]):
@@ -294,7 +299,18 @@ def _absolute_change(folded: str, fs: int) -> int | None:
     return cue[0] if window.endswith(ABSOLUTE_CHANGE_VERBS) else None
 
 
-def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False) -> list[Quantity]:
+def _horizon_plan(scope: str, report_year: int | None) -> bool:
+    """Whether the sentence opens on a year ahead of the report's and states nothing as
+    done (到2025年，全市地区生产总值达到1500亿元)."""
+    m = HORIZON_OPEN.match(scope)
+    return (m is not None and (report_year is None or int(m.group(1)) > report_year)
+            and not _has_any(scope, SECTION_DONE_CUES))
+
+
+def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False,
+                 report_year: int | None = None) -> list[Quantity]:
+    """Every quantity's role, source and indicator; ``report_year`` (the year of the
+    report's period) tells a horizon ahead of it (到2030年) from one behind."""
     folded = view.folded
     out: list[Quantity] = []
     simplified = simplify(view.text)
@@ -311,6 +327,9 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
         in_review = any(s <= q.start < e for s, e in reviews) or speaks_of_last_year(view.text, q.start)
         in_plan = any(s <= q.start < e for s, e in plans)
         role, source = decide_role(q, clause, scope, folded[fe:fe + 4], has_base, in_review, in_plan)
+        if (role == "actual" and source in ("default", "cue") or role == "change" and source == "pattern") \
+                and q.column is None and not in_review and "已" not in clause and _horizon_plan(scope, report_year):
+            role, source = "target", "horizon"  # (a planned change stays linked as a change)
         value = q.value
         gap = GAP.search(clause) if source == "gap" else None
         if gap is not None and value is not None and "低" in gap.group():

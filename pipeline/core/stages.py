@@ -117,7 +117,8 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     quantities = [replace(q, task=task_id(q.start), column=column(q.start)) for q in quantities]
     dates = [replace(d, task=task_id(d.start)) for d in dates]
 
-    quantities = roles.assign_roles(view, quantities, use_model=extractors != "pattern")
+    quantities = roles.assign_roles(view, quantities, use_model=extractors != "pattern",
+                                    report_year=int(period.start_date[:4]) if period else None)
     date_columns = {d.id: column(d.start) for d in dates}
     quantities, checks = links.link_all(view, quantities, dates, doc_tasks, date_columns)
     quantities = links.link_table_cells(stext, quantities, dates, blocks)

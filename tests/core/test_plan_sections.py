@@ -39,3 +39,21 @@ def test_where_a_planned_change_starts_from_is_todays_level() -> None:
             "网上零售额占社会消费品零售总额的比重从15.8%提高到27.2%。\n")
     roles = {q["text"]: q["role"] for q in pipeline.extract(text, title="2022年政府工作报告")["quantities"]}
     assert roles == {"75%": "actual", "100%": "target", "15.8%": "rate", "27.2%": "target"}
+
+
+def test_a_plan_section_plans_what_it_says_will_be_reached() -> None:
+    """达到 and 年均增长 in a plan section are what the plan wants, not what was done; 同比
+    or 已 there still report a result."""
+    result = pipeline.extract("二、主要目标\n到2025年，全市地区生产总值达到1500亿元，年均增长6.5%左右。"
+                              "一季度同比增长5.1%。\n", title="2023年国民经济和社会发展计划")
+    roles = {q["text"]: q["role"] for q in result["quantities"]}
+    assert (roles["1500亿元"], roles["6.5%"], roles["5.1%"]) == ("target", "target", "change")
+
+
+def test_a_sentence_opening_on_a_year_ahead_plans() -> None:
+    """到2030年，… ahead of the report's year plans; 到2023年底 in a 2023 report does not."""
+    ahead = pipeline.extract("到2030年，森林覆盖率提高到45%，单位GDP能耗下降13.5%。", reference_date="2024-03-01")
+    assert [(q["text"], q["role"], q["value"]) for q in ahead["quantities"]] == [
+        ("45%", "target", 45.0), ("13.5%", "target", -13.5)]
+    behind = pipeline.extract("2023年工作总结\n到2023年底，全市森林覆盖率达到45%。")
+    assert [q["role"] for q in behind["quantities"]] == ["actual"]
