@@ -111,11 +111,14 @@ def _has_any(text: str, words: Iterable[str]) -> bool:
 
 
 # 完成全年任务的41.3%, 占新增市场主体的25.8%, 为预算的39.8%, 税收占比72.2%
-SHARE_OF = re.compile(r"(?:占|为|完成|达到?|是|超)[^，。；,;]{0,14}的$|占比?$|占比为$")
+SHARE_OF = re.compile(r"(?:占|为|完成|达到?|是|超)[^，。；,;]{0,14}的$|占比?$|占比为$"
+                      # 完成年目标任务117.4%, 占年度投资计划50%, 完成年初预算36.7%: 的 left out
+                      r"|(?:占|完成)(?:全年|年度|年初|本年|全省|全市)?[^，。；,;\d]{0,6}(?:目标任务|目标|任务|计划|预算)数?$")
 # 占GDP比重达到2.6%, 占规上工业总产值比重34.8%: a share, planned or not
 SHARE_NAMED_RATE = re.compile(r"占[^，。；,;]{1,20}(?:比重|比例|份额)(?:达到?|为|提高到|超过|保持在)?$")
 # 比年目标任务4%低0.63个百分点, 较全省平均高1.2个百分点: a gap, a signed change
-GAP = re.compile(r"(?:(?:比|较)[^，。；,;]{0,20}(?<![提降升])(?:低|高)了?|(?<!不)(?:低于|高于)[^，。；,;\d]{1,8})$")  # 低于目标0.9个百分点; 低于70% is a bound
+GAP = re.compile(r"(?:(?:比|较)[^，。；,;]{0,20}(?<![提降升])(?:低|高)了?|(?<!不)(?:低于|高于)[^，。；,;\d]{1,8}"
+                 r"|(?:超|快于|慢于|落后于?|超过|高出|低出)(?:序时|时序|时间)进度)$")  # 超时序进度3.5个百分点  # 低于目标0.9个百分点; 低于70% is a bound
 # 距离年目标值差85天, 离目标任务还差12个: how far short of the target, a negative change
 SHORTFALL = re.compile(r"(?:距离?|离)[^，。；,;]{0,10}(?:目标|任务)[^，。；,;]{0,6}(?:还?差|相差|尚差)$")
 # 年末城镇登记失业率控制在2.87%, 截至…保持在: a state reached, not planned
@@ -332,7 +335,7 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
             role, source = "target", "horizon"  # (a planned change stays linked as a change)
         value = q.value
         gap = GAP.search(clause) if source == "gap" else None
-        if gap is not None and value is not None and "低" in gap.group():
+        if gap is not None and value is not None and re.search("低|落后|慢于", gap.group()):
             value = -abs(value)  # 比目标低0.63个百分点: -0.63
         if source == "shortfall" and value is not None:
             value = -abs(value)

@@ -286,6 +286,8 @@ def quantity_at(view: View, fs: int, fe: int) -> Quantity | None:
     return _from_match(m, view) if m else None
 
 
+RANK_MOVE_BEFORE = re.compile(r"(前移|后移|上升|下降|提升|前进|后退|上移|下移|下滑|进位|退位|跃升|提高|降低)了?$")
+RANK_DOWN = ("后移", "下降", "后退", "下移", "下滑", "退位", "降低")
 QUOTE_CLOSES = re.compile(r"[^“”「」\"‘’，。；、,;]{1,6}[”」\"’]")  # …民生实事”
 TOP_RANK_BEFORE = re.compile(r"(?:居|列|排名?|位列|进入|跻身|位居)[^，。；,;]{0,6}前$")
 CLOCK_BEFORE = re.compile(r"[\d零一二三四五六七八九十][时点]$")
@@ -314,6 +316,10 @@ def _from_match(m: re.Match[str], view: View) -> Quantity | None:
     value, low, high, unit, written_unit, kind, infix_q, role = q
     if written_unit in ("位", "名") and TOP_RANK_BEFORE.search(folded[max(0, fs - 8):fs]):
         unit, kind, role = "位", "rank", "rank"  # 居前3位, 进入全国前10名: a rank, the top N
+    move = RANK_MOVE_BEFORE.search(folded[max(0, fs - 4):fs]) if written_unit in ("位", "名", "个位次") else None
+    if move and value is not None:  # 位次前移6位, 排名下降3位: a rank's change, not 6 people
+        unit, kind, role = "位", "rank", "change"
+        value = -value if move.group(1) in RANK_DOWN else value
     if kind == "count" and folded.startswith(not_after_count(), fe):
         return None
     if unit == "分" and (CLOCK_BEFORE.search(folded[max(0, fs - 4):fs]) or "点" in folded[fs:fe]
