@@ -584,6 +584,8 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
                 base = same[-1] if same else (levels[0][1] if levels else None)
                 if base is not None:
                     cur = replace(cur, change_of=base.id)
+            elif cur.role == "rate" and (whole := _ratio_whole(cur, [p for _, p in before])) is not None:
+                cur = replace(cur, of=whole.id)  # the row's amounts say whose share the rate is
             elif cur.role == "rate" and (cur.of is None or cur.column == "progress"):
                 # (a % in a 进度 column is of the row's target, whatever the sentence rules
                 # linked it to)
@@ -635,6 +637,24 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
 
 TITLE_DAY = re.compile(r"表|情况|进展|进度|完成|统计")
 CLOCK = re.compile(r"\d{1,2}[:：]\d\d")
+
+
+def _ratio_whole(rate: Quantity, amounts: list[Quantity]) -> Quantity | None:
+    """The amount a printed rate is of, where two amounts before it in the row give that
+    rate (9820.00 | 9732.30 | 99.11%: 9732.30 / 9820.00 is 99.11%, of 9820.00): the part
+    is the nearest amount that makes one with an amount before it, the whole the
+    nearest such amount (the target column's 1100, not the task's 1100人)."""
+    if rate.value is None or rate.kind != "percent" or not 0 < rate.value:
+        return None
+    tolerance = _tolerance(rate.value, rate.text)
+    amounts = [p for p in amounts if p.value and p.unit not in ("%", "个百分点") and p.id != rate.id]
+    for i in range(len(amounts) - 1, 0, -1):
+        part = amounts[i]
+        for whole in reversed(amounts[:i]):
+            if (part.unit == whole.unit or None in (part.unit, whole.unit)) and \
+                    abs(100 * (part.value or 0) / (whole.value or 1) - rate.value) <= tolerance:
+                return whole
+    return None
 
 
 def _title_date(text: str, above: list[DateMention], first: int) -> DateMention | None:

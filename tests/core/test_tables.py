@@ -433,3 +433,17 @@ def test_a_bare_figure_takes_the_unit_its_row_states() -> None:
     assert [(q[t]["unit"], q[t]["unit_inferred"]) for t in ("1100", "1063", "613")] == [
         ("人", True), ("人", True), ("人次", True)]
     assert q["626"]["unit"] is None
+
+
+RATIO_ROW = ("2024年民生工程资金拨付情况\n"
+             "序号 | 地区 | 年初预算安排数(万元) | 资金拨付数(万元) | 资金拨付比例 |\n"
+             "1 | 甲市 | 9820.00 | 9732.30 | 99.11% |\n"
+             "2 | 乙县 | 500 | 480 | 96% |\n")
+
+
+def test_a_rate_is_of_the_amount_its_row_divides_by() -> None:
+    """9732.30 / 9820.00 is the 99.11% printed: the rate is of 9820.00, whatever the
+    column's name says."""
+    r = pipeline.extract(RATIO_ROW)
+    q, ids = _by_text(r), _ids(r)
+    assert ids[q["99.11%"]["of"]]["text"] == "9820.00" and ids[q["96%"]["of"]]["text"] == "500"
