@@ -447,3 +447,15 @@ def test_a_rate_is_of_the_amount_its_row_divides_by() -> None:
     r = pipeline.extract(RATIO_ROW)
     q, ids = _by_text(r), _ids(r)
     assert ids[q["99.11%"]["of"]]["text"] == "9820.00" and ids[q["96%"]["of"]]["text"] == "500"
+
+
+MARKDOWN = ("| 地区 | 当月产量(万吨) | 当月同比增长(%) |\n"
+            "|---|---|---|\n"
+            "| 北京市 | 0.02 | -3.5 |\n"
+            "| 天津市 | 1.20 | 4.0 |\n"
+            "| 河北省 | 30.5 | 1.1 |\n")
+
+
+def test_a_markdown_table_keeps_its_header_over_the_rule() -> None:
+    q = _by_text(pipeline.extract(MARKDOWN))
+    assert (q["1.20"]["value"], q["1.20"]["unit"], q["4.0"]["unit"], q["4.0"]["role"]) == (12000, "吨", "%", "change")

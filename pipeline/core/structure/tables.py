@@ -54,6 +54,9 @@ def _split_line(text: str, start: int, end: int) -> list[Cell]:
     return cells
 
 
+MARKDOWN_RULE = re.compile(r"\s*\|?(?:\s*:?-{3,}:?\s*\|)+(?:\s*:?-{3,}:?\s*)?")
+
+
 def _runs(text: str) -> list[list[tuple[int, int]]]:
     """Runs of consecutive lines holding a ``|`` (blank lines end a run)."""
     runs: list[list[tuple[int, int, bool]]] = []
@@ -67,6 +70,8 @@ def _runs(text: str) -> list[list[tuple[int, int]]]:
         bar_next = i + 1 < len(lines) and lines[i + 1].strip() == "|"
         if line.strip() == "|" and cur and cur[-1][2]:
             pass  # the separator of the cell before it
+        elif MARKDOWN_RULE.fullmatch(line):
+            pass  # |---|---|: the rule under a Markdown table's header
         elif "|" in line or (bar_next and line.strip()):
             cur.append((s, e, bar_next and "|" not in line))
         elif cur:
