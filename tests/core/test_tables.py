@@ -459,3 +459,12 @@ MARKDOWN = ("| 地区 | 当月产量(万吨) | 当月同比增长(%) |\n"
 def test_a_markdown_table_keeps_its_header_over_the_rule() -> None:
     q = _by_text(pipeline.extract(MARKDOWN))
     assert (q["1.20"]["value"], q["1.20"]["unit"], q["4.0"]["unit"], q["4.0"]["role"]) == (12000, "吨", "%", "change")
+
+
+GROWTH_ROWS = ("表1 主要指标完成情况\n指标 | 单位 | 数值 |\n"
+               "地区生产总值增长率(按可比价格计算) | % | 7.2 |\n居民消费价格涨幅 | % | 2.1 |\n城镇化率 | % | 58.3 |\n")
+
+
+def test_a_row_that_names_a_growth_holds_a_change() -> None:
+    q = _by_text(pipeline.extract(GROWTH_ROWS))
+    assert [q[t]["role"] for t in ("7.2", "2.1", "58.3")] == ["change", "change", "actual"]

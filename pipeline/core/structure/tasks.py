@@ -509,6 +509,9 @@ def _row_unit(number: float, stated: list[tuple[float, str]], column: str | None
     return None
 
 
+GROWTH_LABEL = re.compile(r"(?:增长率|增速|增幅|涨幅|降幅|下降率|降低率|同比增长|比上年增长)(?:[（(][^()（）]*[)）])*$")
+
+
 def _label(text: str) -> str:
     return UNIT_IN_BRACKETS.sub("", squash(text)).strip() or text
 
@@ -608,6 +611,8 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
             number = float(value_text.rstrip("%").replace(",", ""))
             role = {"target": "target", "actual": "actual", "rate": "rate", "change": "change",
                     "progress": "actual", "index": "actual", "score": "other"}.get(column or "", None)
+            if role in (None, "actual") and label and GROWTH_LABEL.search(squash(label)):
+                role = "change"  # 地区生产总值增长率 | % | 7.2: the row names a growth
             if budget[tkey] and ((role in (None, "actual") and unit is not None and unit.kind == "money")
                                  or role == "change"):
                 role = "target"  # a budget (预算表) plans every amount in it, and its changes
