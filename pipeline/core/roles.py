@@ -258,6 +258,8 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
         return "target", "column"  # an amount written in a task's or an item's name is its plan
     if q.column in ("rate", "actual", "change"):
         return cast(Role, q.column), "column"
+    if q.column == "index":
+        return "actual", "column"  # 为上年%, 指数: a level against a base of 100
     if q.column == "progress" and q.kind == "percent" and not CJK_END.search(clause):
         return "rate", "column"  # a % alone in a 进度 cell: the share of the row's target done
     settled = "已" in clause

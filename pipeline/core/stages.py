@@ -16,7 +16,7 @@ from pipeline.core.mentions import combine
 from pipeline.core.normalize import View, fold, simplify
 from pipeline.core.records import Block, Check, DateMention, Document, Extraction, Period, Quantity
 from pipeline.core.regions import detect_region
-from pipeline.core.structure import boxes, forms, tables, tasks
+from pipeline.core.structure import boxes, forms, glued, tables, tasks
 from pipeline.core.vocab import EXTRACTORS
 
 #: the seam for a link rescorer, run after the link rules on the model and combined
@@ -56,7 +56,8 @@ def text_tables(stext: str, blocks: tuple[Block, ...], fmt: str = "text") -> tup
     box-drawn, space-separated; else one table on a line, else vertical forms).  Where a
     reader of the file's layout gave cells already, only the space-separated tables
     outside them (a PDF's page text whose table the layout reader missed).  In a PDF's
-    text, whose lines are its layout, also a label and its figures on each line."""
+    text, whose lines are its layout, also a label and its figures on each line; in any
+    text, rows whose figures a PDF glued together."""
     given = tuple(b for b in blocks if b.kind == "cell")
     if given:
         cells = tables.space_table_cells(stext, first_table=_next_table(given), taken=given)
@@ -68,6 +69,9 @@ def text_tables(stext: str, blocks: tuple[Block, ...], fmt: str = "text") -> tup
     if fmt == "pdf":  # a PDF's text lines are its layout: a line is a row
         cells += tables.figure_line_cells(stext, first_table=_next_table(given + cells), taken=given + cells)
         cells += tables.glued_figure_cells(stext, first_table=_next_table(given + cells), taken=given + cells)
+    # rows of a label and its figures glued together (地区生产总值6145.52112100), in any
+    # text a PDF's became
+    cells += glued.glued_row_cells(stext, first_table=_next_table(given + cells), taken=given + cells)
     return cells if given or cells else tables.one_line_table_cells(stext) or forms.form_cells(stext)
 
 

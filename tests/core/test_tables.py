@@ -468,3 +468,25 @@ GROWTH_ROWS = ("表1 主要指标完成情况\n指标 | 单位 | 数值 |\n"
 def test_a_row_that_names_a_growth_holds_a_change() -> None:
     q = _by_text(pipeline.extract(GROWTH_ROWS))
     assert [q[t]["role"] for t in ("7.2", "2.1", "58.3")] == ["change", "change", "actual"]
+
+
+GLUED_ROWS = ("表2—1 全市地区生产总值\n计量单位:亿元\n"
+              "    2023年2023年为上年%占地区生产总值\n(按可比价计算)比重%\n"
+              "地区生产总值6145.52112100\n第一产业164.27104.12.7\n    第二产业2760.84112.344.9\n"
+              "建筑业370.33108.36\n金融业552.35111.89\n其他服务业1159.0111518.9\n"
+              "附:按户籍人口计算的人均地区生产总值(元)96872111.4\n")
+
+
+def test_rows_whose_figures_a_pdf_glued_together() -> None:
+    """Every row a label and one run of digits: cut where the columns' decimals and
+    sizes agree (112 for 112.0, 6 for 6.0); the index column is a level, the share
+    column a rate of the total row."""
+    r = pipeline.extract(GLUED_ROWS)
+    q, ids = _by_text(r), _ids(r)
+    rows = [[x["text"] for x in r["quantities"] if x["start"] >= GLUED_ROWS.index(label)][:3]
+            for label in ("建筑业", "金融业", "其他服务业")]
+    assert rows == [["370.33", "108.3", "6"], ["552.35", "111.8", "9"], ["1159.01", "115", "18.9"]]
+    assert (q["6145.52"]["value"], q["6145.52"]["unit"]) == (614_552_000_000, "元")
+    assert (q["104.1"]["role"], q["104.1"]["unit"]) == ("actual", None)
+    assert q["2.7"]["role"] == "rate" and ids[q["2.7"]["of"]]["text"] == "6145.52"
+    assert [x["text"] for x in r["quantities"]][-2:] == ["96872", "111.4"]

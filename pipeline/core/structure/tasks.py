@@ -54,6 +54,7 @@ HEADER_COLUMNS = [  # header keyword → column, first match wins
     ("实际", "actual"), ("内容", "task"), ("事项", "task"), ("指标", "label"),
     ("项目", "label"), ("名称", "label"),
 ]
+PLACE_KEYS = {"省份", "地区", "区县", "县区", "县(市", "县（市", "乡镇", "地市", "省辖市", "市州", "区(县)", "区（县）"}
 CELL_SPLIT = re.compile(r"\t| {2,}|\u3000{2,}")
 BARE_NUMBER = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|[-+]?\d+(?:\.\d+)?%?")
 UNIT_IN_BRACKETS = re.compile(r"[（(]\s*(?:单位[:：])?\s*([^()（）]{1,8}?)\s*[)）]")
@@ -80,8 +81,8 @@ def column_of_header(header: str | None) -> str | None:
         return None
     h = re.sub(r"\s+", "", header)
     for key, column in HEADER_COLUMNS:
-        if key in h:
-            return column
+        if key in h and not (key in PLACE_KEYS and len(h) > len(key) + 4):
+            return column  # (a place word inside a long header names a measure: 占地区生产总值比重%)
     return None
 
 
@@ -598,6 +599,8 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
             # its header says otherwise; a score column counts points (分)
             if value_text.endswith("%"):
                 written = "%"
+            elif column == "index":
+                written = None  # 为上年% (上年=100): an index, no share
             elif column == "rate" or (column == "change" and not re.search(r"额|量|数", b.header or "")):
                 written = _cell_unit(b.header) or "%"
             else:
