@@ -490,3 +490,18 @@ def test_rows_whose_figures_a_pdf_glued_together() -> None:
     assert (q["104.1"]["role"], q["104.1"]["unit"]) == ("actual", None)
     assert q["2.7"]["role"] == "rate" and ids[q["2.7"]["of"]]["text"] == "6145.52"
     assert [x["text"] for x in r["quantities"]][-2:] == ["96872", "111.4"]
+
+
+SPANNED_HEADER = ("2024年民生工程推进情况\n"
+                  "序号 | 地区 | 项目推进情况(个) | | 资金拨付情况(万元) | | |\n"
+                  "| | 目标任务 | 完成数 | 年初预算安排数 | 资金拨付数 | 拨付比例 |\n"
+                  "1 | 成都 | 5 | 4 | 9820.00 | 9732.30 | 99.11% |\n"
+                  "2 | 绵阳 | 8 | 6 | 780 | 700 | 89.74% |\n")
+
+
+def test_an_upper_header_spans_the_empty_cells_after_it() -> None:
+    """项目推进情况(个) | | : the upper name runs over the empty cell after it, so both
+    columns under it count 个, and the three under 资金拨付情况(万元) count 万元 (but the %)."""
+    q = _by_text(pipeline.extract(SPANNED_HEADER))
+    assert [(q[t]["value"], q[t]["unit"]) for t in ("5", "4", "9820.00", "9732.30", "99.11%")] == [
+        (5, "个"), (4, "个"), (98_200_000, "元"), (97_323_000, "元"), (99.11, "%")]

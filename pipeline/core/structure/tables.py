@@ -203,6 +203,26 @@ def _has_data(text: str, line: list[Cell]) -> bool:
     return any(_is_data(text, x) for x in line) and sum(1 for s, e in line if e > s) >= 2
 
 
+def _spans_marked(top: list[Cell]) -> bool:
+    """An upper header line whose merged cells left empty cells after them: a name,
+    then an empty cell (项目推进情况(个) | | 资金拨付情况(万元) | |)."""
+    return any(a[1] > a[0] and b[1] == b[0] for a, b in zip(top, top[1:]))
+
+
+def _spanned_header(text: str, levels: list[list[Cell]], n: int) -> list[str]:
+    """Column names of a two-level header whose upper line keeps an empty cell for each
+    column a name spans: the name runs on over the empty cells to its right (to the
+    table's last column), and joins the lower line's name (项目推进情况(个) 目标任务)."""
+    top, sub = levels
+    names, current = [], ""
+    for c in range(n):
+        if c < len(top) and top[c][1] > top[c][0]:
+            current = text[top[c][0]:top[c][1]]
+        lower = text[sub[c][0]:sub[c][1]] if c < len(sub) else ""
+        names.append((current + " " + lower).strip() if lower else current)
+    return names
+
+
 def _joined_header(text: str, lines: list[list[Cell]], n: int) -> list[str]:
     """Column names from header lines of fewer cells than the table: each line is
     aligned to the right (its missing cells are merged ones on the left) and the
@@ -233,7 +253,9 @@ def _rows_per_line(text: str, split: list[list[Cell]], table: int) -> list[Block
         full = [h for h in head if any(e > s for s, e in h)][-3:]
         upper = sum(1 for x in levels[0] if x[1] > x[0]) if levels else 0
         lower = sum(1 for x in levels[-1] if x[1] > x[0]) if levels else 0
-        if len(levels) == 2 and upper < lower < n:
+        if len(levels) == 2 and len(levels[1]) == n and _spans_marked(levels[0]):
+            header = _spanned_header(text, levels, n)  # empty upper cells mark the spans
+        elif len(levels) == 2 and upper < lower < n:
             header = _header_names(text, levels, n)  # upper cells span the lower ones
         elif levels and sum(1 for x in levels[-1] if x[1] > x[0]) >= n - 1 and full[-1] is levels[-1]:
             header = _header_names(text, levels[-1:], n)
