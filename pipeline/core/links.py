@@ -200,6 +200,8 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: li
                     # 计划供应3600亩，其中工业用地1500亩: a part of a target is a target
                     part_of_plan = whole.role == "target" and "其中" in folded[max(0, pos - 8):pos]
                     cur = replace(cur, of=whole.id, role="target" if part_of_plan else cur.role)
+            elif cur.role in ("actual", "target") and (sibling := _sibling_part(folded, q, qs, out, fpos, index)):
+                cur = replace(cur, of=sibling.of)  # …；林业总产值4024万元: the next clause's part
         out[q.id] = cur
 
     out = _link_targets(out, qs, tasks, sent)
@@ -227,6 +229,28 @@ def _list_part(folded: str, q: Quantity, qs: list[Quantity], out: dict[str, Quan
         return False
     gap = folded[fpos[prev.id] + len("".join(prev.text.split())):fpos[q.id]]
     return gap[:1] in ("、", "，", ",") and not re.search(r"[。；;！？\d]", gap) and len(gap) <= 12
+
+
+def _sibling_part(folded: str, q: Quantity, qs: list[Quantity], out: dict[str, Quantity],
+                  fpos: dict[str, int], index: dict[str, int]) -> Quantity | None:
+    """The part before ``q`` whose whole ``q`` shares: in the same sentence, a clause
+    after a semicolon (其中，农业总产值77295万元…；林业总产值4024万元; 已完成33个…；正常推进的
+    51个), of the same unit and role, no larger than that whole."""
+    pos = fpos[q.id]
+    for p in reversed(qs[max(0, index[q.id] - 8):index[q.id]]):
+        p = out[p.id]
+        gap = folded[fpos[p.id]:pos]
+        if "。" in gap or "！" in gap or "？" in gap:
+            return None
+        if p.unit != q.unit or p.role not in ("actual", "target"):
+            continue
+        if p.role != out[q.id].role:
+            return None  # (预计完成64.38万亩 after 玉米播栽63.45万亩: an estimate, no part)
+        whole = out.get(p.of or "")
+        if whole is None or not re.search(r"[；;]", gap) or (whole.value or 0) < (q.value or 0):
+            return None
+        return p
+    return None
 
 
 def _named_whole(name: str, earlier: list[Quantity]) -> Quantity | None:

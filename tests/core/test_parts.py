@@ -25,3 +25,18 @@ def test_what_is_done_of_a_planned_set_is_no_part_of_it() -> None:
     """Ruling 14: 民生实事49项 is planned; 23项 done of them counts towards it."""
     of = _of("温州市计划实施民生实事49项，其中“新增公办幼儿学位”等23项已完成。")
     assert of["23项"] is None
+
+
+def test_the_parts_of_a_list_run_on_over_its_semicolons() -> None:
+    """其中，农业…；林业…；牧业…: every clause of the list is a part of the whole, and a
+    share of the second status is of the whole, not of the status's own count."""
+    of = _of("全年农林牧渔业总产值123456万元，增长3.5%。其中，农业总产值77295万元，增长4.1%；"
+             "林业总产值4024万元，增长2.2%；牧业总产值30000万元，下降1.0%。")
+    assert of["4024万元"] == of["30000万元"] == "123456万元"
+    of = _of("全市112个重点项目中，已完成33个，占比29.5%；正常推进的51个，占比45.5%。")
+    assert of["51个"] == of["45.5%"] == "112个"
+
+
+def test_a_semicolon_does_not_make_a_larger_amount_a_part() -> None:
+    of = _of("农林牧渔业总产值100000万元。其中，农业总产值77295万元；全市工业总产值980000万元。")
+    assert (of["77295万元"], of["980000万元"]) == ("100000万元", None)
