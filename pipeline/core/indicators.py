@@ -67,8 +67,15 @@ def indicator_key(phrase: str | None) -> str | None:
     return synonyms().get(bare) or synonyms().get(key) or key or None
 
 
+# a time or a baseline alone names no measured thing (较去年同期下降6.8个百分点, 一季度增长3.2%)
+TIME_ONLY = re.compile(r"(?:[较比与]?(?:去年|上年|前年|上月|上季度)?同期|[较比]?(?:去年|上年|今年|全年|上月|本月|当月|"
+                       r"月份|年初|年末|两年平均|三年平均|年均|[一二三四1-4]季度|上半年|下半年|前[二三两]季度|"
+                       r"[一二三四1-4]季度末?)(?:以来)?)")
+
+
 def is_bare(phrase: str | None) -> bool:
-    return not phrase or phrase in BARE or len(phrase) < 2 or bool(re.match(r"^[\d.、，,.:：-]", phrase))
+    return (not phrase or phrase in BARE or len(phrase) < 2 or bool(re.match(r"^[\d.、，,.:：-]", phrase))
+            or bool(TIME_ONLY.fullmatch(phrase)))
 
 
 def _row_label(text: str, cells: list[Block], cell: Block) -> str | None:

@@ -24,7 +24,8 @@ from pipeline.core.structure.tasks import column_of_header, locator
 
 SENTENCE = re.compile(r"[。；;！？!?]")
 FULL_STOP = re.compile(r"[。！？!?]")
-RATE_OF_CHANGE = re.compile(r"增速|增幅|涨幅|降幅|跌幅|速度")
+# a growth rate's own change: 增速比一季度加快0.6个百分点; 增长6.3%，较去年同期下降6.8个百分点
+RATE_OF_CHANGE = re.compile(r"增速|增幅|涨幅|降幅|跌幅|速度|[较比]")
 CUT_OFF = re.compile(r"截[至止]\s*$")  # 截至6月底: the day figures are stated at
 CAPTION = re.compile(r"表\s*[\d一二三四五六七八九十]+\s")  # 表2 2023年居民消费价格指数: the table's year
 PART_CUES = ("已整改", "已完成", "完成整改", "其中", "已处置", "已", "整改")

@@ -28,3 +28,12 @@ def test_a_number_only_row_takes_its_column_header() -> None:
     qs = pipeline.extract(text)["quantities"]
     # 总计 names no indicator by itself (a bare word): left empty
     assert [q["indicator"] for q in qs] == ["结果维持", "结果纠正", "其他结果", None]
+
+
+def test_a_time_or_a_baseline_names_no_indicator() -> None:
+    """较去年同期下降6.8个百分点: 去年同期 is the baseline; the change takes the indicator of
+    the growth it is the change of."""
+    r = pipeline.extract("全市规上工业增加值增长6.3%，较去年同期下降6.8个百分点。")
+    q = {x["text"]: x for x in r["quantities"]}
+    assert q["6.8个百分点"]["indicator"] == "规上工业增加值"
+    assert q["6.8个百分点"]["change_of"] == q["6.3%"]["id"]
