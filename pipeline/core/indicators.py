@@ -88,8 +88,42 @@ def _row_label(text: str, cells: list[Block], cell: Block) -> str | None:
     return None
 
 
+RESPECTIVELY = re.compile(r"([^，,。；;：:！？\n]{2,60}?)(?:同比|比上年|较上年|环比)?(?:分别|依次)")
+LIST_SEP = re.compile(r"\s*[、和及与]\s*")
+
+
+def _respective(text: str, qs: list[Quantity]) -> dict[str, str]:
+    """The indicators of a 分别 list: the i-th value takes the i-th named item, the last
+    item's ending shared (牛肉、羊肉、猪肉产量分别下降1.7%、1.8%、10.8%: 牛肉产量 …)."""
+    out: dict[str, str] = {}
+    i = 0
+    while i < len(qs):
+        j = i
+        while j + 1 < len(qs) and LIST_SEP.fullmatch(text[qs[j].end:qs[j + 1].start]):
+            j += 1
+        group, i = qs[i:j + 1], j + 1
+        if len(group) < 2:
+            continue
+        clause_start = max(text.rfind(c, 0, group[0].start) for c in "，,。；;：:！？\n") + 1
+        m = next(reversed(list(RESPECTIVELY.finditer(text, clause_start, group[0].start))), None)
+        if m is None or not re.fullmatch(r"[^\d，,。；;]{0,8}", text[m.end():group[0].start]):
+            continue
+        subject = TAIL_WORDS.sub("", LEAD_WORDS.sub("", m.group(1).strip()))
+        items = [x for x in LIST_SEP.split(subject) if x]
+        if len(items) != len(group):
+            continue
+        head = {len(x) for x in items[:-1]}
+        if len(head) == 1 and len(items[-1]) >= min(head) + 2:
+            items = [x + items[-1][min(head):] for x in items[:-1]] + [items[-1]]  # the shared ending
+        out.update({q.id: item for q, item in zip(group, items)})
+    return out
+
+
 def fill_indicators(text: str, qs: list[Quantity], cells: list[Block]) -> list[Quantity]:
     """Indicators for the quantities whose clause gave none, or only a bare word."""
+    respective = _respective(text, qs)
+    qs = [replace(q, indicator=respective[q.id], indicator_key=indicator_key(respective[q.id]))
+          if q.id in respective and q.column is None else q for q in qs]
     cells = [b for b in cells if b.kind == "cell" and b.row is not None]
     cell_at = locator(cells) if cells else (lambda _o: None)
     by_id = {q.id: q for q in qs}

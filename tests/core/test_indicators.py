@@ -37,3 +37,13 @@ def test_a_time_or_a_baseline_names_no_indicator() -> None:
     q = {x["text"]: x for x in r["quantities"]}
     assert q["6.8个百分点"]["indicator"] == "规上工业增加值"
     assert q["6.8个百分点"]["change_of"] == q["6.3%"]["id"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("牛肉、羊肉、猪肉产量分别下降1.7%、1.8%、10.8%。", ["牛肉产量", "羊肉产量", "猪肉产量"]),
+    ("一、二、三产增加值分别同比增长8.8%、9.1%和7.6%。", ["一产增加值", "二产增加值", "三产增加值"]),
+    ("工业应税销售、工业用电量同比分别增长11.7%和2.3%。", ["工业应税销售", "工业用电量"]),
+    ("建陶、电瓷、工艺品分别增长8.4%、18.8%、31%。", ["建陶", "电瓷", "工艺品"]),
+])
+def test_a_respectively_list_gives_each_value_its_item(text: str, expected: list[str]) -> None:
+    assert [q["indicator"] for q in pipeline.extract(text)["quantities"]] == expected
