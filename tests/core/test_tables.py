@@ -505,3 +505,18 @@ def test_an_upper_header_spans_the_empty_cells_after_it() -> None:
     q = _by_text(pipeline.extract(SPANNED_HEADER))
     assert [(q[t]["value"], q[t]["unit"]) for t in ("5", "4", "9820.00", "9732.30", "99.11%")] == [
         (5, "个"), (4, "个"), (98_200_000, "元"), (97_323_000, "元"), (99.11, "%")]
+
+
+ENTITY_ROWS = ("1-9月份州重点项目投资完成情况汇总表\n单位:个、亿元\n"
+               "隶 属 | 项目个数 | 年投资计划 | 完成投资额 | 年计划投资完成率 |\n"
+               "吉首市 | 57 | 82.5 | 65.1 | 78.9% |\n泸溪县 | 27 | 42.6 | 31.2 | 73.2% |\n")
+
+
+def test_rows_named_by_a_place_under_a_note_of_two_units() -> None:
+    """单位:个、亿元: the count column (项目个数) counts 个, the other amounts are 亿元; a
+    row named by its first cell is a task without a number, and 项目个数 is no label."""
+    r = pipeline.extract(ENTITY_ROWS)
+    assert [(t["seq"], t["title"]) for t in r["tasks"]] == [(None, "吉首市"), (None, "泸溪县")]
+    q = _by_text(r)
+    assert [(q[t]["value"], q[t]["unit"]) for t in ("57", "82.5", "65.1")] == [
+        (57, "个"), (8_250_000_000, "元"), (6_510_000_000, "元")]

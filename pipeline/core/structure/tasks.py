@@ -52,8 +52,10 @@ HEADER_COLUMNS = [  # header keyword → column, first match wins
     ("本市任务", "target"), ("年度任务", "target"), ("任务", "task"),
     ("进展", "progress"), ("完成情况", "progress"), ("进度", "progress"), ("完成", "actual"),
     ("实际", "actual"), ("内容", "task"), ("事项", "task"), ("指标", "label"),
-    ("项目", "label"), ("名称", "label"),
+    ("项目", "label"), ("名称", "label"), ("隶属", "label"),
 ]
+PLACE_MEASURE = re.compile(r"总值|产值|收入|支出|投资|人口|面积|产量|比重|增长")  # 地区生产总值 is no place column
+MEASURE_END = re.compile(r"(?:个数|数量|总数|项数|数|金额|额|总量|量|率)(?:[（(][^()（）]*[)）])?$")
 PLACE_KEYS = {"省份", "地区", "区县", "县区", "县(市", "县（市", "乡镇", "地市", "省辖市", "市州", "区(县)", "区（县）"}
 CELL_SPLIT = re.compile(r"\t| {2,}|\u3000{2,}")
 BARE_NUMBER = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|[-+]?\d+(?:\.\d+)?%?")
@@ -81,8 +83,10 @@ def column_of_header(header: str | None) -> str | None:
         return None
     h = re.sub(r"\s+", "", header)
     for key, column in HEADER_COLUMNS:
-        if key in h and not (key in PLACE_KEYS and len(h) > len(key) + 4):
-            return column  # (a place word inside a long header names a measure: 占地区生产总值比重%)
+        if key in h and not (key in PLACE_KEYS and (len(h) > len(key) + 4 or PLACE_MEASURE.search(h))) \
+                and not (column == "label" and MEASURE_END.search(h)):
+            return column  # (a place word inside a long header names a measure: 占地区生产总值比重%;
+            # so does a label word before a count: 项目个数)
     return None
 
 
@@ -290,6 +294,7 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
     # a 序号 column counts 1, 2, 3 …: first cells that are subject codes (201, 2080501)
     # or other numbers do not make rows tasks
     seq_tables = _numbered_tables(doc.text, rows)
+    labelled = {(b.table, b.sheet) for b in cells if column_of_header(b.header) in ("seq", "label", "task")}
     tasks, regions = [], []
     section = None
     last_key: tuple = ()
@@ -308,7 +313,10 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
             section = first
             if not (seq_cell is not row[0] and re.fullmatch(r"\d{1,3}\*?", seq)):
                 continue  # a section's own row; else the first row of the section (大类 merged)
-        label_row = ("seq" not in by_col and ("label" in by_col or "task" in by_col)
+        # a row named by its first cell (吉首市 | 57 | 82.5 …) where no column is the label's
+        named_first = ((key[0], key[1]) not in labelled and 0 < len(first) <= 20
+                       and not BARE_NUMBER.fullmatch(first) and re.search(r"[\u4e00-\u9fff]", first) is not None)
+        label_row = ("seq" not in by_col and ("label" in by_col or "task" in by_col or named_first)
                      and (key[0], key[1]) in work_tables and (key[0], key[1]) not in indicator_tables)
         if not (re.fullmatch(r"\d{1,3}\*?", seq) and (key[0], key[1]) in seq_tables) and not label_row:
             if tasks and "seq" not in by_col and (key[0], key[1]) in seq_tables \
@@ -318,7 +326,7 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
             continue
         if label_row:
             seq = None
-        task_cell = by_col.get("task") or by_col.get("label")
+        task_cell = by_col.get("task") or by_col.get("label") or (row[0] if named_first else None)
         title = _joined(doc.text, row, task_cell)
         depts = by_col.get("department")
         departments = (departments_in(doc.text[depts.start:depts.end])
@@ -424,6 +432,12 @@ def _cell_unit(*labels: str | None) -> str | None:
             for m in rx.finditer(label):
                 if resolve_unit(m.group(1).strip()):
                     return m.group(1).strip()
+                # 单位:个、亿元: the counts' columns say so (项目个数); the rest are in the one
+                # unit left once counts and % are set aside
+                listed = [u for u in re.split(r"[、，,/]", m.group(1)) if resolve_unit(u.strip())]
+                amounts = [u for u in listed if u != "%" and resolve_unit(u).kind != "count"]  # type: ignore[union-attr]
+                if len(listed) >= 2 and len(amounts) == 1:
+                    return amounts[0].strip()
         if re.search(r"[%％]\s*$", label):
             return "%"
         m = COUNT_HEADER.search(label)  # 本年制发件数 → 件, 开工个数 → 个
