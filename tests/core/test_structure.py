@@ -182,3 +182,9 @@ def test_a_department_merged_down_thirty_rows(tmp_path):
     seq_of = {t["id"]: t["seq"] for t in result["tasks"]}
     assert [(q["value"], seq_of[q["task"]]) for q in result["quantities"]] == [
         (float(r), str(r)) for r in range(1, 31)]
+
+
+def test_a_column_of_consecutive_figures_is_no_row_numbers():
+    from pipeline.core.structure.tasks import row_numbers
+    assert row_numbers("单产(公斤)\n314\n315\n316\n") == []
+    assert [m.group(1) for m in row_numbers(" 7\n任务\n8\n任务\n")] == ["7", "8"]

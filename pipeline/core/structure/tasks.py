@@ -115,6 +115,9 @@ def _period_of(node: str) -> Period | None:
 PAGE_RULE = re.compile(r"\s*\n[ \t]*[-—–－][-—–－ \t]*(?:\n|$)")
 
 
+MAX_ROW_NUMBER = 200
+
+
 def row_numbers(text: str) -> list[re.Match[str]]:
     r"""The bare 序号 lines that open rows: the longest run of lines numbered n, n+1, …
     (a table excerpt may start at row 7).  A run of one counts only when it opens
@@ -126,7 +129,8 @@ def row_numbers(text: str) -> list[re.Match[str]]:
     []
     """
     # a page's number above the page's rule (2 / — —) is no row's
-    lines = [m for m in SEQ_LINE.finditer(text) if not PAGE_RULE.match(text, m.end())]
+    lines = [m for m in SEQ_LINE.finditer(text) if not PAGE_RULE.match(text, m.end())
+             and int(m.group(1).rstrip("*")) < MAX_ROW_NUMBER]  # (314, 315, 316: a column's figures)
     # runs[n]: the longest run so far that ends with a line numbered n (one pass)
     runs: dict[int, list[re.Match[str]]] = {}
     best: list[re.Match[str]] = []
