@@ -169,7 +169,10 @@ def review_spans(folded: str) -> list[tuple[int, int]]:
     out = []
     for m in REVIEW_HEADING.finditer(folded):
         nxt = ANY_HEADING.search(folded, m.end())
-        out.append((m.start(), nxt.start() if nxt else len(folded)))
+        end = nxt.start() if nxt else len(folded)
+        line = folded[m.start():folded.find("\n", m.start()) % (len(folded) + 1)]
+        plans = _plan_half(folded, line, m.start() + len(line), end)  # …回顾和2024年工作安排
+        out.append((m.start(), plans if plans else end))
     return out
 
 
@@ -189,10 +192,36 @@ def plan_spans(folded: str) -> list[tuple[int, int]]:
     out = []
     for m in ANY_HEADING.finditer(folded):
         line = folded[m.start():folded.find("\n", m.start()) % (len(folded) + 1)]
+        nxt = ANY_HEADING.search(folded, m.end())
+        end = nxt.start() if nxt else len(folded)
         if PLAN_HEADING.search(line) and not NOT_PLAN_HEADING.search(line):
-            nxt = ANY_HEADING.search(folded, m.end())
-            out.append((m.start(), nxt.start() if nxt else len(folded)))
+            out.append((m.start(), end))
+        elif PLAN_HEADING.search(line) and (start := _plan_half(folded, line, m.start() + len(line), end)):
+            out.append((start, end))
     return out
+
+
+PLAN_PERIOD = re.compile(r"(十[一二三四五六七八九]五)|((?:19|20)\d\d)年")
+
+
+def _plan_half(folded: str, heading: str, body: int, end: int) -> int | None:
+    r"""Where the plans begin in a section whose heading joins a review to them
+    (“十三五”时期发展成就和“十四五”时期主要目标任务; 2023年工作回顾和2024年工作安排): the
+    first paragraph that names the plans' period; None when the heading is no such pair.
+
+    >>> t = "二、2023年工作回顾和2024年工作安排\n增长5%。\n2024年，我们将…增长6%。\n"
+    >>> t[_plan_half(t, t.splitlines()[0], len(t.splitlines()[0]), len(t)):].splitlines()[0]
+    '2024年，我们将…增长6%。'
+    """
+    parts = re.split(r"和|与|及", heading)
+    tail = parts[-1] if len(parts) > 1 else ""
+    if not PLAN_HEADING.search(tail) or NOT_PLAN_HEADING.search(tail) or not NOT_PLAN_HEADING.search(heading):
+        return None
+    period = PLAN_PERIOD.search(tail)
+    if period is None:
+        return None
+    at = folded.find(period.group(1) or period.group(0), body, end)
+    return folded.rfind("\n", body, at) + 1 if at >= 0 else None
 
 
 SHARE_WORD_END = re.compile(r"(?:比重|占比|份额)$")

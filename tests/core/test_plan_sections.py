@@ -57,3 +57,12 @@ def test_a_sentence_opening_on_a_year_ahead_plans() -> None:
         ("45%", "target", 45.0), ("13.5%", "target", -13.5)]
     behind = pipeline.extract("2023年工作总结\n到2023年底，全市森林覆盖率达到45%。")
     assert [q["role"] for q in behind["quantities"]] == ["actual"]
+
+
+def test_a_heading_that_joins_a_review_to_the_plans() -> None:
+    """一、2023年工作回顾和2024年工作安排: the review runs to the paragraph that names 2024;
+    from there the section plans."""
+    text = ("一、2023年工作回顾和2024年工作安排\n全年地区生产总值增长5.2%，城镇化率达到68%。\n"
+            "2024年，常住人口城镇化率提高到69%，新建保障性住房1700套。\n")
+    roles = {q["text"]: q["role"] for q in pipeline.extract(text)["quantities"]}
+    assert (roles["68%"], roles["69%"], roles["1700套"]) == ("actual", "target", "target")
