@@ -93,6 +93,9 @@ def _year_of(q: dict[str, Any]) -> int | None:
     return int(s[:4]) if s[:4] and s[:4] == e[:4] else None
 
 
+AVERAGE_BEFORE = re.compile(r"(?:年均|年平均|平均每年)[^，。；]{0,4}$")
+
+
 def _review(doc: dict[str, Any], year: int) -> list[dict[str, Any]]:
     """The results a report states for ``year`` before it sets its own targets
     (预期目标是：): its review of the year before.  A figure whose period is not that
@@ -112,6 +115,8 @@ def _review(doc: dict[str, Any], year: int) -> list[dict[str, Any]]:
         base = BASE_YEAR.search(doc["text"][max(0, q["start"] - 20):q["start"]])
         if base and int(base.group(1)) != year - 1:
             continue
+        if AVERAGE_BEFORE.search(doc["text"][max(0, q["start"] - 8):q["start"]]):
+            continue  # 年均增长10.6%: an average over several years, no year's result
         out.append(q)
     return out
 
@@ -127,8 +132,8 @@ def join_targets(docs: dict[int, dict[str, Any]]) -> list[TargetRow]:
             key = series_key(t.get("indicator_key"))
             if t["role"] != "target" or not key or (key, t["unit"]) in seen:
                 continue
-            if _year_of(t) not in (None, year):
-                continue  # a 到2030年 target, or last year's stated in the review
+            if t.get("period") and _year_of(t) != year:
+                continue  # a 到2030年 or five-year target, or last year's stated in the review
             seen.add((key, t["unit"]))
             match = None
             if nxt is not None:

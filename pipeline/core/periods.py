@@ -55,16 +55,21 @@ def _year(y: int) -> Period:
 def section_periods(view: View, doc_period: Period | None) -> list[tuple[int, int, Period]]:
     """(start, end, period) in offsets of the text for every review section: a heading
     that names a year (一、2023年工作回顾) takes it; 过去五年 takes the five years
-    before the report's year; any other review, the year before it.  Headings are
+    before the report's year; any other review, the year before it.  A section of one
+    five-year plan (二、“十三五”时期主要目标任务) takes the plan's years.  Headings are
     found in the text itself (folding drops the line breaks that mark them)."""
     heads = list(HEADING.finditer(view.text))
     report_year = int(doc_period.start_date[:4]) if doc_period else None
     out = []
     for i, m in enumerate(heads):
         title = m.group()
-        if not REVIEW.search(title):
-            continue
         end = heads[i + 1].start() if i + 1 < len(heads) else len(view.text)
+        if not REVIEW.search(title):
+            plans = PLAN_NAME.findall(title)
+            if len(plans) == 1 and FIVE_YEARS.search(title) and report_year:
+                # “十三五”时期主要目标任务: the plan's own five years
+                out.append((m.start(), end, five_years(title, report_year)))
+            continue
         y = YEAR_IN.search(title)
         five = FIVE_YEARS.search(title)
         if five and report_year:

@@ -178,7 +178,7 @@ def review_spans(folded: str) -> list[tuple[int, int]]:
 
 # A report's plan section (二、“十四五”时期主要目标任务, 三、2024年重点工作, 下一步工作打算):
 # what it states without a cue is planned
-PLAN_HEADING = re.compile(r"(?:目标|任务|工作安排|重点工作|主要工作|工作部署|工作计划|规划|打算|展望|思路)")
+PLAN_HEADING = re.compile(r"(?:目标|任务|工作安排|重点工作|主要工作|工作部署|总体部署|总体要求|政策取向|工作的建议|工作计划|规划|打算|展望|思路)")
 NOT_PLAN_HEADING = re.compile(r"回顾|过去|完成|进展|成效|成绩|成就|总结|情况|问题|不足")
 
 

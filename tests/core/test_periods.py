@@ -126,3 +126,13 @@ def test_a_fiscal_quarter_in_the_title_is_the_documents_period() -> None:
                               title="香港特區政府2006/07財政年度首3個月財政狀況")
     assert result["period"] == {"start_date": "2006-04-01", "end_date": "2006-06-30"}
     assert result["quantities"][0]["period"] == result["period"]
+
+
+def test_a_section_of_one_five_year_plan_takes_its_years() -> None:
+    """二、“十三五”时期主要目标任务: its plans run 2016-2020, not the report's year alone."""
+    text = ("一、2015年工作回顾\n城镇新增就业1312万人。\n二、“十三五”时期主要目标任务和重大举措\n"
+            "实现城镇新增就业5000万人以上。\n三、2016年重点工作\n城镇新增就业1000万人以上。\n")
+    result = pipeline.extract(text, title="2016年国务院政府工作报告")
+    periods = {q["text"]: (q["period"]["start_date"], q["period"]["end_date"]) for q in result["quantities"]}
+    assert periods["5000万人"] == ("2016-01-01", "2020-12-31")
+    assert periods["1000万人"] == ("2016-01-01", "2016-12-31")
