@@ -138,7 +138,7 @@ UNDER_WAY = re.compile(r"(?:施工|进行|建设|推进|实施|办理)中[（(]$
 TARGET_AFTER = ("目标", "的目标", "任务", "的任务")
 PLAN_CUES = ("拟", "预期", "目标", "计划", "力争", "确保")
 DONE_CUES = ("已", "实现", "完成", "达到")
-SECTION_DONE_CUES = ("已", "累计", "同比", "比上年", "较上年")  # what a plan section reports as done
+SECTION_DONE_CUES = ("已", "累计", "同比")  # what a plan section reports as done
 # a sentence that opens on a year ahead of the report (到2030年，森林覆盖率提高到45%) plans
 HORIZON_OPEN = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?:——)?[^，。；,;]{0,8}?"
                           r"(?:到|至|力争到|预计到)((?:19|20)\d\d)年(?:底|末)?[，,]")
@@ -178,7 +178,7 @@ def review_spans(folded: str) -> list[tuple[int, int]]:
 
 # A report's plan section (二、“十四五”时期主要目标任务, 三、2024年重点工作, 下一步工作打算):
 # what it states without a cue is planned
-PLAN_HEADING = re.compile(r"(?:目标|任务|工作安排|重点工作|主要工作|工作部署|总体部署|总体要求|政策取向|工作的建议|工作计划|规划|打算|展望|思路)")
+PLAN_HEADING = re.compile(r"(?:目标|任务|工作安排|重点工作|主要工作|工作部署|总体部署|总体要求|政策取向|工作的建议|工作计划|规划|打算|展望|思路|草案)")
 NOT_PLAN_HEADING = re.compile(r"回顾|过去|完成|进展|成效|成绩|成就|总结|情况|问题|不足")
 
 

@@ -66,3 +66,14 @@ def test_a_heading_that_joins_a_review_to_the_plans() -> None:
             "2024年，常住人口城镇化率提高到69%，新建保障性住房1700套。\n")
     roles = {q["text"]: q["role"] for q in pipeline.extract(text)["quantities"]}
     assert (roles["68%"], roles["69%"], roles["1700套"]) == ("actual", "target", "target")
+
+
+def test_a_budget_draft_plans_its_amounts_and_changes() -> None:
+    """二、2025年预算草案: its amounts and its 比上年 changes are planned; 预算为 names a
+    budget anywhere."""
+    text = ("一、2024年预算执行情况\n一般公共预算收入42.8亿元，增长3.1%。\n"
+            "二、2025年预算草案\n一般公共预算收入45亿元，比上年执行数增长5%。\n")
+    roles = {q["text"]: q["role"] for q in pipeline.extract(text)["quantities"]}
+    assert [roles[t] for t in ("42.8亿元", "3.1%", "45亿元", "5%")] == ["actual", "change", "target", "target"]
+    alone = pipeline.extract("2025年一般公共预算支出预算为120亿元。")["quantities"]
+    assert alone[0]["role"] == "target"
