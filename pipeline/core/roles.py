@@ -148,6 +148,8 @@ HORIZON_OPEN = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2
 # (增产0.9万吨), so it is masked in the sentence's scope only.
 NOT_PLAN = re.compile(r"计划生育|计划单列|超计划")
 AGAINST_PLAN = re.compile(r"[比较]计划")
+# a target that is the object of what was done (全面完成全年目标任务的有46项) plans nothing
+DONE_TARGET = re.compile(r"(?:完成|实现|达到|达成|超额完成)[^，。；,;\d]{0,6}?(?:目标任务|目标|任务)的[^，。；,;\d]{0,6}?有$")
 NOT_PLAN_SCOPE = re.compile(r"计划生育|计划单列|[比较超]计划")
 
 
@@ -293,7 +295,8 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
         return "rate", "column"  # a % alone in a 进度 cell: the share of the row's target done
     settled = "已" in clause
     target_cues = [c for c in cues["target"] if c not in STATE_CUES] if in_review else cues["target"]
-    if not settled and (_has_any(clause, target_cues) or after.startswith(TARGET_AFTER)):
+    aimed = _mask(DONE_TARGET, clause)  # 全面完成全年目标任务的有46项: the target is what was done
+    if not settled and (_has_any(aimed, target_cues) or after.startswith(TARGET_AFTER)):
         return "target", "cue"
     if percentish and has_base and _has_any(clause, cues["rate"]):
         return "rate", "cue"
