@@ -520,3 +520,13 @@ def test_rows_named_by_a_place_under_a_note_of_two_units() -> None:
     q = _by_text(r)
     assert [(q[t]["value"], q[t]["unit"]) for t in ("57", "82.5", "65.1")] == [
         (57, "个"), (8_250_000_000, "元"), (6_510_000_000, "元")]
+
+
+CPI_TABLE = ("表1 2023年居民消费价格指数\n指标 | 比上年涨跌(%) |\n居民消费价格总指数 | 101.0 |\n"
+             "其中:食品烟酒 | 98.4 |\n衣着 | 101.4 |\n居住 | 102.0 |\n")
+
+
+def test_a_column_of_indexes_under_a_percent_header() -> None:
+    """The rows name an index (总指数) and every figure lies near 100: indexes, no %."""
+    q = _by_text(pipeline.extract(CPI_TABLE))
+    assert [(q[t]["unit"], q[t]["role"]) for t in ("101.0", "98.4")] == [(None, "actual"), (None, "actual")]

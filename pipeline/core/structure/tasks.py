@@ -531,6 +531,26 @@ def _row_unit(number: float, stated: list[tuple[float, str]], column: str | None
 GROWTH_LABEL = re.compile(r"(?:增长率|增速|增幅|涨幅|降幅|下降率|降低率|同比增长|比上年增长)(?:[（(][^()（）]*[)）])*$")
 
 
+def _index_columns(text: str, cells: list[Block]) -> set[tuple]:
+    """(table, sheet, col) of the columns that hold an index whatever their header says
+    (指标 | 比上年涨跌(%) over 居民消费价格总指数 | 101.0): a row label names an index
+    (指数) and every figure of the column lies near 100."""
+    tables: dict[tuple, list[Block]] = {}
+    for b in cells:
+        tables.setdefault((b.table, b.sheet), []).append(b)
+    out = set()
+    for (table, sheet), bs in tables.items():
+        if not any("指数" in text[b.start:b.end] for b in bs if not BARE_NUMBER.fullmatch(text[b.start:b.end].strip())):
+            continue
+        cols: dict[int | None, list[float]] = {}
+        for b in bs:
+            v = text[b.start:b.end].strip()
+            if BARE_NUMBER.fullmatch(v) and not v.endswith("%") and (b.col or 0) > 0:
+                cols.setdefault(b.col, []).append(float(v.replace(",", "")))
+        out |= {(table, sheet, c) for c, vs in cols.items() if len(vs) >= 3 and all(60 <= v <= 160 for v in vs)}
+    return out
+
+
 def _label(text: str) -> str:
     return UNIT_IN_BRACKETS.sub("", squash(text)).strip() or text
 
@@ -551,6 +571,7 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
     last_table: dict[str | None, tuple[str | None, bool, int, set]] = {}  # by sheet: unit, budget, end, headers
     taken = sorted(taken, key=lambda q: q.start)
     taken_starts = [q.start for q in taken]
+    indexes = _index_columns(text, cells)
     out = []
     for key in sorted(rows, key=lambda k: min(b.start for b in rows[k])):
         row = sorted(rows[key], key=lambda b: b.col or 0)
@@ -605,6 +626,8 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
             column = column_of_header(b.header)
             if column in ("seq", "time", "department") or not BARE_NUMBER.fullmatch(value_text):
                 continue
+            if (b.table, b.sheet, b.col) in indexes:
+                column = "index"
             if value_text.isdigit() and (column in ("label", "task") or (
                     label_cell is not None and b.start < label_cell.start)):
                 continue  # a row number or a subject code, in or before the row's label
