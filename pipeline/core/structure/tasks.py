@@ -298,6 +298,7 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
     # a 序号 column counts 1, 2, 3 …: first cells that are subject codes (201, 2080501)
     # or other numbers do not make rows tasks
     seq_tables = _numbered_tables(doc.text, rows)
+    indexes = _index_columns(doc.text, cells)
     labelled = {(b.table, b.sheet) for b in cells if column_of_header(b.header) in ("seq", "label", "task")}
     tasks, regions = [], []
     section = None
@@ -309,7 +310,8 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
         by_col = {column_of_header(b.header): b for b in row if column_of_header(b.header)}
         # every cell's column is known, in a task row or not (a statistics table's
         # growth column holds changes all the same)
-        regions += [Region(b.start, b.end, c) for b in row for c in [column_of_header(b.header)] if c]
+        regions += [Region(b.start, b.end, "index" if (b.table, b.sheet, b.col) in indexes else c)
+                    for b in row for c in [column_of_header(b.header)] if c]
         seq_cell = by_col.get("seq") or row[0]
         seq = squash(doc.text[seq_cell.start:seq_cell.end])
         first = squash(doc.text[row[0].start:row[0].end])
