@@ -530,3 +530,13 @@ def test_a_column_of_indexes_under_a_percent_header() -> None:
     """The rows name an index (总指数) and every figure lies near 100: indexes, no %."""
     q = _by_text(pipeline.extract(CPI_TABLE))
     assert [(q[t]["unit"], q[t]["role"]) for t in ("101.0", "98.4")] == [(None, "actual"), (None, "actual")]
+
+
+SHARE_SECTION = ("2、本地生产总值构成 | |||\n9月 | 1-9月累计 | 累计 | |\n增减百分点 | |||\n"
+                 "本地生产总值(%) | —— | 100.0 | —— |\n第一产业 | —— | 2.3 | 0.4 |\n第二产业 | —— | 50.8 | 1.4 |\n")
+
+
+def test_a_percent_row_label_opens_a_section_of_shares() -> None:
+    """本地生产总值(%): the rows under it are shares too; a 增减百分点 column counts points."""
+    q = _by_text(pipeline.extract("单位:亿元\n" + SHARE_SECTION))
+    assert [(q[t]["value"], q[t]["unit"]) for t in ("2.3", "0.4")] == [(2.3, "%"), (0.4, "个百分点")]

@@ -446,6 +446,8 @@ def _cell_unit(*labels: str | None) -> str | None:
                     return amounts[0].strip()
         if re.search(r"[%％]\s*$", label):
             return "%"
+        if "百分点" in label:
+            return "个百分点"  # 增减百分点
         m = COUNT_HEADER.search(label)  # 本年制发件数 → 件, 开工个数 → 个
         if m and resolve_unit(m.group(1)):
             return m.group(1)
@@ -619,8 +621,8 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
             last_counted[tkey[1]] = counted[tkey]
             last_table[tkey[1]] = (table_unit[tkey], budget[tkey],
                                    max(b.end for b in cells if (b.table, b.sheet) == tkey), heads)
-        if label and _cell_unit(label) and _cell_unit(label) != "%":
-            section_unit[tkey] = _cell_unit(label)
+        if label and _cell_unit(label):
+            section_unit[tkey] = _cell_unit(label)  # (本地生产总值(%) opens a section of shares)
         stated = _stated_units(row, taken, taken_starts)
         for b in row:
             raw = text[b.start:b.end]
