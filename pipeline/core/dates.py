@@ -395,8 +395,7 @@ def detect_period(view: View, title: str | None = None) -> Period | None:
                 resolved[0] != resolved[1] or CUTOFF_BEFORE.search(folded[max(0, fs - 3):fs])):
             # a title's span of days (2020年1月1日至7月27日), or its cut-off (截至8月20日:
             # the year's figures up to that day)
-            head = (resolved[0], resolved[1]) if resolved[0] != resolved[1] else \
-                (resolved[0][:4] + "-01-01", resolved[1])
+            head = (resolved[0], resolved[1])
         elif resolved[2] == "day" and lead is None and (
                 fs < 200 or DATE_LINE.search(folded[max(0, fs - 6):fs])):
             year = resolved[0][:4]
@@ -423,8 +422,10 @@ def detect_period(view: View, title: str | None = None) -> Period | None:
         except ValueError:
             resolved = None
         if resolved is not None and resolved[0] is not None:
-            start = resolved[0] if form == "m_m" or not (PROGRESS_TITLE.search(
-                view.text[title_span[2]:title_span[3]]) or resolved[2] == "day") else found[0]
+            # (截至8月20日: the day itself, what stands at it; 9月份…进展情况: the year to the
+            # month's end)
+            start = resolved[0] if form == "m_m" or resolved[2] == "day" or not PROGRESS_TITLE.search(
+                view.text[title_span[2]:title_span[3]]) else found[0]
             return Period(start, resolved[1])
     return Period(*found)
 

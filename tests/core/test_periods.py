@@ -77,12 +77,12 @@ def test_a_column_of_last_years_figures_is_dated_the_year_before() -> None:
 
 
 def test_a_titles_span_of_days_or_cut_off_is_the_documents_period() -> None:
-    """魏县2020年1月1日至7月27日空气质量目标进展: those days; …任务进度(截至8月20日…): the
-    year's figures up to that day."""
+    """魏县2020年1月1日至7月27日空气质量目标进展: those days; …任务进度(截至8月20日…): that
+    day, at which what the report counts stands (ANNOTATION.md: a period is its date's)."""
     span = pipeline.extract("优良天数为127天。", title="魏县2020年1月1日至7月27日空气质量目标进展")
     assert span["period"] == {"start_date": "2020-01-01", "end_date": "2020-07-27"}
     cut = pipeline.extract("全省共完成改厕48.39万户。", title="2019年农村户用卫生厕所改建任务进度(截至8月20日)")
-    assert cut["period"] == {"start_date": "2019-01-01", "end_date": "2019-08-20"}
+    assert cut["period"] == {"start_date": "2019-08-20", "end_date": "2019-08-20"}
 
 
 def test_a_five_year_plan_names_its_own_years() -> None:
