@@ -267,6 +267,8 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
         return "change", "gap"
     if SHORTFALL.search(clause):
         return "change", "shortfall"  # 距离年目标值差85天: short of the target by
+    if q.kind == "percent_point" and "拉动" in clause:
+        return "change", "cue"  # 拉动经济增长1.3个百分点: a contribution to a growth
     if percentish and SHARE_NAMED_RATE.search(clause):
         return "rate", "cue"
     if clause.endswith(STATE_CUES) and STATE_REACHED.search(clause):
