@@ -36,7 +36,9 @@ YEAR = (rf"(?P<y>(?:19|20)\d\d|[{_CN}]{{4}}|0\d(?=年)|零[{_CN}](?=年)"
 MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
 QUARTER = r"[1-4一二三四]"
-NB = r"(?:(?<![\d.])|(?=[前首第上下今昨明民]))"  # (2021-10-20⏎前三季度: folding drops the break)
+# not inside a number: a digit right after a digit or a point is no date's start; a word
+# may follow a number (2021-10-20⏎前三季度: folding drops the break)
+NB = r"(?![\d.](?<=[\d.][\d.]))"
 
 _FORMS: list[tuple[str, str]] = [
     # (name, regex); the first form that matches at a position wins (longest first)
@@ -78,8 +80,8 @@ _FORMS: list[tuple[str, str]] = [
 # Every date starts with a digit, a Chinese numeral, 第, 前, 上 or 下: the lookahead
 # rejects all other positions with one character test (speed on long texts).
 _START = f"(?=[\\d{_CN}第前首上下今昨明民]|年底)"
-_REGEX = re.compile(_START + "(?:" + "|".join(
-    f"{NB}(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_').replace('(?P=', f'(?P={name}_')})" for name, rx in _FORMS) + ")")
+_REGEX = re.compile(_START + NB + "(?:" + "|".join(
+    f"(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_').replace('(?P=', f'(?P={name}_')})" for name, rx in _FORMS) + ")")
 FY_BEFORE = re.compile(r"((?:19|20)\d\d)/\d\d(?:財政|财政)?年度$")
 CODE_BEFORE = re.compile(r"(?:编号|代码|编码|批号|文号|证号|号码|No\.?|NO\.?)[:：]?$")
 _TITLE = re.compile(r"《[^《》\n]{0,80}》")
@@ -257,7 +259,10 @@ def _scan_folded(folded: str) -> tuple:
 
 # years of the Republic of China calendar written without 民國, in a text that uses it
 # (110年度, 113年8月22日, 113.10.30); 86年 only with 度 or a month after it
-ROC_TEXT = re.compile(r"民[國国]|臺灣|台灣|行政院|新[臺台]幣|立法院")
+# a year written 民國113年, or Taiwan's institutions (a mainland text's 民国时期 names an
+# era, not its calendar; folding simplifies the script)
+ROC_WORDS = ("民国", "行政院", "新台币", "立法院")
+ROC_TEXT = re.compile(r"民国(?:\d{2,3}|[一二三四五六七八九十百]{1,4})年|行政院|新台币|立法院")
 ROC_BARE = re.compile(rf"(?<![\d.])(?:(?P<r>1[0-2]\d)年度?|(?P<r2>[4-9]\d)(?:年度|年(?={MONTH}月)))"
                       rf"(?:(?P<m1>{MONTH})月(?:(?P<d1>{DAY})[日号])?)?"
                       r"|(?<![\d.])(?P<r3>1[0-2]\d)\.(?P<m3>1[0-2]|0?[1-9])\.(?P<d3>3[01]|[12]\d|0?[1-9])(?![\d.])")
@@ -266,7 +271,7 @@ ROC_BARE = re.compile(rf"(?<![\d.])(?:(?P<r>1[0-2]\d)年度?|(?P<r2>[4-9]\d)(?:�
 def _roc_bare(folded: str):
     """(span, "roc_bare", groups) for the bare Republic of China years of a text that
     writes in that calendar, else nothing."""
-    if not ROC_TEXT.search(folded):
+    if not any(w in folded for w in ROC_WORDS) or not ROC_TEXT.search(folded):
         return
     for m in ROC_BARE.finditer(folded):
         g = m.groupdict()

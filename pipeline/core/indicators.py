@@ -104,7 +104,8 @@ def _respective(text: str, qs: list[Quantity]) -> dict[str, str]:
         group, i = qs[i:j + 1], j + 1
         if len(group) < 2:
             continue
-        clause_start = max(text.rfind(c, 0, group[0].start) for c in "，,。；;：:！？\n") + 1
+        lo = max(0, group[0].start - 80)
+        clause_start = max(max(text.rfind(c, lo, group[0].start) for c in "，,。；;：:！？\n") + 1, lo)
         m = next(reversed(list(RESPECTIVELY.finditer(text, clause_start, group[0].start))), None)
         if m is None or not re.fullmatch(r"[^\d，,。；;]{0,8}", text[m.end():group[0].start]):
             continue

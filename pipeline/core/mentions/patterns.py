@@ -206,6 +206,7 @@ def _list_markers(text: str) -> set[int]:
     return out
 
 
+LIST_SEPARATORS = ("、", "和", "及", "与", "或")
 LIST_ITEM = re.compile(r"(?<![\dA-Za-z.第-])(-?\d+(?:\.\d+)?)([万亿]?)\s*(?:、|和|及|与|或)\s*$")
 
 
@@ -215,18 +216,24 @@ def _shared_units(view: View, found: list[Quantity]) -> list[Quantity]:
     its first number, signs them all).  A number of the list already read with only a
     magnitude (10.6万、3.8万、3.3万平方公里) takes the unit too."""
     folded = view.folded
-    by_start = {view.to_folded(q.start): i for i, q in enumerate(found)}
+    by_start: dict[int, int] | None = None
     out = list(found)
     for i, q in enumerate(found):
-        full = units.resolve_unit(q.written_unit or "")
-        unit = units.resolve_unit(re.sub(r"^[万亿]+", "", q.written_unit or ""))  # after 10.6万、
-        if unit is None or full is None or unit.kind in ("duration", "ratio") or q.kind == "rank" or q.low is not None:
+        if not q.written_unit or q.kind == "rank" or q.low is not None:
             continue
         pos = view.to_folded(q.start)
+        if folded[max(0, pos - 2):pos].rstrip()[-1:] not in LIST_SEPARATORS:
+            continue  # (no list before it: most numbers)
+        full = units.resolve_unit(q.written_unit)
+        unit = units.resolve_unit(re.sub(r"^[万亿]+", "", q.written_unit))  # after 10.6万、
+        if unit is None or full is None or unit.kind in ("duration", "ratio"):
+            continue
+        if by_start is None:
+            by_start = {view.to_folded(p.start): k for k, p in enumerate(found)}
         items: list[tuple[int, int, int | None]] = []
         while len(items) < 8:
             m = LIST_ITEM.search(folded, max(0, pos - 24), pos)
-            if m is None or folded[:m.start()].rstrip()[-1:].isdigit():
+            if m is None or folded[max(0, m.start() - 4):m.start()].rstrip()[-1:].isdigit():
                 break  # (a number a PDF's line broke: 总产5⏎⏎2、5.7万吨)
             j = by_start.get(m.start())
             if j is not None and found[j].unit is not None:

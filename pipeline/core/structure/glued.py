@@ -26,9 +26,10 @@ from collections.abc import Sequence
 
 from pipeline.core.records import Block
 
-ROW = re.compile(r"(?m)^[ \t\u3000]*(?P<label>[^\d\s][^\n]{0,40}?[^\d\s.,，。；;])(?P<run>\d[\d.]*)[ \t\u3000]*$")
+ROW = re.compile(r"(?m)^[ \t\u3000]*(?P<label>[^\d\s][^\n\d]{0,40}?[^\d\s.,，。；;])(?P<run>\d[\d.]*)[ \t\u3000]*$")
 PART = re.compile(r"(?:0|[1-9]\d{0,8})(?:\.\d{1,3})?")
 SENTENCE_MARK = re.compile(r"[，。；;！？]")
+GLUED_HINT = re.compile(r"\d\.\d+\.\d|\.\d{4}")  # two points in a run, or four decimals
 HEADER_SPLIT = re.compile(r"(?<=[%％])|(?=(?:19|20)\d\d年)")
 OWN_UNIT = re.compile(r"[（(][^()（）\d]{1,6}[)）]\s*$")  # 人均地区生产总值(元)
 MAX_COLUMNS = 4
@@ -136,6 +137,8 @@ def _header_names(lines: list[str], k: int) -> list[str | None]:
 def glued_row_cells(text: str, first_table: int = 0, taken: Sequence[Block] = ()) -> tuple[Block, ...]:
     """Cells of the tables whose rows are a label and a run of glued figures: three rows
     or more, two of them glued, none under another reader's cells."""
+    if not GLUED_HINT.search(text):
+        return ()  # (no run of figures glued anywhere: most texts)
     matches = [m for m in ROW.finditer(text) if not SENTENCE_MARK.search(m.group("label"))
                and re.search(r"[\u4e00-\u9fff]", m.group("label"))]
     out: list[Block] = []
