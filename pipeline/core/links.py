@@ -250,6 +250,12 @@ def _sibling_part(folded: str, q: Quantity, qs: list[Quantity], out: dict[str, Q
         whole = out.get(p.of or "")
         if whole is None or not re.search(r"[；;]", gap) or (whole.value or 0) < (q.value or 0):
             return None
+        # the same kind of part (农业总产值…；林业总产值), or the next status of a list
+        # (已完成33个…；正常推进的51个), not a new subject (…；育苗生产完成5413亩)
+        mine, theirs = out[q.id].indicator or "", p.indicator or ""
+        status = re.search(r"(?:的|有)$", folded[max(0, pos - 2):pos])
+        if not (status or len(mine) >= 2 and len(theirs) >= 2 and mine[-2:] == theirs[-2:]):
+            return None
         return p
     return None
 

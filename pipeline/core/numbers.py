@@ -94,7 +94,7 @@ def parse_number(written: str) -> float:
         s = s[1:]
     if not s:
         raise ValueError(f"no number in {written!r}")
-    s = s.replace(",", "").replace("，", "")
+    s = s.replace(",", "").replace("，", "").replace(" ", "")  # 1,234; 348 699
     if _ARABIC.fullmatch(s):
         return _check(sign * float(s), written)
     # Chinese decimals: 三点五, 两千万点五五四四, 三点五万: whole part, digits, magnitudes

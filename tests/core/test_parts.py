@@ -40,3 +40,11 @@ def test_the_parts_of_a_list_run_on_over_its_semicolons() -> None:
 def test_a_semicolon_does_not_make_a_larger_amount_a_part() -> None:
     of = _of("农林牧渔业总产值100000万元。其中，农业总产值77295万元；全市工业总产值980000万元。")
     assert (of["77295万元"], of["980000万元"]) == ("100000万元", None)
+
+
+def test_a_new_subject_after_a_semicolon_is_no_part() -> None:
+    """…其中速生丰产林48656亩、完成义务林41071亩；育苗生产完成5413亩: 育苗 is a new
+    subject, not a part of 造林; what follows its own 其中 is its part."""
+    of = _of("完成更新造林348699亩，其中速生丰产林完成48656亩、完成义务林41071亩；"
+             "育苗生产完成5413亩，其中新播960亩。")
+    assert (of["41071亩"], of["5413亩"], of["960亩"]) == ("348699亩", None, "5413亩")

@@ -44,7 +44,9 @@ CN_RUN = (f"(?:[{CN_PLAIN}十][{CN_ANY}]*|[{CN_FINANCIAL}拾佰仟](?=[{CN_ANY}�
 CN_RUN_LOOSE = f"[{CN_DIGIT}十拾][{CN_ANY}]*(?:点[{CN_DECIMAL_DIGIT}]+[{CN_MAG}]?)?"
 # Digit runs are possessive (\d++): a number is always the whole run, and a failed
 # unit never makes the engine retry every shorter run (linear time on digit soup).
-ARABIC = r"\d{1,3}(?:[,，]\d{3})+(?:\.\d++)?|\d++(?:\.\d++)?"
+# 1,234.5; 348 699 (a yearbook's thin groups of 10 000 and more, only where a unit or % follows)
+ARABIC = (r"\d{1,3}(?:[,，]\d{3})+(?:\.\d++)?|(?<![\d\s])\d{2,3}(?: \d{3})++(?:\.\d++)?(?=[\u4e00-\u9fff%])"
+          r"|\d++(?:\.\d++)?")
 # Arabic digits between magnitude words: 3万4000, 1千零20, 5万4千6百, 25万6千
 MIXED = r"\d++(?:[万亿千百]零?\d{1,4})+(?![\d.])[万亿千百]?"
 SIGN = r"(?:负|-(?=[\d.]))?"
@@ -307,6 +309,12 @@ def _from_match(m: re.Match[str], view: View) -> Quantity | None:
     fs, fe = m.span()
     if _is_idiom(folded, fs):
         return None
+    if " " in folded[fs:fe] and view.text[max(0, view.span(fs, fe)[0] - 1):view.span(fs, fe)[0]].isspace():
+        # 12 300亩 after a space is a table's cells (a row number, then 300亩), not a
+        # yearbook's grouped 12300: read the figure after the last space alone
+        last = folded.rfind(" ", fs, fe) + 1
+        again = _regex().fullmatch(folded, last, fe)
+        return _from_match(again, view) if again else None
     if folded[fs - 1:fs] in ("“", "「", "\"", "‘") and (
             folded[fe:fe + 1] in ("”", "」", "\"", "’")
             or not any(c.isdigit() for c in folded[fs:fe]) and QUOTE_CLOSES.match(folded, fe)):
