@@ -49,7 +49,7 @@ ARABIC = (r"\d{1,3}(?:[,，]\d{3})+(?:\.\d++)?|(?<![\d\s])\d{2,3}(?: \d{3})++(?:
           r"|\d++(?:\.\d++)?")
 # Arabic digits between magnitude words: 3万4000, 1千零20, 5万4千6百, 25万6千
 MIXED = r"\d++(?:[万亿千百]零?\d{1,4})+(?![\d.])[万亿千百]?"
-SIGN = r"(?:负|-(?=[\d.]))?"
+SIGN = r"(?:(?<![减抱胜担欠])负|-(?=[\d.]))?"  # (减负1800亿元: a burden lightened, no minus)
 NUMBER = f"{SIGN}(?:{MIXED}|{ARABIC}|{CN_RUN})"
 FRACTION = f"{SIGN}(?:[百千万]|\\d++|[{CN_ANY}]+)分之{SIGN}(?:{ARABIC}|{CN_RUN_LOOSE})"
 RANGE_SEP = r"(?:-|~|至|到)"
@@ -87,7 +87,7 @@ def _regex() -> re.Pattern[str]:
         f"(?P<hi>{NUMBER}){infix}(?P<r_unit>{unit})"
         f"|{NOT_BEFORE}(?P<num>{NUMBER})(?:(?P<imag>{mag_alt})(?=[余多]))?(?P<infix>{infix})(?P<unit>{unit})"
         f"(?P<half>半(?![年月天日]))?"
-        f"|{NOT_BEFORE}(?P<bare>\\d++(?:\\.\\d++)?(?P<bare_mag>万亿|千万|百万|万|亿))(?![\\d.])"
+        f"|{NOT_BEFORE}(?P<bare>\\d++(?:\\.\\d++)?(?P<bare_infix>[多余])?(?P<bare_mag>万亿|千万|百万|万|亿))(?![\\d.])"
         ")"
     )
 
@@ -167,7 +167,7 @@ def _resolve_unit(written: str, number_text: str) -> tuple[units.Unit, str]:
 
 
 # 三次产业结构比为25.7:26.8:47.5, 医护比1:1: a ratio named as such, one mention per part
-RATIO = re.compile(r"(?<![\d.:：])\d+(?:\.\d+)?(?:\s*[:：]\s*\d+(?:\.\d+)?){1,4}(?![\d.:：])")
+RATIO = re.compile(r"(?<![\d.:：∶︰])\d+(?:\.\d+)?(?:\s*[:：∶︰]\s*\d+(?:\.\d+)?){1,4}(?![\d.:：∶︰])")
 RATIO_NAMED = re.compile(r"(?:比|比例|结构|之比)(?:为|是|调整为|优化为)?\s*$")
 
 
@@ -295,6 +295,11 @@ def quantity_at(view: View, fs: int, fe: int) -> Quantity | None:
     return _from_match(m, view) if m else None
 
 
+AMONG_RANKED = re.compile(r"(?:区县|县区|县市区|县[（(]市、区[)）]|市州|地市|省份|省区市|省辖市|地级市|县市)"
+                          r"(?:中|里)?(?:排名|排|列|位列|居|位居)")
+QUOTED_INSIDE = re.compile(r"[“\"][^”\"]{0,5}$")
+YEARS_SPAN = re.compile(r"[1-9]\d?(?:\.\d)?")  # 30年, 11.3年: a number of years (not 2023年, 08年)
+YEAR_WORD_AFTER = "来以代前后度底末初份间级月内中第"  # 30年来, 5年前, 90年代 …
 RANK_MOVE_BEFORE = re.compile(r"(前移|后移|上升|下降|提升|前进|后退|上移|下移|下滑|进位|退位|跃升|提高|降低)了?$")
 RANK_DOWN = ("后移", "下降", "后退", "下移", "下滑", "退位", "降低")
 QUOTE_CLOSES = re.compile(r"[^“”「」\"‘’，。；、,;]{1,6}[”」\"’]")  # …民生实事”
@@ -342,6 +347,17 @@ def _from_match(m: re.Match[str], view: View) -> Quantity | None:
         return None  # 8时30分, 15分钟: time; 十分繁重, 每一分钱: words; points are in digits
     if m.group("num") and kind == "count" and m.group("num") == "一":
         return None  # 一个/一项/一次: an article, not an amount
+    if written_unit == "小时" and re.match(r"[\u4e00-\u9fff]", folded[fe:fe + 1]) \
+            and not re.match(r"(?:以[内上下]|左右|内|的)", folded[fe:fe + 2]):
+        return None  # 24小时值班, 24小时服务: how a service runs, not an amount
+    if kind == "count" and AMONG_RANKED.match(folded, fe):
+        return None  # 全市20个区县排名第4: how many it is ranked among, not an amount
+    if not any(c.isdigit() for c in folded[fs:fe]) and QUOTED_INSIDE.search(folded[max(0, fs - 6):fs]) \
+            and re.match(r"[^“”\"]{0,3}[”\"]", folded[fe:fe + 4]):
+        return None  # “最初一公里”: a number word inside a quoted phrase names it
+    if written_unit == "年" and not YEARS_SPAN.fullmatch(folded[fs:fe - 1]) or \
+            written_unit == "年" and folded[fe:fe + 1] in YEAR_WORD_AFTER:
+        return None  # 2023年, 08年 are dates; 30年来, 五年 spans of time, not amounts
     qualifier = _prefix_qualifier(folded, fs)
     if qualifier == "=":
         qualifier = infix_q
@@ -400,8 +416,9 @@ def _resolve_match(m: re.Match[str], folded: str):
     if m.group("bare"):
         text = m.group("bare")
         mag = m.group("bare_mag")
-        value = numbers.parse_number(text[: len(text) - len(mag)]) * units.magnitudes()[mag]
-        return _finite(value), None, None, "", mag, "other", "=", None
+        more = m.group("bare_infix") or ""  # 1000多万高中毕业生: more than 1000万
+        value = numbers.parse_number(text[: len(text) - len(mag) - len(more)]) * units.magnitudes()[mag]
+        return _finite(value), None, None, "", mag, "other", ">" if more else "=", None
     return None
 
 
