@@ -263,6 +263,26 @@ def _shared_units(view: View, found: list[Quantity]) -> list[Quantity]:
     return out
 
 
+# 综合指数为4.18, 价格指数101.2: an index's value, a bare decimal after the word
+INDEX_VALUE = re.compile(r"指数[^，。；,;\d%\t|]{0,5}?(?:为|是|达到?)?[ \n]*(\d{1,4}\.\d{1,3})(?![\d.%‰])")
+
+
+def index_values(view: View, found: list[Quantity]) -> list[Quantity]:
+    """The values of indexes written without a unit (我县综合指数为4.18)."""
+    taken = [(view.to_folded(q.start), view.to_folded(q.end)) for q in found]
+    out = []
+    for m in INDEX_VALUE.finditer(view.folded):
+        fs, fe = m.span(1)
+        if any(s < fe and fs < e for s, e in taken) or re.match(r"\s*[\u4e00-\u9fff]", view.folded[fe:fe + 1]) \
+                and not re.match(r"[，。；,;、]", view.folded[fe:fe + 1]):
+            continue  # read already, or a unit-less number before a word (its unit lost)
+        start, end = view.span(fs, fe)
+        out.append(Quantity(id="", start=start, end=end, text=view.text[start:end], value=float(m.group(1)),
+                            unit=None, written_unit=None, kind="other", qualifier="=", role=None,
+                            confidence=0.6, extractor="pattern"))
+    return out
+
+
 def find_quantities(view: View) -> list[Quantity]:
     out: list[Quantity] = []
     # a list marker glued to a number (3.90%的企业) is blanked out before matching, so
@@ -281,6 +301,8 @@ def find_quantities(view: View) -> list[Quantity]:
     taken = [(q.start, q.end) for q in out]
     out.extend(q for q in colon_ratios(view) if not any(s < q.end and q.start < e for s, e in taken))
     out.extend(_lost_units(view, out))
+    if "指数" in view.folded:
+        out.extend(index_values(view, out))
     out.sort(key=lambda q: (q.start, q.end))
     out = _shared_units(view, out)
     out.sort(key=lambda q: (q.start, q.end))
@@ -350,6 +372,10 @@ def _from_match(m: re.Match[str], view: View) -> Quantity | None:
     if written_unit == "小时" and re.match(r"[\u4e00-\u9fff]", folded[fe:fe + 1]) \
             and not re.match(r"(?:以[内上下]|左右|内|的)", folded[fe:fe + 2]):
         return None  # 24小时值班, 24小时服务: how a service runs, not an amount
+    if written_unit == "岁" and (low is not None or folded.startswith(("及以上", "及以下"), fe)):
+        return None  # 0-17岁、60岁及以上: the bounds of an age group, not amounts
+    if re.search(r"PM\s*$", folded[max(0, fs - 4):fs], re.IGNORECASE):
+        return None  # PM2.5, PM 10: a pollutant's name
     if kind == "count" and AMONG_RANKED.match(folded, fe):
         return None  # 全市20个区县排名第4: how many it is ranked among, not an amount
     if not any(c.isdigit() for c in folded[fs:fe]) and QUOTED_INSIDE.search(folded[max(0, fs - 6):fs]) \
