@@ -356,13 +356,15 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
     traditional = simplified != view.text
     reviews = review_spans(simplified)  # headings need the line breaks folding drops
     plans = plan_spans(simplified)
+    starts: list[int] = []  # the folded start of each quantity of ``out``
     for q in quantities:
         fs, fe = view.folded_span(q.start, q.end)
         clause = clause_before(folded, fs)
         scope = period_before(folded, fs)
         sentence_start = fs - len(sentence_before(folded, fs, limit=200))
-        has_base = any(p.kind not in ("percent", "percent_point", "rank") and p.unit
-                       and view.to_folded(p.start) >= sentence_start for p in out[-6:])
+        has_base = any(p.kind not in ("percent", "percent_point", "rank") and p.unit and ps >= sentence_start
+                       for p, ps in zip(out[-6:], starts[-6:]))
+        starts.append(fs)
         in_review = any(s <= q.start < e for s, e in reviews) or speaks_of_last_year(view.text, q.start)
         in_plan = any(s <= q.start < e for s, e in plans)
         role, source = decide_role(q, clause, scope, folded[fe:fe + 4], has_base, in_review, in_plan)

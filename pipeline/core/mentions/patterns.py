@@ -66,6 +66,8 @@ def _unit_re(unit: str, table: dict, mags: list[str]) -> str:
     would seem to open: 分 after 百 must not take 百分点 (1.2百分点 is not 1.2百分)."""
     rest = sorted({u[len(m) + len(unit):] for u in table for m in mags
                    if u.startswith(m + unit) and len(u) > len(m) + len(unit)}, key=len, reverse=True)
+    if unit == "年":  # a number of years in digits, never a year (2023年, 100年) nor 五年
+        return "(?<=\\d)(?<!\\d\\d\\d)年"
     return re.escape(unit) + (f"(?!{'|'.join(map(re.escape, rest))})" if rest else "")
 
 
@@ -223,21 +225,21 @@ def _shared_units(view: View, found: list[Quantity]) -> list[Quantity]:
     for i, q in enumerate(found):
         if not q.written_unit or q.kind == "rank" or q.low is not None:
             continue
-        pos = view.to_folded(q.start)
-        if folded[max(0, pos - 2):pos].rstrip()[-1:] not in LIST_SEPARATORS:
+        if view.text[max(0, q.start - 3):q.start].rstrip()[-1:] not in LIST_SEPARATORS:
             continue  # (no list before it: most numbers)
+        pos = view.to_folded(q.start)
         full = units.resolve_unit(q.written_unit)
         unit = units.resolve_unit(re.sub(r"^[万亿]+", "", q.written_unit))  # after 10.6万、
         if unit is None or full is None or unit.kind in ("duration", "ratio"):
             continue
         if by_start is None:
-            by_start = {view.to_folded(p.start): k for k, p in enumerate(found)}
+            by_start = {p.start: k for k, p in enumerate(found)}
         items: list[tuple[int, int, int | None]] = []
         while len(items) < 8:
             m = LIST_ITEM.search(folded, max(0, pos - 24), pos)
             if m is None or folded[max(0, m.start() - 4):m.start()].rstrip()[-1:].isdigit():
                 break  # (a number a PDF's line broke: 总产5⏎⏎2、5.7万吨)
-            j = by_start.get(m.start())
+            j = by_start.get(view.span(m.start(), m.end())[0])
             if j is not None and found[j].unit is not None:
                 break  # a number with a unit of its own (增长11.7%和2.3%)
             items.append((m.start(), m.start() + len(m.group(1)) + len(m.group(2)), j))
@@ -269,14 +271,14 @@ INDEX_VALUE = re.compile(r"指数[^，。；,;\d%\t|]{0,5}?(?:为|是|达到?)?[
 
 def index_values(view: View, found: list[Quantity]) -> list[Quantity]:
     """The values of indexes written without a unit (我县综合指数为4.18)."""
-    taken = [(view.to_folded(q.start), view.to_folded(q.end)) for q in found]
     out = []
     for m in INDEX_VALUE.finditer(view.folded):
         fs, fe = m.span(1)
-        if any(s < fe and fs < e for s, e in taken) or re.match(r"\s*[\u4e00-\u9fff]", view.folded[fe:fe + 1]) \
-                and not re.match(r"[，。；,;、]", view.folded[fe:fe + 1]):
-            continue  # read already, or a unit-less number before a word (its unit lost)
+        if CJK.match(view.folded, fe):
+            continue  # a unit-less number before a word (its unit lost)
         start, end = view.span(fs, fe)
+        if any(q.start < end and start < q.end for q in found):
+            continue  # read already
         out.append(Quantity(id="", start=start, end=end, text=view.text[start:end], value=float(m.group(1)),
                             unit=None, written_unit=None, kind="other", qualifier="=", role=None,
                             confidence=0.6, extractor="pattern"))
@@ -317,6 +319,9 @@ def quantity_at(view: View, fs: int, fe: int) -> Quantity | None:
     return _from_match(m, view) if m else None
 
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
+HOURS_BOUND = re.compile(r"以[内上下]|左右|内|的")
+QUOTE_AFTER = re.compile(r"[^“”\"]{0,3}[”\"]")
 AMONG_RANKED = re.compile(r"(?:区县|县区|县市区|县[（(]市、区[)）]|市州|地市|省份|省区市|省辖市|地级市|县市)"
                           r"(?:中|里)?(?:排名|排|列|位列|居|位居)")
 QUOTED_INSIDE = re.compile(r"[“\"][^”\"]{0,5}$")
@@ -369,17 +374,17 @@ def _from_match(m: re.Match[str], view: View) -> Quantity | None:
         return None  # 8时30分, 15分钟: time; 十分繁重, 每一分钱: words; points are in digits
     if m.group("num") and kind == "count" and m.group("num") == "一":
         return None  # 一个/一项/一次: an article, not an amount
-    if written_unit == "小时" and re.match(r"[\u4e00-\u9fff]", folded[fe:fe + 1]) \
-            and not re.match(r"(?:以[内上下]|左右|内|的)", folded[fe:fe + 2]):
+    if written_unit == "小时" and CJK.match(folded, fe) and not HOURS_BOUND.match(folded, fe):
         return None  # 24小时值班, 24小时服务: how a service runs, not an amount
     if written_unit == "岁" and (low is not None or folded.startswith(("及以上", "及以下"), fe)):
         return None  # 0-17岁、60岁及以上: the bounds of an age group, not amounts
-    if re.search(r"PM\s*$", folded[max(0, fs - 4):fs], re.IGNORECASE):
+    if folded[max(0, fs - 4):fs].rstrip()[-2:].upper() == "PM":
         return None  # PM2.5, PM 10: a pollutant's name
     if kind == "count" and AMONG_RANKED.match(folded, fe):
         return None  # 全市20个区县排名第4: how many it is ranked among, not an amount
-    if not any(c.isdigit() for c in folded[fs:fe]) and QUOTED_INSIDE.search(folded[max(0, fs - 6):fs]) \
-            and re.match(r"[^“”\"]{0,3}[”\"]", folded[fe:fe + 4]):
+    before = folded[max(0, fs - 6):fs]
+    if ("“" in before or '"' in before) and QUOTED_INSIDE.search(before) and QUOTE_AFTER.match(folded, fe) \
+            and not any(c.isdigit() for c in folded[fs:fe]):
         return None  # “最初一公里”: a number word inside a quoted phrase names it
     if written_unit == "年" and not YEARS_SPAN.fullmatch(folded[fs:fe - 1]) or \
             written_unit == "年" and folded[fe:fe + 1] in YEAR_WORD_AFTER:
