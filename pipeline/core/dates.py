@@ -436,6 +436,24 @@ def detect_period(view: View, title: str | None = None) -> Period | None:
 
 
 LEAD_SPANS = ("quarter", "first_quarters", "half", "first_months")  # a span a lead may open with
+def report_date(view: View) -> _dt.date | None:
+    """The day a report was issued, from its date line (发布日期：2024-10-31, 时间：2024年
+    10月31日) in its first lines: what 今日, 昨日 and 明日 count from when no reference date
+    is given (ANNOTATION.md)."""
+    for (fs, _fe), form, groups in _scan(view):
+        if fs > 400:
+            break
+        if "y" not in groups or not DATE_LINE.search(view.folded[max(0, fs - 6):fs]):
+            continue
+        try:
+            resolved = _resolve(form, groups, None)
+        except ValueError:
+            continue
+        if resolved is not None and resolved[0] and resolved[2] == "day" and resolved[0] == resolved[1]:
+            return _dt.date.fromisoformat(resolved[0])
+    return None
+
+
 CUTOFF_BEFORE = re.compile(r"截[至止]$")
 PROGRESS_TITLE = re.compile(r"进展|进度|完成情况|执行情况|推进情况")
 # a title line that names a report (…收支完成情况, …工作通报), not a table row

@@ -94,7 +94,9 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     doc = replace(doc, blocks=doc.blocks + text_tables(stext, doc.blocks, doc.format))
     blocks = [replace(b, header=simplify(b.header)) if b.header else b for b in doc.blocks]
     sdoc = replace(doc, text=stext, blocks=tuple(blocks))
-    dates = date_stage.find_dates(view, default_year, reference, periods.review_years(view, period))
+    # 今日/昨日 count from the reference date, else from the report's own date line
+    relative_to = reference or date_stage.report_date(view)
+    dates = date_stage.find_dates(view, default_year, relative_to, periods.review_years(view, period))
     dates = sorted(dates + date_stage.header_years(text, doc.blocks, dates), key=lambda d: d.start)
     date_spans = [view.folded_span(d.start, d.end) for d in dates]
     quantities = combine.find_quantities(view, extractors, explained=date_spans)
