@@ -257,12 +257,13 @@ def _scan_folded(folded: str) -> tuple:
     return tuple(_scan_iter(folded))
 
 
-# years of the Republic of China calendar written without 民國, in a text that uses it
-# (110年度, 113年8月22日, 113.10.30); 86年 only with 度 or a month after it
-# a year written 民國113年, or Taiwan's institutions (a mainland text's 民国时期 names an
-# era, not its calendar; folding simplifies the script)
+# a text that writes in the Republic of China calendar: a year written 民國113年, or
+# Taiwan's institutions (a mainland text's 民国时期 names an era, not its calendar; folding
+# simplifies the script); the words first, a fast test
 ROC_WORDS = ("民国", "行政院", "新台币", "立法院")
 ROC_TEXT = re.compile(r"民国(?:\d{2,3}|[一二三四五六七八九十百]{1,4})年|行政院|新台币|立法院")
+# its years written without 民國 (110年度, 113年8月22日, 113.10.30); 86年 only with 度 or
+# a month after it
 ROC_BARE = re.compile(rf"(?<![\d.])(?:(?P<r>1[0-2]\d)年度?|(?P<r2>[4-9]\d)(?:年度|年(?={MONTH}月)))"
                       rf"(?:(?P<m1>{MONTH})月(?:(?P<d1>{DAY})[日号])?)?"
                       r"|(?<![\d.])(?P<r3>1[0-2]\d)\.(?P<m3>1[0-2]|0?[1-9])\.(?P<d3>3[01]|[12]\d|0?[1-9])(?![\d.])")
@@ -276,7 +277,7 @@ def _roc_bare(folded: str):
     for m in ROC_BARE.finditer(folded):
         g = m.groupdict()
         r = g["r"] or g["r2"] or g["r3"]
-        if folded[max(0, m.start() - 2):m.start()] in ("民國", "民国"):
+        if folded.endswith("民国", 0, m.start()):
             continue  # the roc form reads it
         groups = {"r": r, "m1": g["m1"] or g["m3"], "d1": g["d1"] or g["d3"]}
         yield m.span(), "roc_bare", {k: v for k, v in groups.items() if v is not None}

@@ -22,6 +22,7 @@ from importlib import resources
 
 import tomllib
 
+from pipeline.core.mentions.patterns import LIST_GAP
 from pipeline.core.normalize import simplify
 from pipeline.core.records import Block, Quantity
 from pipeline.core.structure.tasks import locator
@@ -89,7 +90,6 @@ def _row_label(text: str, cells: list[Block], cell: Block) -> str | None:
 
 
 RESPECTIVELY = re.compile(r"([^，,。；;：:！？\n]{2,60}?)(?:同比|比上年|较上年|环比)?(?:分别|依次)")
-LIST_SEP = re.compile(r"\s*[、和及与]\s*")
 
 
 def _respective(text: str, qs: list[Quantity]) -> dict[str, str]:
@@ -99,7 +99,7 @@ def _respective(text: str, qs: list[Quantity]) -> dict[str, str]:
     i = 0
     while i < len(qs):
         j = i
-        while j + 1 < len(qs) and LIST_SEP.fullmatch(text[qs[j].end:qs[j + 1].start]):
+        while j + 1 < len(qs) and LIST_GAP.fullmatch(text[qs[j].end:qs[j + 1].start]):
             j += 1
         group, i = qs[i:j + 1], j + 1
         if len(group) < 2:
@@ -110,7 +110,7 @@ def _respective(text: str, qs: list[Quantity]) -> dict[str, str]:
         if m is None or not re.fullmatch(r"[^\d，,。；;]{0,8}", text[m.end():group[0].start]):
             continue
         subject = TAIL_WORDS.sub("", LEAD_WORDS.sub("", m.group(1).strip()))
-        items = [x for x in LIST_SEP.split(subject) if x]
+        items = [x for x in LIST_GAP.split(subject) if x]
         if len(items) != len(group):
             continue
         head = {len(x) for x in items[:-1]}

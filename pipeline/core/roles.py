@@ -25,7 +25,7 @@ from typing import cast
 from pipeline.core import units
 from pipeline.core.indicators import indicator_key, is_bare
 from pipeline.core.mentions import model
-from pipeline.core.mentions.patterns import change_cue
+from pipeline.core.mentions.patterns import LIST_GAP, change_cue
 from pipeline.core.normalize import View, simplify
 from pipeline.core.periods import speaks_of_last_year
 from pipeline.core.records import Quantity
@@ -118,7 +118,7 @@ SHARE_OF = re.compile(r"(?:占|为|完成|达到?|是|超)[^，。；,;]{0,14}�
 SHARE_NAMED_RATE = re.compile(r"占[^，。；,;]{1,20}(?:比重|比例|份额)(?:达到?|为|提高到|超过|保持在)?$")
 # 比年目标任务4%低0.63个百分点, 较全省平均高1.2个百分点: a gap, a signed change
 GAP = re.compile(r"(?:(?:比|较)[^，。；,;]{0,20}(?<![提降升])(?:低|高)了?|(?<!不)(?:低于|高于)[^，。；,;\d]{1,8}"
-                 r"|(?:超|快于|慢于|落后于?|超过|高出|低出)(?:序时|时序|时间)进度)$")  # 超时序进度3.5个百分点  # 低于目标0.9个百分点; 低于70% is a bound
+                 r"|(?:超|快于|慢于|落后于?|超过|高出|低出)(?:序时|时序|时间)进度)$")  # (低于70% is a bound)
 # 距离年目标值差85天, 离目标任务还差12个: how far short of the target, a negative change
 SHORTFALL = re.compile(r"(?:距离?|离)[^，。；,;]{0,10}(?:目标|任务)[^，。；,;]{0,6}(?:还?差|相差|尚差)$")
 # 年末城镇登记失业率控制在2.87%, 截至…保持在: a state reached, not planned
@@ -455,9 +455,6 @@ def _roles_in_context(folded: str, view: View, qs: list[Quantity]) -> list[Quant
             and PLAN_YEARS_AFTER.match(folded, spans[i][1]) else q for i, q in enumerate(out)]
 
 
-LIST_SEPARATOR = re.compile(r"\s*[、和及与或]\s*")
-
-
 def _list_shares_role(folded: str, qs: list[Quantity], spans: list[tuple[int, int]]) -> list[Quantity]:
     """The numbers of a list whose unit is written once, after the last (拉动0.15、-5.64、
     1.34个百分点), take the role of the one that carries it, and so the sign of a change."""
@@ -465,7 +462,7 @@ def _list_shares_role(folded: str, qs: list[Quantity], spans: list[tuple[int, in
     for i in range(len(out) - 2, -1, -1):
         q, nxt = out[i], out[i + 1]
         if not (q.unit_inferred and q.written_unit == nxt.written_unit
-                and q.column is None and LIST_SEPARATOR.fullmatch(folded[spans[i][1]:spans[i + 1][0]])):
+                and q.column is None and LIST_GAP.fullmatch(folded[spans[i][1]:spans[i + 1][0]])):
             continue
         if q.role != nxt.role and nxt.role in ("change", "target", "actual", "rate"):
             value = q.value

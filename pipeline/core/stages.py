@@ -94,6 +94,7 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     doc = replace(doc, blocks=doc.blocks + text_tables(stext, doc.blocks, doc.format))
     blocks = [replace(b, header=simplify(b.header)) if b.header else b for b in doc.blocks]
     sdoc = replace(doc, text=stext, blocks=tuple(blocks))
+    indexes = tasks.index_columns(stext, sdoc.blocks)  # columns of indexes, whatever their header
     # 今日/昨日 count from the reference date, else from the report's own date line
     relative_to = reference or date_stage.report_date(view)
     dates = date_stage.find_dates(view, default_year, relative_to, periods.review_years(view, period))
@@ -101,12 +102,12 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     date_spans = [view.folded_span(d.start, d.end) for d in dates]
     quantities = combine.find_quantities(view, extractors, explained=date_spans)
     in_cells = [replace(q, text=text[q.start:q.end], indicator=_as_written(text, stext, q.indicator))
-                for q in tasks.cell_quantities(stext, sdoc.blocks, quantities)]
+                for q in tasks.cell_quantities(stext, sdoc.blocks, quantities, indexes)]
     quantities = sorted(quantities + in_cells, key=lambda q: (q.start, q.end))
     quantities = [replace(q, id=f"Q{i + 1}") for i, q in enumerate(quantities)]
     dates = [replace(d, id=f"D{i + 1}") for i, d in enumerate(dates)]
 
-    doc_tasks, regions = tasks.find_tasks(sdoc, period)
+    doc_tasks, regions = tasks.find_tasks(sdoc, period, indexes)
     doc_tasks = [replace(t, title=_as_written(text, stext, t.title, t.start, t.end) or t.title,
                          departments=tuple(_as_written(text, stext, d, t.start, t.end) or d
                                            for d in t.departments)) for t in doc_tasks]

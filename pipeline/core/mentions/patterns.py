@@ -210,8 +210,9 @@ def _list_markers(text: str) -> set[int]:
     return out
 
 
-LIST_SEPARATORS = ("、", "和", "及", "与", "或")
-LIST_ITEM = re.compile(r"(?<![\dA-Za-z.第-])(-?\d+(?:\.\d+)?)([万亿]?)\s*(?:、|和|及|与|或)\s*$")
+LIST_MARKS = "、和及与或"  # what stands between the items of a list (13.28、12.31和11.47亿元)
+LIST_GAP = re.compile(rf"\s*[{LIST_MARKS}]\s*")
+LIST_ITEM = re.compile(rf"(?<![\dA-Za-z.第-])(-?\d+(?:\.\d+)?)([万亿]?)\s*[{LIST_MARKS}]\s*$")
 
 
 def _shared_units(view: View, found: list[Quantity]) -> list[Quantity]:
@@ -225,7 +226,8 @@ def _shared_units(view: View, found: list[Quantity]) -> list[Quantity]:
     for i, q in enumerate(found):
         if not q.written_unit or q.kind == "rank" or q.low is not None:
             continue
-        if view.text[max(0, q.start - 3):q.start].rstrip()[-1:] not in LIST_SEPARATORS:
+        mark = view.text[max(0, q.start - 3):q.start].rstrip()[-1:]
+        if not mark or mark not in LIST_MARKS:
             continue  # (no list before it: most numbers)
         pos = view.to_folded(q.start)
         full = units.resolve_unit(q.written_unit)

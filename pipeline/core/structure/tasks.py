@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from pipeline.core.dates import detect_period
@@ -275,8 +276,10 @@ def tasks_from_dump(text: str, default_period: Period | None) -> tuple[list[Task
 INDICATOR_HEADER = re.compile(r"[一二三四]\s*级\s*指\s*标|绩\s*效\s*指\s*标")
 
 
-def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[list[Task], list[Region]]:
-    """Rows of real tables: a row whose 序号 cell holds a number is a task."""
+def tasks_from_blocks(doc: Document, default_period: Period | None,
+                      indexes: Collection[tuple] = ()) -> tuple[list[Task], list[Region]]:
+    """Rows of real tables: a row whose 序号 cell holds a number is a task.  ``indexes``:
+    the columns of indexes (``index_columns``), marked so in the regions."""
     cells = [b for b in doc.blocks if b.kind == "cell" and b.row is not None]
     if not cells:
         return [], []
@@ -298,7 +301,6 @@ def tasks_from_blocks(doc: Document, default_period: Period | None) -> tuple[lis
     # a 序号 column counts 1, 2, 3 …: first cells that are subject codes (201, 2080501)
     # or other numbers do not make rows tasks
     seq_tables = _numbered_tables(doc.text, rows)
-    indexes = _index_columns(doc.text, cells)
     labelled = {(b.table, b.sheet) for b in cells if column_of_header(b.header) in ("seq", "label", "task")}
     tasks, regions = [], []
     section = None
@@ -535,12 +537,15 @@ def _row_unit(number: float, stated: list[tuple[float, str]], column: str | None
 GROWTH_LABEL = re.compile(r"(?:增长率|增速|增幅|涨幅|降幅|下降率|降低率|同比增长|比上年增长)(?:[（(][^()（）]*[)）])*$")
 
 
-def _index_columns(text: str, cells: list[Block]) -> set[tuple]:
+def index_columns(text: str, blocks: tuple[Block, ...]) -> set[tuple]:
     """(table, sheet, col) of the columns that hold an index whatever their header says
     (指标 | 比上年涨跌(%) over 居民消费价格总指数 | 101.0): a row label names an index
-    (指数) and every figure of the column lies near 100."""
+    (指数) and every figure of the column lies near 100.  Found once per document: the
+    cells' quantities and the tasks' column regions both read it."""
     tables: dict[tuple, list[Block]] = {}
-    for b in cells:
+    for b in blocks:
+        if b.kind != "cell" or b.row is None:
+            continue
         tables.setdefault((b.table, b.sheet), []).append(b)
     out = set()
     for (table, sheet), bs in tables.items():
@@ -559,10 +564,12 @@ def _label(text: str) -> str:
     return UNIT_IN_BRACKETS.sub("", squash(text)).strip() or text
 
 
-def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
+def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list,
+                    indexes: Collection[tuple] = ()) -> list:
     """Quantities written as bare numbers in table cells, their unit taken from the
     column header (完成目标(%), 单位：万元) or the row label (城镇新增就业(人)), with
-    ``unit_inferred`` true, the row label as the indicator and the column's role."""
+    ``unit_inferred`` true, the row label as the indicator and the column's role; in
+    the columns of ``indexes`` (``index_columns``), an index without a unit."""
     cells = [b for b in blocks if b.kind == "cell" and b.row is not None]
     rows: dict[tuple, list[Block]] = {}
     for b in cells:
@@ -575,7 +582,6 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
     last_table: dict[str | None, tuple[str | None, bool, int, set]] = {}  # by sheet: unit, budget, end, headers
     taken = sorted(taken, key=lambda q: q.start)
     taken_starts = [q.start for q in taken]
-    indexes = _index_columns(text, cells)
     out = []
     for key in sorted(rows, key=lambda k: min(b.start for b in rows[k])):
         row = sorted(rows[key], key=lambda b: b.col or 0)
@@ -674,8 +680,9 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list) -> list:
     return out
 
 
-def find_tasks(doc: Document, default_period: Period | None) -> tuple[list[Task], list[Region]]:
-    tasks, regions = tasks_from_blocks(doc, default_period)
+def find_tasks(doc: Document, default_period: Period | None,
+               indexes: Collection[tuple] = ()) -> tuple[list[Task], list[Region]]:
+    tasks, regions = tasks_from_blocks(doc, default_period, indexes)
     if tasks:
         return tasks, regions
     dump_tasks, dump_regions = tasks_from_dump(doc.text, default_period)
