@@ -42,6 +42,10 @@ NB = r"(?![\d.](?<=[\d.][\d.]))"
 
 _FORMS: list[tuple[str, str]] = [
     # (name, regex); the first form that matches at a position wins (longest first)
+    # 2023年10月至2024年3月: one span of months, each end with its year (days stay two
+    # mentions, as the gold writes them); 10月至次年3月 runs into the next year
+    ("ym_ym", rf"(?:(?P<y1>(?:19|20)\d\d)年)?(?P<m1>{MONTH})月份?(?:-|~|至|到)"
+              rf"(?:(?P<y>(?:19|20)\d\d)年|(?P<next>次年|翌年))(?P<m2>{MONTH})月份?(?![\d{_CN}])"),
     ("years", rf"(?P<y1>(?:19|20)\d\d)年?(?:-|~|至|到){YEAR}"),
     ("ymd", r"(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m1>1[0-2]|0?[1-9])(?P=sep)(?P<d1>3[01]|[12]\d|0?[1-9])(?![\d.])"),
     ("md_md", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]?(?:-|~|至|到)(?P<m2>{MONTH})月(?P<d2>{DAY})[日号]"),
@@ -66,13 +70,17 @@ _FORMS: list[tuple[str, str]] = [
               rf"|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?)(?![日号\d{_CN}])"),
     ("m_part", rf"(?:{YEAR})?(?P<m1>{MONTH})月份?(?P<part>底|末|初|上中旬|中下旬|上旬|中旬|下旬)"),
     ("m", rf"(?:{YEAR})?(?P<m1>{MONTH})月份?"),
-    ("fy", r"(?P<y>(?:19|20)\d\d)/(?P<y2>\d\d)(?:財政|财政)?年度"),
+    ("fy", rf"(?P<y>(?:19|20)\d\d|[二][{_CN}]{{3}})(?:/|至)(?P<y2>\d\d|[{_CN}]{{2}})(?:財政|财政)?年度"),
     ("roc", rf"民[國国](?P<r>\d{{1,3}}|[{_CN}]{{1,4}})年度?(?:(?P<m1>{MONTH})月(?:(?P<d1>{DAY})[日号])?)?"),
     ("y_end", rf"{YEAR}年?(?:底|末)"),
     ("y", rf"{YEAR}"),
     # 年底前完成: the end of the report's year (a deadline, ANNOTATION.md); a bare 年末
     # in a bulletin stays unmarked, like 年初
     ("year_end", r"(?<![\d年今去上明本])年底"),
+    # 19日发布: a day of the report's own month, as news writes it; only before the words
+    # of an event, so 30日内 and 15日前完成 stay durations and deadlines
+    ("d", rf"(?<![\d月第近每前后共约逾超个余满连续内])(?P<d1>3[01]|[12]\d|[1-9])日"
+          r"(?=上午|下午|晚|凌晨|发布|公布|召开|举行|举办|印发|通报|表示|宣布|出台|获悉|消息|电|讯)"),
     # 今日, 昨日, 明日 (a report's formal words; 今天/明天 are as often figurative:
     # 托起明天的希望)
     ("rel", r"(?P<rel>今日|昨日|明日)(?!之)"),
@@ -84,7 +92,8 @@ _REGEX = re.compile(_START + NB + "(?:" + "|".join(
     f"(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_').replace('(?P=', f'(?P={name}_')})" for name, rx in _FORMS) + ")")
 FY_BEFORE = re.compile(r"((?:19|20)\d\d)/\d\d(?:財政|财政)?年度$")
 CODE_BEFORE = re.compile(r"(?:编号|代码|编码|批号|文号|证号|号码|No\.?|NO\.?)[:：]?$")
-_TITLE = re.compile(r"《[^《》\n]{0,80}》")
+# a document's title: in 《》, or quoted when it ends as documents are named
+_TITLE = re.compile(r"《[^《》\n]{0,80}》|“[^“”\n]{0,80}(?:通知|意见|方案|办法|规定|决定|纲要|条例|细则|要点)”")
 
 
 def _num(text: str | None) -> int | None:
@@ -126,6 +135,16 @@ def _resolve(form: str, g: dict[str, str | None], default_year: int | None,
             return None, None, "day", False
         day = (reference + _dt.timedelta(days=RELATIVE_DAYS[g["rel"]])).isoformat()
         return day, day, "day", False
+    if form == "d":  # the latest such day on or before the report's date
+        d = _num(g["d1"])
+        if reference is None:
+            return None, None, "day", False
+        y, m = reference.year, reference.month
+        if d > reference.day:
+            y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+        if d > _last_day(y, m):
+            return None
+        return _iso(y, m, d), _iso(y, m, d), "day", False
     if form in ("roc", "roc_bare"):  # 民國86年: the Republic of China calendar counts from 1912
         year = _num(g["r"]) + 1911
         m, d = _num(g.get("m1")), _num(g.get("d1"))
@@ -142,7 +161,9 @@ def _resolve(form: str, g: dict[str, str | None], default_year: int | None,
     explicit = year is not None
     if year is None:
         year = default_year
-    if form == "fy":  # 2006/07財政年度: April to March
+    if form == "fy":  # 2006/07財政年度, 二〇二三至二四年度: April to March
+        if _num(g["y2"]) != (year + 1) % 100:
+            return None
         return _iso(year, 4, 1), _iso(year + 1, 3, 31), "year", True
     if form in ("y_end", "year_end"):  # 2023年底 is the year's last day, not the year
         if year is None:
@@ -159,6 +180,8 @@ def _resolve(form: str, g: dict[str, str | None], default_year: int | None,
         if first > year:
             return None
         return _iso(first, 1, 1), _iso(year, 12, 31), "year", explicit
+    if form == "ym_ym":
+        return _month_span(g, year, explicit)
     if form == "festival":
         day = spring_festivals().get(year or 0)
         if day is None:
@@ -244,6 +267,26 @@ def _resolve(form: str, g: dict[str, str | None], default_year: int | None,
             return None
         return _iso(year, m1, d1), _iso(year, m2, d2), "day", explicit
     return None
+
+
+def _month_span(g: dict[str, str | None], year: int | None, explicit: bool):
+    """2023年10月至2024年3月 or 10月至次年3月: from the first month to the last."""
+    m1, m2 = _num(g["m1"]), _num(g["m2"])
+    first = _num(g.get("y1"))
+    if g.get("next"):
+        if first is None and year is None:
+            return None, None, "month", False
+        first = first if first is not None else year
+        last = first + 1
+    else:
+        last = year
+        if first is None:
+            first = last if m1 <= m2 else last - 1
+    if not (1 <= m1 <= 12 and 1 <= m2 <= 12):
+        return None
+    if (first, m1) > (last, m2):
+        return None
+    return _iso(first, m1, 1), _iso(last, m2, _last_day(last, m2)), "month", explicit or bool(g.get("y1"))
 
 
 def _scan(view: View):
