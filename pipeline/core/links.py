@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from pipeline.core import units
 from pipeline.core.normalize import View, squash
+from pipeline.core.mentions.patterns import LIST_GAP
 from pipeline.core.records import Check, DateMention, Quantity, Task
 from pipeline.core.structure.tasks import column_of_header, locator
 
@@ -205,10 +206,46 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: li
                 cur = replace(cur, of=sibling.of)  # …；林业总产值4024万元: the next clause's part
         out[q.id] = cur
 
+    _pair_lists(view.text, qs, out, sent)
     out = _link_targets(out, qs, tasks, sent)
     out = _link_dates(view, out, qs, dates, date_columns or {})
     result = [out[q.id] for q in qs]
     return result, checks(result)
+
+
+def _level_of(change: Quantity, level: Quantity) -> bool:
+    """Whether ``change`` can describe ``level``: points a share, a % an amount or count."""
+    if change.kind == "percent_point":
+        return level.kind == "percent"
+    return level.kind not in ("percent", "percent_point", "rank", "ratio")
+
+
+PAIRED_GAP = re.compile(r"[^。；;！？!?\d]{0,16}")  # what stands between two paired lists or their items
+
+
+def _pair_lists(text: str, qs: list[Quantity], out: dict[str, Quantity], sent: dict[str, int]) -> None:
+    """余额288.42亿元、219.06亿元，同比增长10.5%、14.8%: a list of changes or shares right
+    after a list of as many amounts pairs with it item by item (分别 reads the same);
+    each change is of its own amount and takes that amount's indicator."""
+    i = 0
+    while i < len(qs):
+        j = i
+        while (j + 1 < len(qs) and sent[qs[j + 1].id] == sent[qs[i].id]
+               and LIST_GAP.fullmatch(text[qs[j].end:qs[j + 1].start])):
+            j += 1
+        run, k = [out[q.id] for q in qs[i:j + 1]], j - i + 1
+        first = run[0]
+        if k >= 2 and i >= k and first.role in ("change", "rate") and all(r.kind == first.kind for r in run):
+            amounts = [out[q.id] for q in qs[i - k:i]]
+            gaps = [text[a.end:b.start] for a, b in zip(amounts, amounts[1:] + [first])]
+            if (all(_level_of(first, a) and a.role in ("actual", "target", "rate")
+                    and sent[a.id] == sent[first.id] for a in amounts)
+                    and all(PAIRED_GAP.fullmatch(g) for g in gaps)):
+                link = "change_of" if first.role == "change" else "of"
+                for r, a in zip(run, amounts):
+                    out[r.id] = replace(r, role=first.role, **{link: a.id}, indicator=a.indicator or r.indicator,
+                                        indicator_key=a.indicator_key or r.indicator_key)
+        i = j + 1
 
 
 def _sentence_so_far(folded: str, pos: int, limit: int = 40) -> str:

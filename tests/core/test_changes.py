@@ -9,3 +9,30 @@ def test_a_growth_rates_own_change_is_of_the_growth() -> None:
     by_id = {q["id"]: q["text"] for q in result["quantities"]}
     assert [(q["text"], q["role"], by_id.get(q.get("change_of") or "")) for q in result["quantities"]] == [
         ("5.8%", "change", None), ("0.6个百分点", "change", "5.8%")]
+
+
+def _links(text: str) -> list[tuple]:
+    result = pipeline.extract(text, reference_date="2024-07-01")
+    by_id = {q["id"]: q["text"] for q in result["quantities"]}
+    return [(q["text"], q["role"], by_id.get(q.get("change_of") or q.get("of") or ""), q["indicator"])
+            for q in result["quantities"] if q["kind"] in ("percent", "percent_point")]
+
+
+def test_a_list_of_changes_pairs_with_the_list_of_amounts_before_it() -> None:
+    assert _links("存款余额288.42亿元、贷款余额219.06亿元，同比增长10.5%、14.8%。") == [
+        ("10.5%", "change", "288.42亿元", "存款余额"), ("14.8%", "change", "219.06亿元", "贷款余额")]
+
+
+def test_respective_shares_pair_with_their_own_amounts() -> None:
+    assert _links("育苗1105亩，义务植树212万株，分别占年计划的110%和106%。") == [
+        ("110%", "rate", "1105亩", "育苗"), ("106%", "rate", "212万株", "义务植树")]
+
+
+def test_points_pair_with_the_shares_they_change() -> None:
+    links = _links("一二三产比重分别为13.2%、52.1%和34.7%，分别提高1.2、0.5和0.3个百分点。")
+    assert [(t, of) for t, _, of, _ in links[3:]] == [("1.2", "13.2%"), ("0.5", "52.1%"), ("0.3个百分点", "34.7%")]
+
+
+def test_a_single_change_after_a_list_is_not_paired() -> None:
+    assert _links("存款余额288.42亿元、贷款余额219.06亿元，贷款同比增长14.8%。") == [
+        ("14.8%", "change", "219.06亿元", "贷款")]
