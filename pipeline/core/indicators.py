@@ -164,8 +164,8 @@ def fill_indicators(text: str, qs: list[Quantity], cells: list[Block]) -> list[Q
                 linked = prev
             if linked is not None and not is_bare(linked.indicator):
                 phrase = linked.indicator
-        if is_bare(phrase) and q.kind != "rank":
-            phrase = context_phrase(text, q) or phrase
+        if is_bare(phrase):
+            phrase = (rank_phrase(text, q) if q.kind == "rank" else context_phrase(text, q)) or phrase
         if phrase != q.indicator:
             q = replace(q, indicator=phrase, indicator_key=indicator_key(phrase))
         out.append(q)
@@ -182,6 +182,23 @@ TAIL_WORDS = re.compile(r"(?:共计|共有|合计|累计|已经|已|共|有|达�
 AFTER_NOUN = re.compile(r"^[\u4e00-\u9fff]{2,10}")
 NOT_A_NOUN = re.compile(r"^(?:已|完成|达到|进展|提前|为|是|的|其中|占|比|较|同比|增长|下降|减少|增加|"
                         r"以上|以下|左右|及|和|与|等|进度|任务|正在|未|尚|均|全部|分别|累计|共)")
+
+
+RANK_VERB = re.compile(r"位居|位列|排在|排名|排序|名列|居于|居|列|排|位于")
+RANK_NAME = re.compile(r"排名|位次|排序$")
+
+
+def rank_phrase(text: str, q: Quantity) -> str | None:
+    """A rank's indicator from its clause: what is ranked where (增速居全省第4位 →
+    增速全省排名; 收入规模全省位次为第15位 → 收入规模全省位次)."""
+    pieces = CLAUSE_BREAK.split(text[max(0, q.start - 30):q.start])
+    clause = re.sub(r"\s+", "", pieces[-1] if pieces else "")
+    named = RANK_NAME.search(clause)
+    clause = clause[:named.end()] if named else RANK_VERB.sub("", clause)
+    clause = re.sub(r"(?:[在为是的中了]|之间|以内)+$", "", LEAD_WORDS.sub("", clause))
+    if len(clause) < 2 or is_bare(clause):
+        return None
+    return clause if RANK_NAME.search(clause) else clause + "排名"
 
 
 def context_phrase(text: str, q: Quantity) -> str | None:

@@ -47,3 +47,12 @@ def test_a_time_or_a_baseline_names_no_indicator() -> None:
 ])
 def test_a_respectively_list_gives_each_value_its_item(text: str, expected: list[str]) -> None:
     assert [q["indicator"] for q in pipeline.extract(text)["quantities"]] == expected
+
+
+@pytest.mark.parametrize(("text", "indicator"), [
+    ("增速居全省第4位。", "增速全省排名"),
+    ("收入规模全省位次为第15位。", "收入规模全省位次"),
+    ("综合考核计分总分排名在全省第4位至第7位之间。", "综合考核计分总分排名"),
+])
+def test_a_rank_alone_is_named_by_what_is_ranked(text: str, indicator: str) -> None:
+    assert [q["indicator"] for q in pipeline.extract(text)["quantities"]] == [indicator]

@@ -83,7 +83,8 @@ def _regex() -> re.Pattern[str]:
     # the lookahead rejects all other positions with one character test
     return re.compile(
         f"(?=[\\d{CN_DIGIT}十拾佰仟第负百千-])(?:"
-        f"(?P<rank>第(?P<rank_num>\\d+|[{CN_DIGIT}十]+)(?P<rank_unit>位|名)?)"
+        f"(?P<rank>第(?P<rank_num>\\d+|[{CN_DIGIT}十]+)(?P<rank_unit>位|名)?"
+        f"(?:(?:至|到|-)第(?P<rank_hi>\\d+|[{CN_DIGIT}十]+)(?P=rank_unit))?)"
         f"|{NOT_BEFORE}(?P<frac>{FRACTION})"
         f"|{NOT_BEFORE}(?P<lo>{NUMBER})(?P<lo_unit>%|{mag_alt})?{RANGE_SEP}"
         f"(?P<hi>{NUMBER}){infix}(?P<r_unit>{unit})"
@@ -416,8 +417,11 @@ def _resolve_match(m: re.Match[str], folded: str):
         if not m.group("rank_unit") and (not RANK_BEFORE.search(folded[max(0, m.start() - 8):m.start()])
                                          or RANK_NOT_AFTER.match(folded, m.end())):
             return None
-        return (numbers.parse_number(m.group("rank_num")), None, None, "位",
-                m.group("rank_unit"), "rank", "=", "rank")
+        first = numbers.parse_number(m.group("rank_num"))
+        if m.group("rank_hi"):  # 第4位至第7位: one rank, a range
+            last = numbers.parse_number(m.group("rank_hi"))
+            return None, min(first, last), max(first, last), "位", m.group("rank_unit"), "rank", "=", "rank"
+        return first, None, None, "位", m.group("rank_unit"), "rank", "=", "rank"
     if m.group("frac"):
         text = m.group("frac")
         written = "百分之" if text.lstrip("负-").startswith("百分之") else "分之"
