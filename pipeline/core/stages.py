@@ -72,6 +72,8 @@ def text_tables(stext: str, blocks: tuple[Block, ...], fmt: str = "text") -> tup
     # rows of a label and its figures glued together (地区生产总值6145.52112100), in any
     # text a PDF's became
     cells += glued.glued_row_cells(stext, first_table=_next_table(given + cells), taken=given + cells)
+    # rows of a label and its figures one cell per line (地区生产总值(亿元) ⏎ 466 ⏎ 112), in any text
+    cells += tables.vertical_label_cells(stext, first_table=_next_table(given + cells), taken=given + cells)
     return cells if given or cells else tables.one_line_table_cells(stext) or forms.form_cells(stext)
 
 

@@ -540,3 +540,42 @@ def test_a_percent_row_label_opens_a_section_of_shares() -> None:
     """本地生产总值(%): the rows under it are shares too; a 增减百分点 column counts points."""
     q = _by_text(pipeline.extract("单位:亿元\n" + SHARE_SECTION))
     assert [(q[t]["value"], q[t]["unit"]) for t in ("2.3", "0.4")] == [(2.3, "%"), (0.4, "个百分点")]
+
+
+VERTICAL_TARGETS = """2024年度全县综合目标任务分解表
+考核项目
+全县
+甲镇
+乙镇
+地区生产总值(亿元)
+120
+45
+38
+固定资产投资(亿元)
+86
+30
+21
+人均可支配收入()
+21400
+22155
+20330
+15
+市统计局
+"""
+
+
+def test_a_table_one_cell_per_line_with_row_units_gives_each_figure() -> None:
+    qs = pipeline.extract(VERTICAL_TARGETS)["quantities"]
+    assert [(q["text"], q["value"], q["unit"], q["role"], q["indicator"]) for q in qs][:4] == [
+        ("120", 12000000000.0, "元", "target", "地区生产总值"),
+        ("45", 4500000000.0, "元", "target", "地区生产总值"),
+        ("38", 3800000000.0, "元", "target", "地区生产总值"),
+        ("86", 8600000000.0, "元", "target", "固定资产投资")]
+    # a unit left blank is no unit carried from the row above; a score is no row number
+    assert [(q["text"], q["unit"], q["indicator"]) for q in qs][6:9] == [
+        ("21400", None, "人均可支配收入"), ("22155", None, "人均可支配收入"), ("20330", None, "人均可支配收入")]
+    assert pipeline.extract(VERTICAL_TARGETS)["tasks"] == []
+
+
+def test_figures_one_per_line_need_row_units_to_be_a_table() -> None:
+    assert tables.vertical_label_cells("说明\n120\n45\n另一行\n86\n30\n第三行\n1\n2\n") == ()

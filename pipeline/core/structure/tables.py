@@ -720,3 +720,100 @@ def glued_figure_cells(text: str, first_table: int = 0, taken: Sequence[Block] =
                    for r, (s, e) in enumerate(spans, start=1))
         table += 1
     return tuple(out)
+
+
+FIGURE_ALONE = re.compile(r"[ \u3000]*[-+]?\d[\d,]*(?:\.\d+)?%?[ \u3000]*")
+UNIT_LABEL = re.compile(r"[（(]([^()（）]{1,6})[)）]\s*$")  # 地区生产总值(亿元): the row's unit
+
+
+def _unit_alone(line: str) -> bool:
+    """A line that is only a unit (亿元, %, 万吨): a 单位 cell."""
+    word = line.strip().strip("()（）")
+    return 0 < len(word) <= 4 and resolve_unit(word) is not None
+
+
+def vertical_label_cells(text: str, first_table: int = 0, taken: Sequence[Block] = ()) -> tuple[Block, ...]:
+    r"""Tables flattened to one cell per line whose rows are a label and its figures, each
+    on its own line (地区生产总值(亿元) ⏎ 466 ⏎ 112 ⏎ 45): three or more such rows in a run,
+    the label naming its unit in brackets or a unit line after it (万吨).  Rows may have
+    fewer figures than others (merged or empty cells): the figures take no column name
+    unless every row has as many as the header lines before the table name.
+
+    >>> t = "指标\n全市\n甲县\n乙县\n生产总值(亿元)\n466\n112\n45\n投资(亿元)\n846\n169\n60\n收入(亿元)\n32.5\n6.2\n1.5\n"
+    >>> [(b.row, b.col, t[b.start:b.end], b.header) for b in vertical_label_cells(t)][:3]
+    [(1, 0, '生产总值(亿元)', '指标'), (1, 1, '466', '全市'), (1, 2, '112', '甲县')]
+    """
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    kept = [(s, e) for s, e in lines if text[s:e].strip()]
+
+    def figure(i: int) -> bool:
+        return FIGURE_ALONE.fullmatch(text[kept[i][0]:kept[i][1]]) is not None
+
+    def label(i: int) -> bool:
+        line = text[kept[i][0]:kept[i][1]].strip()
+        return (0 < len(line) <= 24 and re.search(r"[\u4e00-\u9fff]", line) is not None
+                and not SENTENCE_MARK.search(BRACKETED.sub("", line)) and not figure(i))
+
+    rows: list[tuple[int, int | None, list[int]]] = []  # (label line, unit line, figure lines)
+    out: list[Block] = []
+    table = first_table
+
+    def flush() -> None:
+        nonlocal table
+        if len(rows) >= 3:
+            first = rows[0][0]
+            head = first - 1
+            while head >= 0 and first - head <= 16 and label(head) and not UNIT_LABEL.search(
+                    text[kept[head][0]:kept[head][1]]):
+                head -= 1
+            names = [re.sub(r"\s+", "", text[s:e]) for s, e in kept[head + 1:first]]
+            span = (kept[first][0], kept[rows[-1][2][-1]][1])
+            if not any(b.start < span[1] and span[0] < b.end for b in taken):
+                widths = {len(f) for _l, _u, f in rows}
+                value_names = names[1:] if len(names) == max(widths) + 1 and len(widths) == 1 else []
+                for r, (lab, unit, figs) in enumerate(rows, start=1):
+                    s, e = kept[lab]
+                    out.append(Block("cell", s, e, table=table, row=r, col=0,
+                                     header=names[0] if value_names else None))
+                    shift = 1
+                    if unit is not None:
+                        out.append(Block("cell", *kept[unit], table=table, row=r, col=1, header="单位"))
+                        shift = 2
+                    for c, f in enumerate(figs):
+                        s, e = kept[f]
+                        s += len(text[s:e]) - len(text[s:e].lstrip())
+                        e -= len(text[s:e]) - len(text[s:e].rstrip())
+                        out.append(Block("cell", s, e, table=table, row=r, col=c + shift,
+                                         header=value_names[c] if value_names else None))
+                table += 1
+        rows.clear()
+
+    i, gap = 0, 0
+    while i < len(kept):
+        if label(i):
+            j = i + 1
+            unit = j if j < len(kept) and _unit_alone(text[kept[j][0]:kept[j][1]]) else None
+            j += unit is not None
+            figs = []
+            while j < len(kept) and figure(j):
+                figs.append(j)
+                j += 1
+            named = unit is not None or UNIT_LABEL.search(text[kept[i][0]:kept[i][1]]) is not None
+            if len(figs) >= 2 and (named or rows):
+                rows.append((i, unit, figs))
+                i, gap = j, 0
+                continue
+        line = text[kept[i][0]:kept[i][1]].strip()
+        # what may stand between rows: a group's name, a department, a score (15)
+        if len(line) <= 30 and not re.search(r"[。；;！？]", line) and gap < 3:
+            gap += 1
+        else:
+            flush()
+            gap = 0
+        i += 1
+    flush()
+    return tuple(out)

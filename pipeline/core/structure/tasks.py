@@ -131,7 +131,8 @@ def row_numbers(text: str) -> list[re.Match[str]]:
     """
     # a page's number above the page's rule (2 / — —) is no row's
     lines = [m for m in SEQ_LINE.finditer(text) if not PAGE_RULE.match(text, m.end())
-             and int(m.group(1).rstrip("*")) < MAX_ROW_NUMBER]  # (314, 315, 316: a column's figures)
+             and int(m.group(1).rstrip("*")) < MAX_ROW_NUMBER  # (314, 315, 316: a column's figures)
+             and not _among_figures(text, m.start(), m.end())]
     # runs[n]: the longest run so far that ends with a line numbered n (one pass)
     runs: dict[int, list[re.Match[str]]] = {}
     best: list[re.Match[str]] = []
@@ -145,6 +146,17 @@ def row_numbers(text: str) -> list[re.Match[str]]:
     if len(best) == 1 and text[:best[0].start()].strip():
         return []
     return best
+
+
+FIGURE_TEXT = re.compile(r"\s*[-+]?\d[\d,]*(?:\.\d+)?%?\s*")
+
+
+def _among_figures(text: str, start: int, end: int) -> bool:
+    """Whether the lines on both sides of a number's line are figures: a cell of a row of
+    figures one per line (207.3 / 68.5 / 14 / 37.2), not a row's number."""
+    before = text[:start].rstrip().rsplit("\n", 1)[-1]
+    after = text[end:].lstrip().split("\n", 1)[0]
+    return bool(before and after and FIGURE_TEXT.fullmatch(before) and FIGURE_TEXT.fullmatch(after))
 
 
 SEQ_HEADER = re.compile(r"^[ \t\u3000]*序\s*号((?:[ \t\u3000]+[^\s\d]\S{0,11}){2,})[ \t\u3000]*$", re.M)
@@ -459,6 +471,7 @@ def _cell_unit(*labels: str | None) -> str | None:
 COUNT_HEADER = re.compile(r"([件个户次项宗家座所条株头只台套辆])数(?:[（(]|$|\s)")
 
 
+EMPTY_UNIT = re.compile(r"[（(]\s*[)）]\s*$")
 SCORE_HEADER = re.compile(r"分值|得分|权重")
 
 
@@ -496,6 +509,18 @@ def is_budget_table(text: str, first_cell: int, lines: int = 4) -> bool:
     not its execution or final accounts (决算, 执行情况)."""
     head = "\n".join(lines_above(text, first_cell, lines))
     return bool(BUDGET_TITLE.search(head)) and not NOT_BUDGET.search(head)
+
+
+PLAN_TITLE = re.compile(r"目标任务|任务分解|分解表|目标责任|目标体系|框架体系|计划表|目标表|考核目标")
+NOT_PLAN = re.compile(r"完成|进展|进度|执行|情况|实际|决算")
+
+
+def is_plan_table(text: str, first_cell: int, chars: int = 300) -> bool:
+    """Whether the title above a table names targets (目标任务分解表, 综合目标任务框架体系),
+    not their progress (目标任务完成情况表): the figures no column names are targets."""
+    head = text[max(0, first_cell - chars):first_cell]
+    head = head[max(0, head.rfind("。") + 1):]
+    return bool(PLAN_TITLE.search(head)) and not NOT_PLAN.search(head)
 
 
 def counted_unit(text: str, first_cell: int, headers: list[str], lines: int = 3) -> str | None:
@@ -561,7 +586,7 @@ def index_columns(text: str, blocks: tuple[Block, ...]) -> set[tuple]:
 
 
 def _label(text: str) -> str:
-    return UNIT_IN_BRACKETS.sub("", squash(text)).strip() or text
+    return EMPTY_UNIT.sub("", UNIT_IN_BRACKETS.sub("", squash(text))).strip() or text
 
 
 def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list,
@@ -577,6 +602,7 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list,
     table_unit: dict[tuple, str | None] = {}
     section_unit: dict[tuple, str | None] = {}  # a unit-bearing row label carries on
     budget: dict[tuple, bool] = {}
+    planned: dict[tuple, bool] = {}
     counted: dict[tuple, str | None] = {}
     last_counted: dict[str | None, str | None] = {}  # by sheet: the unit a table counts in
     last_table: dict[str | None, tuple[str | None, bool, int, set]] = {}  # by sheet: unit, budget, end, headers
@@ -611,6 +637,7 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list,
                                          or re.fullmatch(r"\s*[（(]?单位[:：][^|]{1,8}[)）]?\s*", b.header or ""))),
                                     None) or unit_above(text, first, lines=8)
             budget[tkey] = is_budget_table(text, first)
+            planned[tkey] = is_plan_table(text, first)
             counted[tkey] = counted_unit(text, first, [b.header for b in cells
                                                        if (b.table, b.sheet) == tkey and b.header])
             # a table that goes on after a page break, with no header of its own (or a
@@ -629,6 +656,8 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list,
                                    max(b.end for b in cells if (b.table, b.sheet) == tkey), heads)
         if label and _cell_unit(label):
             section_unit[tkey] = _cell_unit(label)  # (本地生产总值(%) opens a section of shares)
+        elif label and EMPTY_UNIT.search(label):
+            section_unit[tkey] = None  # 人均可支配收入(): a unit left blank, none carried on
         stated = _stated_units(row, taken, taken_starts)
         for b in row:
             raw = text[b.start:b.end]
@@ -667,6 +696,8 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list,
                     "progress": "actual", "index": "actual", "score": "other"}.get(column or "", None)
             if role in (None, "actual") and label and GROWTH_LABEL.search(squash(label)):
                 role = "change"  # 地区生产总值增长率 | % | 7.2: the row names a growth
+            if role is None and planned[tkey]:
+                role = "target"  # a 目标任务分解表: what no column names is planned
             if budget[tkey] and ((role in (None, "actual") and unit is not None and unit.kind == "money")
                                  or role == "change"):
                 role = "target"  # a budget (预算表) plans every amount in it, and its changes
