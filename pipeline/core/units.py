@@ -105,6 +105,10 @@ def resolve_unit(written: str) -> Unit | None:
         if mag in mags and rest in table:
             u = table[rest]
             return Unit(written, u.base, mags[mag] * u.factor, u.kind)
+    if written.count("/") == 1:  # 吨/公顷 in a header: one unit per another, of kind other
+        per, by = (resolve_unit(w) for w in written.split("/"))
+        if per is not None and by is not None and "/" not in per.base + by.base:
+            return Unit(written, f"{per.base}/{by.base}", per.factor / by.factor, "other")
     return None
 
 

@@ -21,3 +21,8 @@ def tokenizer() -> Any:
 def cut(text: str) -> list[str]:
     """The words of ``text`` (jieba's precise mode without its HMM for unknown words)."""
     return tokenizer().lcut(text, HMM=False)
+
+
+def is_word(chars: str) -> bool:
+    """Whether jieba's dictionary holds ``chars`` as a word (天津, 年终, 成本)."""
+    return tokenizer().FREQ.get(chars, 0) > 0

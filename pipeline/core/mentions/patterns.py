@@ -21,7 +21,7 @@ import re
 from dataclasses import replace
 from typing import cast
 
-from pipeline.core import numbers, units
+from pipeline.core import numbers, units, words
 from pipeline.core.normalize import View, simplify
 from pipeline.core.records import Quantity
 from pipeline.core.vocab import Kind, Qualifier
@@ -337,6 +337,24 @@ TOP_RANK_BEFORE = re.compile(r"(?:居|列|排名?|位列|进入|跻身|位居)[^
 CLOCK_BEFORE = re.compile(r"[\d零一二三四五六七八九十][时点]$")
 
 
+UNIT_AFTER_GAP = re.compile(r"\s+([^\s\d.,]+)$")  # 28 天: what follows a number past a space or break
+
+
+def _unit_across_cells(view: View, fs: int, fe: int) -> bool:
+    """Whether the unit after a number was read across a cell's edge: past a space or a
+    line break, a one-character unit that opens a word with what follows it (28 天津,
+    3⏎年终, 8 成本), or a table's number (表1 部门收支总表).  A PDF's break inside a
+    quantity (2.8⏎万亩，) keeps its unit."""
+    s, e = view.span(fs, fe)
+    gap = UNIT_AFTER_GAP.search(view.text, s, e)
+    if gap is None:
+        return False
+    if view.folded[fs - 1:fs] == "表":
+        return True
+    unit, after = gap.group(1), view.folded[fe:fe + 1]
+    return len(unit) == 1 and CJK.match(after) is not None and words.is_word(unit + after)
+
+
 def _from_match(m: re.Match[str], view: View) -> Quantity | None:
     """One regex match → a Quantity, with its qualifier and change sign read from the
     words around it; None for idioms, durations and spans the parsers cannot read."""
@@ -357,6 +375,8 @@ def _from_match(m: re.Match[str], view: View) -> Quantity | None:
     if folded[fe - 1:fe].isascii() and folded[fe - 1:fe].isalpha() and folded[fe:fe + 1].isascii() \
             and folded[fe:fe + 1].isalpha():
         return None  # a Latin unit inside a word: 10min is not 10 m
+    if _unit_across_cells(view, fs, fe):
+        return None
     try:
         q = _resolve_match(m, folded)
     except (ValueError, OverflowError):
