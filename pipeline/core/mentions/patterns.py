@@ -342,15 +342,17 @@ UNIT_AFTER_GAP = re.compile(r"\s+([^\s\d.,]+)$")  # 28 天: what follows a numbe
 
 def _unit_across_cells(view: View, fs: int, fe: int) -> bool:
     """Whether the unit after a number was read across a cell's edge: past a space or a
-    line break, a one-character unit that opens a word with what follows it (28 天津,
-    3⏎年终, 8 成本), or a table's number (表1 部门收支总表).  A PDF's break inside a
-    quantity (2.8⏎万亩，) keeps its unit."""
+    line break after a number alone on its line, a one-character unit that opens a word
+    with what follows it (28 天津, 3⏎年终, 8 成本), or a table's number (表1 部门收支总表).
+    A line wrapped inside a sentence keeps its unit (出让2⏎宗地热采矿权, 2.8⏎万亩，)."""
     s, e = view.span(fs, fe)
     gap = UNIT_AFTER_GAP.search(view.text, s, e)
     if gap is None:
         return False
     if view.folded[fs - 1:fs] == "表":
         return True
+    if "\n" in gap.group() and view.text[view.text.rfind("\n", 0, s) + 1:s].strip():
+        return False  # a line wrapped inside a sentence (出让2⏎宗地热采矿权): one quantity
     unit, after = gap.group(1), view.folded[fe:fe + 1]
     return len(unit) == 1 and CJK.match(after) is not None and words.is_word(unit + after)
 
