@@ -23,6 +23,7 @@ from pipeline.core.mentions.patterns import LIST_GAP
 from pipeline.core.records import Check, DateMention, Quantity, Task
 from pipeline.core.structure.tasks import column_of_header, locator
 
+GAP_WORDS = ("比", "较", "高于", "低于", "快于", "慢于")  # what a gap's base follows (高于全国(3.9%)3.6个百分点)
 SENTENCE = re.compile(r"[。；;！？!?]")
 FULL_STOP = re.compile(r"[。！？!?]")
 # a growth rate's own change: 增速比一季度加快0.6个百分点; 增长6.3%，较去年同期下降6.8个百分点
@@ -142,7 +143,7 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: li
             point = cur.kind == "percent_point"
             # a gap (3.37%，比目标4%低0.63个百分点) is of the figure before 比, not of 4%
             gap = cur.role_source == "gap"
-            cut = max(folded.rfind("比", max(0, pos - 24), pos), folded.rfind("较", max(0, pos - 24), pos))
+            cut = max(folded.rfind(w, max(0, pos - 24), pos) for w in GAP_WORDS)
             upto = cut if gap and cut >= 0 else pos
             base = prev_in_sentence(q, lambda p, point=point, upto=upto, gap=gap, pos=pos: fpos[p.id] < upto
                                     and (p.role not in ("change", "rank") or (gap and p.role == "change")

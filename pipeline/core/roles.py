@@ -40,6 +40,9 @@ CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:（）()\n|\t]")  # a table'
 SENTENCE_BREAK = re.compile(r"[。；;！？!?]")
 
 
+BASE_FIGURE = re.compile(r"[(（][^()（）]{1,10}[)）]$")  # the bracketed figure of a gap's base
+
+
 def clause_before(folded: str, start: int, limit: int = 40) -> str:
     """The text of the clause that ends at ``start`` (cut at ，。；：and brackets)."""
     window = folded[max(0, start - limit):start]
@@ -117,7 +120,9 @@ SHARE_OF = re.compile(r"(?:占|为|完成|达到?|是|超)[^，。；,;]{0,14}�
 # 占GDP比重达到2.6%, 占规上工业总产值比重34.8%: a share, planned or not
 SHARE_NAMED_RATE = re.compile(r"占[^，。；,;]{1,20}(?:比重|比例|份额)(?:达到?|为|提高到|超过|保持在)?$")
 # 比年目标任务4%低0.63个百分点, 较全省平均高1.2个百分点: a gap, a signed change
-GAP = re.compile(r"(?:(?:比|较)[^，。；,;]{0,20}(?<![提降升])(?:低|高)了?|(?<!不)(?:低于|高于)[^，。；,;\d]{1,8}"
+GAP = re.compile(r"(?:(?:比|较)[^，。；,;]{0,20}(?<![提降升])(?:低|高|快|慢)了?"
+                 # 高于全国(3.9%)3.6个百分点: the base's own figure may stand in brackets
+                 r"|(?<!不)(?:低于|高于|快于|慢于)[^，。；,;\d]{1,8}(?:[(（][^()（）]{1,10}[)）])?"
                  r"|(?:超|快于|慢于|落后于?|超过|高出|低出)(?:序时|时序|时间)进度)$")  # (低于70% is a bound)
 # 距离年目标值差85天, 离目标任务还差12个: how far short of the target, a negative change
 SHORTFALL = re.compile(r"(?:距离?|离)[^，。；,;]{0,10}(?:目标|任务)[^，。；,;]{0,6}(?:还?差|相差|尚差)$")
@@ -227,6 +232,10 @@ def _plan_half(folded: str, heading: str, body: int, end: int) -> int | None:
 
 
 SHARE_WORD_END = re.compile(r"(?:比重|占比|份额)$")
+# a completion-type rate named right before its figure (开工率达到88%, 资金到位率93.5%):
+# a rate, with or without the amounts it relates in the sentence
+COMPLETION_RATE = re.compile(r"(?:完成|整改|办结|开工|执行|到位|完工|拨付|兑付)率"
+                             r"(?:达到|达|为|是|已达|提高到|提升至)?$")
 RAISED_TO = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "降低到", "降低至", "降到", "降至",
              "下调到", "下调至", "上调到", "上调至", "调整为", "调整到", "扩大到", "扩大至", "缩短到", "缩短至")
 
@@ -300,8 +309,8 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
     aimed = _mask(DONE_TARGET, clause)  # 全面完成全年目标任务的有46项: the target is what was done
     if not settled and (_has_any(aimed, target_cues) or after.startswith(TARGET_AFTER)):
         return "target", "cue"
-    if percentish and has_base and _has_any(clause, cues["rate"]):
-        return "rate", "cue"
+    if percentish and (has_base or COMPLETION_RATE.search(clause)) and _has_any(clause, cues["rate"]):
+        return "rate", "cue"  # 开工率达到88%: a completion rate is a rate alone too
     if q.role == "target":
         return "target", "pattern"
     if (_has_any(clause, cues["target_weak"]) and not _has_any(clause, cues["actual"])
@@ -360,6 +369,9 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
     for q in quantities:
         fs, fe = view.folded_span(q.start, q.end)
         clause = clause_before(folded, fs)
+        base_figure = BASE_FIGURE.search(folded, max(0, fs - 14), fs)
+        if base_figure and GAP.search(clause_before(folded, base_figure.start()) + base_figure.group()):
+            clause = clause_before(folded, base_figure.start()) + base_figure.group()  # 高于全国(3.9%)3.6个百分点
         scope = period_before(folded, fs)
         sentence_start = fs - len(sentence_before(folded, fs, limit=200))
         has_base = any(p.kind not in ("percent", "percent_point", "rank") and p.unit and ps >= sentence_start
@@ -373,7 +385,7 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
             role, source = "target", "horizon"  # (a planned change stays linked as a change)
         value = q.value
         gap = GAP.search(clause) if source == "gap" else None
-        if gap is not None and value is not None and re.search("低|落后|慢于", gap.group()):
+        if gap is not None and value is not None and re.search("低|落后|慢", gap.group()):
             value = -abs(value)  # 比目标低0.63个百分点: -0.63
         if source == "shortfall" and value is not None:
             value = -abs(value)

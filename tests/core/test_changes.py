@@ -36,3 +36,18 @@ def test_points_pair_with_the_shares_they_change() -> None:
 def test_a_single_change_after_a_list_is_not_paired() -> None:
     assert _links("存款余额288.42亿元、贷款余额219.06亿元，贷款同比增长14.8%。") == [
         ("14.8%", "change", "219.06亿元", "贷款")]
+
+
+def test_a_gap_past_the_bracketed_figure_of_its_base() -> None:
+    links = _links("累计增长7.5%，增速高于全国(3.9%)3.6个百分点。")
+    assert (links[-1][0], links[-1][1], links[-1][2]) == ("3.6个百分点", "change", "7.5%")
+
+
+def test_a_slower_pace_is_a_negative_gap() -> None:
+    result = pipeline.extract("播种进度比去年同期慢了0.6个百分点。", reference_date="2024-07-01")
+    assert [(q["value"], q["role"]) for q in result["quantities"]] == [(-0.6, "change")]
+
+
+def test_a_completion_rate_alone_is_a_rate() -> None:
+    result = pipeline.extract("省百大项目开工率达到100%，资金到位率达到70%。", reference_date="2024-07-01")
+    assert [q["role"] for q in result["quantities"]] == ["rate", "rate"]
