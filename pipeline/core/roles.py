@@ -337,12 +337,15 @@ TOTAL_THEN_DONE = re.compile(r"[^，。；,;:：()（）]{1,24}已(?:完成|送|
 LIST_LABEL = re.compile(r"[、，,][\u4e00-\u9fff]{1,8}$")
 
 
+LEVEL_REACHED = re.compile(r"(?:增长|增加|上升|提高|提升|下降|减少|降低)(?:为|到|至)$")
+
+
 def _absolute_change(folded: str, fs: int) -> int | None:
     """The sign when a change verb stands right before an absolute amount
     (增产74亿斤, 减少约1500亿元, 较二季度末增加71.4公顷); None otherwise."""
     cue = change_cue(folded, fs)
-    if cue is None:
-        return None
+    if cue is None or LEVEL_REACHED.search(folded, max(0, fs - 4), fs):
+        return None  # 由2.9亿元增长为8亿元: the level it grew to
     window = folded[max(0, fs - 6):fs].rstrip("了为达约近超")
     return cue[0] if window.endswith(ABSOLUTE_CHANGE_VERBS) else None
 
