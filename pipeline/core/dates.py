@@ -55,6 +55,8 @@ _FORMS: list[tuple[str, str]] = [
     ("quarter_end", rf"(?:{YEAR})?第?(?P<q>{QUARTER})(?:季度|(?<=第{QUARTER})季)(?:末|底)"),
     ("quarter", rf"(?:{YEAR})?第?(?P<q>{QUARTER})(?:季度|(?<=第{QUARTER})季)"),
     ("first_quarters", rf"(?:{YEAR})?前(?P<q>[23二三])(?:个)?季度"),
+    # 1—3季度, 一至三季度: from the first quarter named to the last
+    ("quarters", rf"(?:{YEAR})?第?(?P<q1>{QUARTER})(?:季度)?(?:-|~|至|到)第?(?P<q>{QUARTER})季度"),
     # 前8月, 前八个月: January to that month, cumulative
     # 本財政年度首3個月: the first months of a fiscal year (April to March, as 2006/07財政年度)
     ("fy_months", rf"(?<=財政年度|财政年度)首(?P<m2>{MONTH})(?:个|個)?月份?"),
@@ -69,6 +71,8 @@ _FORMS: list[tuple[str, str]] = [
     ("md_cn", rf"(?:{YEAR})?(?P<m1>十[一二]?|[一二三四五六七八九])月(?P<d1>初[一二三四五六七八九十]"
               rf"|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?)(?![日号\d{_CN}])"),
     ("m_part", rf"(?:{YEAR})?(?P<m1>{MONTH})月份?(?P<part>底|末|初|上中旬|中下旬|上旬|中旬|下旬)"),
+    # 7、8月: two months written as one, June to August read from its first and last
+    ("m_list", rf"(?:{YEAR})?(?P<m1>{MONTH})、(?P<m2>{MONTH})月份?"),
     ("m", rf"(?:{YEAR})?(?P<m1>{MONTH})月份?"),
     ("fy", rf"(?P<y>(?:19|20)\d\d|[二][{_CN}]{{3}})(?:/|至)(?P<y2>\d\d|[{_CN}]{{2}})(?:財政|财政)?年度"),
     ("roc", rf"民[國国](?P<r>\d{{1,3}}|[{_CN}]{{1,4}})年度?(?:(?P<m1>{MONTH})月(?:(?P<d1>{DAY})[日号])?)?"),
@@ -79,11 +83,11 @@ _FORMS: list[tuple[str, str]] = [
     ("year_end", r"(?<![\d年今去上明本])年底"),
     # 19日发布: a day of the report's own month, as news writes it; only before the words
     # of an event, so 30日内 and 15日前完成 stay durations and deadlines
-    ("d", rf"(?<![\d月第近每前后共约逾超个余满连续内])(?P<d1>3[01]|[12]\d|[1-9])日"
+    ("d", rf"(?:(?<=本月)|(?<=当月)|(?<![\d月第近每前后共约逾超个余满连续内]))(?P<d1>3[01]|[12]\d|[1-9])日"
           r"(?=上午|下午|晚|凌晨|发布|公布|召开|举行|举办|印发|通报|表示|宣布|出台|获悉|消息|电|讯)"),
     # 今日, 昨日, 明日 (a report's formal words; 今天/明天 are as often figurative:
     # 托起明天的希望)
-    ("rel", r"(?P<rel>今日|昨日|明日)(?!之)"),
+    ("rel", r"(?P<rel>今日|昨日|明日)(?!之)|(?P<rel2>今天|昨天|明天)(?=[，,]|上午|下午|晚|凌晨|发布|公布|召开|举行|举办|印发|通报|表示|宣布|出台|获悉|开幕|闭幕)"),
 ]
 # Every date starts with a digit, a Chinese numeral, 第, 前, 上 or 下: the lookahead
 # rejects all other positions with one character test (speed on long texts).
@@ -110,7 +114,7 @@ def _iso(year: int, month: int, day: int) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-RELATIVE_DAYS = {"今日": 0, "昨日": -1, "明日": 1}
+RELATIVE_DAYS = {"今日": 0, "昨日": -1, "明日": 1, "今天": 0, "昨天": -1, "明天": 1}
 SEASON_START = {"春": 3, "夏": 6, "秋": 9, "冬": 12}  # meteorological seasons, as the gold reads them
 
 
@@ -133,7 +137,7 @@ def _resolve(form: str, g: dict[str, str | None], default_year: int | None,
     if form == "rel":
         if reference is None:
             return None, None, "day", False
-        day = (reference + _dt.timedelta(days=RELATIVE_DAYS[g["rel"]])).isoformat()
+        day = (reference + _dt.timedelta(days=RELATIVE_DAYS[g.get("rel") or g["rel2"]])).isoformat()
         return day, day, "day", False
     if form == "d":  # the latest such day on or before the report's date
         d = _num(g["d1"])
@@ -217,11 +221,12 @@ def _resolve(form: str, g: dict[str, str | None], default_year: int | None,
         if year is None:
             return None, None, "month", explicit
         return _iso(year, 1, 1), _iso(year, m, _last_day(year, m)), "month", explicit
-    if form in ("quarter", "first_quarters"):
+    if form in ("quarter", "first_quarters", "quarters"):
         q = _num(g["q"])
-        if not 1 <= q <= 4:
+        q1 = _num(g["q1"]) if form == "quarters" else 1 if form == "first_quarters" else q
+        if not 1 <= q1 <= q <= 4 or form == "quarters" and q1 == q:
             return None
-        first = 1 if form == "first_quarters" else 3 * q - 2
+        first = 3 * q1 - 2
         if year is None:
             return None, None, "quarter", explicit
         return _iso(year, first, 1), _iso(year, 3 * q, _last_day(year, 3 * q)), "quarter", explicit
@@ -238,13 +243,15 @@ def _resolve(form: str, g: dict[str, str | None], default_year: int | None,
         return _iso(year, 7, 1), _iso(year, 12, 31), "half", explicit
     if m1 is None or not 1 <= m1 <= 12 or (m2 is not None and not 1 <= m2 <= 12):
         return None
-    grain = "month" if form in ("m", "m_m") else "day"
+    grain = "month" if form in ("m", "m_m", "m_list") else "day"
     if form == "md_cn":
         form = "md"
     if year is None:
         return None, None, grain, explicit
     if form == "m":
         return _iso(year, m1, 1), _iso(year, m1, _last_day(year, m1)), "month", explicit
+    if form == "m_list":  # 7、8月: two months in a row (_scan_main splits others)
+        return _iso(year, m1, 1), _iso(year, m2, _last_day(year, m2)), "month", explicit
     if form == "m_m":
         if m2 < m1:
             return None
@@ -349,6 +356,10 @@ def _scan_main(folded: str):
         prefix = form + "_"
         groups = {k[len(prefix):]: v for k, v in m.groupdict().items()
                   if k.startswith(prefix) and v is not None}
+        if form == "m_list" and _num(groups["m2"]) != _num(groups["m1"]) + 1:
+            # 3、8月: two months apart, the second alone is a date
+            yield (m.start(f"{prefix}m2"), m.end()), "m", {"m1": groups["m2"]}
+            continue
         if form == "fy_months":  # 2006/07財政年度首3個月: the fiscal year it names
             named = FY_BEFORE.search(folded, max(0, m.start() - 12), m.start())
             if named:
