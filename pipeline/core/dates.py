@@ -495,10 +495,12 @@ def report_date(view: View) -> _dt.date | None:
     """The day a report was issued, from its date line (发布日期：2024-10-31, 时间：2024年
     10月31日) in its first lines: what 今日, 昨日 and 明日 count from when no reference date
     is given (ANNOTATION.md)."""
-    for (fs, _fe), form, groups in _scan(view):
+    for (fs, fe), form, groups in _scan(view):
         if fs > 400:
             break
-        if "y" not in groups or not DATE_LINE.search(view.folded[max(0, fs - 6):fs]):
+        # a date line, or a byline's date and time (2018-11-07 09:29:12 来源：郑州日报)
+        if "y" not in groups or not (DATE_LINE.search(view.folded[max(0, fs - 6):fs])
+                                     or CLOCK_AFTER.match(view.folded, fe)):
             continue
         try:
             resolved = _resolve(form, groups, None)
@@ -509,6 +511,7 @@ def report_date(view: View) -> _dt.date | None:
     return None
 
 
+CLOCK_AFTER = re.compile(r"\s*[0-2]?\d[:：][0-5]\d")
 CUTOFF_BEFORE = re.compile(r"截[至止]$")
 PROGRESS_TITLE = re.compile(r"进展|进度|完成情况|执行情况|推进情况")
 # a title line that names a report (…收支完成情况, …工作通报), not a table row
