@@ -392,7 +392,7 @@ def find_dates(view: View, default_year: int | None,
 # a year named as a baseline (较2022年), a horizon (到2030年) or a starting point
 # (2011年以来) says nothing of the report's own period
 NOT_PERIOD_BEFORE = re.compile(r"(?:到|至|较|比|同|自|从|于|在|截至|截止|展望|远景)$")
-NOT_PERIOD_AFTER = re.compile(r"^(?:以来|前|以前|之前|起|开始|远景|年均|为基期|=)")
+NOT_PERIOD_AFTER = re.compile(r"^(?:以来|前|以前|之前|起|开始|远景|年均|为基期|=|相比|相较|比较)")
 DATE_LINE = re.compile(r"(?:发布日期|发布时间|日期|时间)[:：]?\s*$")
 
 

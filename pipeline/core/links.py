@@ -426,10 +426,12 @@ def _link_dates(view: View, out: dict[str, Quantity], qs: list[Quantity], dates:
     marks = []
     for d in dates:
         ds, de = view.folded_span(d.start, d.end)
-        if date_columns.get(d.id) in ("task", "target", "time") or folded[max(0, ds - 1):ds] in ("较", "比"):
-            continue
+        if date_columns.get(d.id) in ("task", "target", "time") or folded[max(0, ds - 1):ds] in ("较", "比", "按"):
+            continue  # a baseline (较二季度末) or a basis (按2020年末常住人口计算)
         if re.match(r"(?:前|之前|以前)", folded[de:de + 2]):
             continue  # a deadline (年底前完成) is not the date a figure is stated at
+        if re.match(r"(?:相比|相较|比较|同期相比)", folded[de:de + 4]):
+            continue  # a baseline (与2020年相比, 和上半年相比)
         if _page_date(view.text, d):
             continue  # the date the page or form was published or filled in
         marks.append((ds, de, d))
