@@ -579,3 +579,14 @@ def test_a_table_one_cell_per_line_with_row_units_gives_each_figure() -> None:
 
 def test_figures_one_per_line_need_row_units_to_be_a_table() -> None:
     assert tables.vertical_label_cells("说明\n120\n45\n另一行\n86\n30\n第三行\n1\n2\n") == ()
+
+
+def test_a_performance_form_reads_its_expected_value_and_weight_columns() -> None:
+    text = ("项目支出绩效自评表\n"
+            "三级指标 | 当年预期实现值 | 实际完成值 | 权重 |\n"
+            "培训人次(人次) | 280 | 310 | 10 |\n"
+            "课程数量(门) | 20 | 22 | 5 |\n")
+    qs = pipeline.extract(text)["quantities"]
+    assert [(q["text"], q["role"], q["unit"]) for q in qs] == [
+        ("280", "target", "人次"), ("310", "actual", "人次"), ("10", "other", "分"),
+        ("20", "target", "门"), ("22", "actual", "门"), ("5", "other", "分")]

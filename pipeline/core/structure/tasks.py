@@ -34,7 +34,7 @@ SPLIT_DEPTS = re.compile(r"[、，,；;/\s]+")
 LONG_LINE = 20  # characters: the progress column's lines are wider than this
 
 HEADER_COLUMNS = [  # header keyword → column, first match wins
-    ("序号", "seq"), ("分值", "score"), ("得分", "score"), ("责任", "department"), ("牵头", "department"), ("单位：", "unit"),
+    ("序号", "seq"), ("分值", "score"), ("得分", "score"), ("权重", "score"), ("责任", "department"), ("牵头", "department"), ("单位：", "unit"),
     ("单位:", "unit"), ("单位名称", "label"), ("省份", "label"), ("地区", "label"), ("区县", "label"),
     ("县区", "label"), ("县(市", "label"), ("县（市", "label"), ("乡镇", "label"), ("地市", "label"),
     ("省辖市", "label"), ("市州", "label"), ("区(县)", "label"), ("区（县）", "label"), ("责任部门", "department"), ("实施单位", "department"),
@@ -49,6 +49,7 @@ HEADER_COLUMNS = [  # header keyword → column, first match wins
     ("指标值", "target"), ("目标值", "target"), ("计划数", "target"),
     ("完成数", "actual"), ("累计完成", "actual"), ("执行数", "actual"), ("开工数", "actual"),
     ("完成值", "actual"), ("决算数", "actual"), ("实际", "actual"), ("绝对数", "actual"),
+    ("预期", "target"), ("年初预算", "target"), ("调整后预算", "target"), ("全年预算", "target"),
     ("季度目标", "target"), ("目标", "target"), ("计划", "target"), ("我市任务", "target"),
     ("本市任务", "target"), ("年度任务", "target"), ("任务", "task"),
     ("进展", "progress"), ("完成情况", "progress"), ("进度", "progress"), ("完成", "actual"),
