@@ -35,7 +35,8 @@ from pipeline.core.words import tokenizer
 COMPARISON_TAIL = re.compile(r"(?:(?:比上年|比去年|较上年|较去年|同比|环比|比|较)?(?:不低于|不少于|不超过|不高于|低于|"
                              r"高于|超过|上涨|增长|下降|回落到|回落|提高到|提高|降低|降到|减少|增加|达到|"
                              r"控制在|保持在|稳定在|为|约|了|分别))+$")
-TARGET_SCOPE = re.compile(r"(?:目标|任务|要求|指标|预期)[是为]?[:：]")
+# 目标是：, 预期指标：, 指标为： open a list of targets; a caption 指标：工业增加值 names one
+TARGET_SCOPE = re.compile(r"(?:目标|任务|要求|预期)(?:指标)?[是为]?[:：]|指标[是为][:：]")
 CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:（）()\n|\t]")  # a table's cell ends a clause too
 SENTENCE_BREAK = re.compile(r"[。；;！？!?]")
 

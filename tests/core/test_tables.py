@@ -590,3 +590,14 @@ def test_a_performance_form_reads_its_expected_value_and_weight_columns() -> Non
     assert [(q["text"], q["role"], q["unit"]) for q in qs] == [
         ("280", "target", "人次"), ("310", "actual", "人次"), ("10", "other", "分"),
         ("20", "target", "门"), ("22", "actual", "门"), ("5", "other", "分")]
+
+
+def test_a_caption_over_the_header_gives_its_unit_and_growth() -> None:
+    text = ("指标:工业增加值_同比增长(%) | |||\n"
+            "地区 | 2020年11月 | 2020年10月 |\n"
+            "河北省 | 8.7 | 10 |\n"
+            "山西省 | 10.7 | -2.1 |\n")
+    qs = pipeline.extract(text)["quantities"]
+    assert [(q["text"], q["value"], q["unit"], q["role"]) for q in qs] == [
+        ("8.7", 8.7, "%", "change"), ("10", 10.0, "%", "change"),
+        ("10.7", 10.7, "%", "change"), ("-2.1", -2.1, "%", "change")]

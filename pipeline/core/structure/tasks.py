@@ -496,6 +496,24 @@ def unit_above(text: str, start: int, lines: int = 3) -> str | None:
     return None
 
 
+CAPTION_GROWTH = re.compile(r"增长率|增速|增幅|涨幅|降幅|同比增长|比上年增长|同比增减")
+
+
+def caption_above(text: str, start: int, lines: int = 4) -> tuple[str | None, bool]:
+    """(unit, names a growth) of a table's caption: the line over its header that is one
+    name alone, or one cell over empty ones (指标:工业增加值_同比增长(%) | ||||||).  Its
+    unit, % included, is every bare figure's; a growth it names makes them changes."""
+    for line in reversed(lines_above(text, start, lines)):
+        cells = [c.strip() for c in re.split(r"[|\t]", line.strip(" |\t"))]
+        named = [c for c in cells if c]
+        if len(named) >= 2:
+            continue  # the header (or its upper line)
+        if not named or len(named[0]) > 40:
+            return None, False
+        return _cell_unit(named[0]), bool(CAPTION_GROWTH.search(named[0]))
+    return None, False
+
+
 BUDGET_TITLE = re.compile(r"预算(?:总)?表|预算收支|部门预算|预算安排")
 NOT_BUDGET = re.compile(r"决算|执行|完成|实际")
 
@@ -604,6 +622,7 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list,
     section_unit: dict[tuple, str | None] = {}  # a unit-bearing row label carries on
     budget: dict[tuple, bool] = {}
     planned: dict[tuple, bool] = {}
+    caption: dict[tuple, tuple[str | None, bool]] = {}
     counted: dict[tuple, str | None] = {}
     last_counted: dict[str | None, str | None] = {}  # by sheet: the unit a table counts in
     last_table: dict[str | None, tuple[str | None, bool, int, set]] = {}  # by sheet: unit, budget, end, headers
@@ -638,6 +657,7 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list,
                                          or re.fullmatch(r"\s*[（(]?单位[:：][^|]{1,8}[)）]?\s*", b.header or ""))),
                                     None) or unit_above(text, first, lines=8)
             budget[tkey] = is_budget_table(text, first)
+            caption[tkey] = caption_above(text, first)
             planned[tkey] = is_plan_table(text, first)
             counted[tkey] = counted_unit(text, first, [b.header for b in cells
                                                        if (b.table, b.sheet) == tkey and b.header])
@@ -688,7 +708,7 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list,
                 number = float(value_text.replace(",", ""))
                 written = (_cell_unit(label) or row_unit or _row_unit(number, stated, column)
                            or _cell_unit(b.header) or section_unit.get(tkey)
-                           or table_unit[tkey] or counted.get(tkey))
+                           or table_unit[tkey] or counted.get(tkey) or caption[tkey][0])
             if SCORE_HEADER.search(b.header or "") and not value_text.endswith("%"):
                 written = "分"
             unit = resolve_unit(written) if written else None
@@ -697,6 +717,8 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list,
                     "progress": "actual", "index": "actual", "score": "other"}.get(column or "", None)
             if role in (None, "actual") and label and GROWTH_LABEL.search(squash(label)):
                 role = "change"  # 地区生产总值增长率 | % | 7.2: the row names a growth
+            if role is None and caption[tkey][1]:
+                role = "change"  # under a caption naming a growth (同比增长(%))
             if role is None and planned[tkey]:
                 role = "target"  # a 目标任务分解表: what no column names is planned
             if budget[tkey] and ((role in (None, "actual") and unit is not None and unit.kind == "money")
