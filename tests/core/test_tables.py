@@ -601,3 +601,20 @@ def test_a_caption_over_the_header_gives_its_unit_and_growth() -> None:
     assert [(q["text"], q["value"], q["unit"], q["role"]) for q in qs] == [
         ("8.7", 8.7, "%", "change"), ("10", 10.0, "%", "change"),
         ("10.7", 10.7, "%", "change"), ("-2.1", -2.1, "%", "change")]
+
+
+def test_an_excerpt_of_a_table_may_start_at_any_row_under_its_seq_header() -> None:
+    text = ("序号 | 工作任务 | 责任单位 | 进展情况 |\n"
+            "24 | 新建口袋公园5个 | 城管局 | 已建成3个 |\n"
+            "25 | 改造背街小巷12条 | 住建局 | 已完成8条 |\n")
+    assert [(t["seq"], t["title"], t["departments"]) for t in pipeline.extract(text)["tasks"]] == [
+        ("24", "新建口袋公园5个", ["城管局"]), ("25", "改造背街小巷12条", ["住建局"])]
+
+
+def test_a_note_of_one_cell_under_a_row_does_not_swallow_the_next_row() -> None:
+    text = ("序号 | 工作任务 | 责任单位 | 一季度目标 | 目标完成情况 |\n"
+            "1 | 新改扩建公办中小学校1所 | 教体局 | 室内装修 | 顺利推进 |\n"
+            "新增学位810个 | |||||\n"
+            "2 | 结对帮扶学校2所 | 教体局 | 互派人员到位 | 顺利推进 |\n")
+    assert [(t["seq"], t["title"]) for t in pipeline.extract(text)["tasks"]] == [
+        ("1", "新改扩建公办中小学校1所"), ("2", "结对帮扶学校2所")]

@@ -274,8 +274,10 @@ def _rows_per_line(text: str, split: list[list[Cell]], table: int) -> list[Block
         if not rows and _years_only(text, c):
             head.append(c)  # 项目 | 2002 | 2006 | 2007: years heading the columns
             continue
-        if label_only and rows and c and _is_data(text, c[0]) and _has_data(text, c + c):
+        if (label_only and rows and c and _is_data(text, c[0]) and _has_data(text, c + c)
+                and len(rows[-1]) + len(c) <= max(len(h) for h in head + rows)):
             rows[-1] = rows[-1] + c  # the numbers of a row whose labels wrapped onto a line
+            # (a whole row after a note of one cell, 新增学位810个 | |||||, is its own)
             label_only = False
             continue
         label_only = False

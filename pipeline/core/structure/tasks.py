@@ -388,7 +388,9 @@ def _numbered_tables(text: str, rows: dict[tuple, list[Block]]) -> set[tuple]:
     for tkey, nums in firsts.items():
         steps = sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1)
         # one row counts only under a 序号 header (a lone row of counts opening with 1 is no row 1)
-        if nums and min(nums) <= 20 and (len(nums) == 1 and tkey in headed or steps >= (len(nums) - 1) / 2 > 0):
+        # (an excerpt of a table may start at any row under its 序号 header: 24, 25, 26)
+        if nums and (min(nums) <= 20 or tkey in headed and max(nums) < MAX_ROW_NUMBER) and (
+                len(nums) == 1 and tkey in headed or steps >= (len(nums) - 1) / 2 > 0):
             out.add(tkey)
     return out
 
