@@ -618,3 +618,14 @@ def test_a_note_of_one_cell_under_a_row_does_not_swallow_the_next_row() -> None:
             "2 | 结对帮扶学校2所 | 教体局 | 互派人员到位 | 顺利推进 |\n")
     assert [(t["seq"], t["title"]) for t in pipeline.extract(text)["tasks"]] == [
         ("1", "新改扩建公办中小学校1所"), ("2", "结对帮扶学校2所")]
+
+
+def test_space_joined_rows_indented_and_spaced_by_blank_lines() -> None:
+    text = ("        序號 省份 新開工小區數(個) 開工率\n\n"
+            "        1 貴州 1071 全部開工\n\n"
+            "        2 河北 1816 全部開工\n\n"
+            "        3 湖北 4284 99%\n")
+    result = pipeline.extract(text)
+    assert [(t["seq"], t["title"]) for t in result["tasks"]] == [("1", "貴州"), ("2", "河北"), ("3", "湖北")]
+    assert [(q["text"], q["unit"], q["task"]) for q in result["quantities"]] == [
+        ("1071", "个", "T1"), ("1816", "个", "T2"), ("4284", "个", "T3"), ("99%", "%", "T3")]

@@ -483,14 +483,14 @@ def one_line_table_cells(text: str, first_table: int = 0) -> tuple[Block, ...]:
 
 ONE_LINE_HEADER = re.compile(r"序号|名次|排名|项目|名称|指标")
 SPACE_SPLIT = re.compile(r"[ \u3000]+")
-SPACED_LINE = re.compile(r"(?m)^[^\s|]{1,24}[ \u3000][^\s|]{1,24}[ \u3000][^\s|]{1,24}(?:[ \u3000][^\s|]{1,24})*$")
+SPACED_LINE = re.compile(r"(?m)^[ \t\u3000]*[^\s|]{1,24}[ \u3000][^\s|]{1,24}[ \u3000][^\s|]{1,24}(?:[ \u3000][^\s|]{1,24})*$")
 
 
 def space_table_cells(text: str, first_table: int = 0, taken: Sequence[Block] = ()) -> tuple[Block, ...]:
     r"""Tables whose cells a single space separates (web pages flattened to text):
     three or more lines with the same number (3 or more) of short space-separated
     tokens, numbers among them, under a header line of as many tokens with none (spaces
-    or TABs).  A table over the cells of another reader (``taken``) is left to it.
+    or TABs); blank lines between them do not count.  A table over the cells of another reader (``taken``) is left to it.
 
     >>> t = "序號 地區 新開工小區數(個) 開工率\n1 江蘇 982 94.8%\n2 山東 3269 81.0%\n3 河北 869 78.5%\n"
     >>> [(b.row, b.col, t[b.start:b.end], b.header) for b in space_table_cells(t)][2:4]
@@ -502,7 +502,8 @@ def space_table_cells(text: str, first_table: int = 0, taken: Sequence[Block] = 
     pos = 0
     for line in text.split("\n"):
         cells = [(pos + m.start(), pos + m.end()) for m in re.finditer(r"[^ \u3000\t|]+", line)]
-        lines.append(cells)
+        if cells:  # (blank lines between the rows are a page's spacing)
+            lines.append(cells)
         pos += len(line) + 1
 
     def shape(cells: list[Cell]) -> tuple[int, bool] | None:
