@@ -652,7 +652,11 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
                 group = (b.header or "").split(" ")[0] if " " in (b.header or "") else None
                 levels = [(pb, p) for pb, p in before if absolute(p) and not BASE_HEADER.search(pb.header or "")]
                 same = [p for pb, p in levels if group and (pb.header or "").startswith(group + " ")]
-                base = same[-1] if same else (levels[0][1] if levels else None)
+                # (本月 | 增长% | 1-本月 | 增长%: each growth is of the level right before it)
+                right_before = before[-1][1] if before and levels and before[-1][1] is levels[-1][1] else None
+                paired = right_before is not None and len(levels) >= 2 and all(
+                    absolute(p) != (k % 2 == 1) for k, (_, p) in enumerate(before + [(b, cur)]))
+                base = same[-1] if same else right_before if paired else (levels[0][1] if levels else None)
                 if base is not None:
                     cur = replace(cur, change_of=base.id)
             elif cur.role == "rate" and (whole := _ratio_whole(cur, [p for _, p in before])) is not None:

@@ -366,7 +366,7 @@ def _pdf_quantities(text: str) -> dict[str, dict]:
 
 def test_figure_lines_of_a_pdf_are_rows_with_the_headers_units_and_caption_date() -> None:
     qs = _pdf_quantities(BULLETIN_PDF_TEXT)
-    assert (qs["165427"]["unit"], qs["165427"]["role"], qs["165427"]["indicator"]) == ("人", "actual", "#城镇")
+    assert (qs["165427"]["unit"], qs["165427"]["role"], qs["165427"]["indicator"]) == ("人", "actual", "城镇")
     assert (qs["33.8"]["unit"], qs["33.8"]["role"]) == ("%", "rate")
     # the rows after the page break go on under the same headers, title date and all
     assert (qs["261729"]["unit"], qs["53.4"]["unit"], qs["53.4"]["role"]) == ("人", "%", "rate")
@@ -629,3 +629,36 @@ def test_space_joined_rows_indented_and_spaced_by_blank_lines() -> None:
     assert [(t["seq"], t["title"]) for t in result["tasks"]] == [("1", "貴州"), ("2", "河北"), ("3", "湖北")]
     assert [(q["text"], q["unit"], q["task"]) for q in result["quantities"]] == [
         ("1071", "个", "T1"), ("1816", "个", "T2"), ("4284", "个", "T3"), ("99%", "%", "T3")]
+
+
+MONTHLY_CELLS = """2022年8月社会消费品零售总额
+指标
+本月
+比去年同月增长(%)
+1-本月
+比去年同期增长(%)
+社会消费品零售总额(亿元)
+1414.39
+2.5
+10386.09
+-12.0
+# 批发零售业
+1299.92
+2.7
+9691.45
+-10.7
+其中:住宿餐饮业
+114.47
+0.8
+694.65
+-27.5
+"""
+
+
+def test_a_monthly_table_one_cell_per_line_under_its_header() -> None:
+    qs = pipeline.extract(MONTHLY_CELLS)["quantities"]
+    by_id = {q["id"]: q["text"] for q in qs}
+    assert [(q["text"], q["unit"], q["role"], by_id.get(q["change_of"] or "")) for q in qs[:4]] == [
+        ("1414.39", "元", "actual", None), ("2.5", "%", "change", "1414.39"),
+        ("10386.09", "元", "actual", None), ("-12.0", "%", "change", "10386.09")]
+    assert [q["indicator"] for q in qs[4::4]] == ["批发零售业", "住宿餐饮业"]

@@ -770,14 +770,15 @@ def vertical_label_cells(text: str, first_table: int = 0, taken: Sequence[Block]
         if len(rows) >= 3:
             first = rows[0][0]
             head = first - 1
-            while head >= 0 and first - head <= 16 and label(head) and not UNIT_LABEL.search(
-                    text[kept[head][0]:kept[head][1]]):
+            while head >= 0 and first - head <= 16 and label(head):
                 head -= 1
             names = [re.sub(r"\s+", "", text[s:e]) for s, e in kept[head + 1:first]]
             span = (kept[first][0], kept[rows[-1][2][-1]][1])
             if not any(b.start < span[1] and span[0] < b.end for b in taken):
                 widths = {len(f) for _l, _u, f in rows}
-                value_names = names[1:] if len(names) == max(widths) + 1 and len(widths) == 1 else []
+                # the header: the last names over the table, one per column (the label's first)
+                names = names[-(max(widths) + 1):] if len(widths) == 1 and len(names) > max(widths) else []
+                value_names = names[1:]
                 for r, (lab, unit, figs) in enumerate(rows, start=1):
                     s, e = kept[lab]
                     out.append(Block("cell", s, e, table=table, row=r, col=0,

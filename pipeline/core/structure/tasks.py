@@ -606,8 +606,12 @@ def index_columns(text: str, blocks: tuple[Block, ...]) -> set[tuple]:
     return out
 
 
+# what opens a row label without naming anything: #批发零售业, 其中:玉米, 一、税收收入, 1.
+LABEL_MARK = re.compile(r"^(?:[#＃*※]+|其中[:：]?|[一二三四五六七八九十]+[、.]|\d{1,2}[、.](?!\d)|[（(][一二三四五六七八九十\d]{1,2}[)）])+")
+
+
 def _label(text: str) -> str:
-    return EMPTY_UNIT.sub("", UNIT_IN_BRACKETS.sub("", squash(text))).strip() or text
+    return LABEL_MARK.sub("", EMPTY_UNIT.sub("", UNIT_IN_BRACKETS.sub("", squash(text))).strip()) or text
 
 
 def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list,
