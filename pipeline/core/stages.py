@@ -66,8 +66,9 @@ def text_tables(stext: str, blocks: tuple[Block, ...], fmt: str = "text") -> tup
         cells += tables.pipe_table_cells(stext, first_table=_next_table(cells))
         cells += boxes.box_cells(stext, first_table=_next_table(cells))
         cells += tables.space_table_cells(stext, first_table=_next_table(cells), taken=cells)
+    # a label and its figures on each line (a PDF's or a spreadsheet's text, 城市 99.9)
+    cells += tables.figure_line_cells(stext, first_table=_next_table(given + cells), taken=given + cells)
     if fmt == "pdf":  # a PDF's text lines are its layout: a line is a row
-        cells += tables.figure_line_cells(stext, first_table=_next_table(given + cells), taken=given + cells)
         cells += tables.glued_figure_cells(stext, first_table=_next_table(given + cells), taken=given + cells)
     # rows of a label and its figures glued together (地区生产总值6145.52112100), in any
     # text a PDF's became

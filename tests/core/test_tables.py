@@ -662,3 +662,11 @@ def test_a_monthly_table_one_cell_per_line_under_its_header() -> None:
         ("1414.39", "元", "actual", None), ("2.5", "%", "change", "1414.39"),
         ("10386.09", "元", "actual", None), ("-12.0", "%", "change", "10386.09")]
     assert [q["indicator"] for q in qs[4::4]] == ["批发零售业", "住宿餐饮业"]
+
+
+def test_label_and_figure_lines_of_a_spreadsheets_text() -> None:
+    text = ("表1 部门收支总表\n单位:万元\n项目 预算数\n一般公共预算拨款收入 16,745.59\n"
+            "教育支出 12,204.85\n社会保障和就业支出 1,663.86\n卫生健康支出 1,235.48\n")
+    qs = pipeline.extract(text)["quantities"]
+    assert [(q["text"], q["value"], q["unit"], q["role"]) for q in qs][:2] == [
+        ("16,745.59", 167455900.0, "元", "target"), ("12,204.85", 122048500.0, "元", "target")]
