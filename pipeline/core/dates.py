@@ -545,13 +545,19 @@ def fold_title(title: str) -> View:
 BARE_YEAR = re.compile(r"\s*((?:19|20)\d\d)\s*")
 
 
+TIME_HEADER = re.compile(r"时间|年份|年度|年|时期")
+
+
 def header_years(text: str, blocks, dates: list[DateMention]) -> list[DateMention]:
-    """A table column headed by a bare year (1990 | 1995 | 2000): the year is a date
-    mention like 1990年 (ANNOTATION.md: a year heading a column dates its cells)."""
+    """A table column headed by a bare year (1990 | 1995 | 2000), or a row labelled by
+    one under a time header: the year is a date mention like 1990年 (ANNOTATION.md: a
+    year heading a column dates its cells; so does a row's)."""
     taken = [(d.start, d.end) for d in dates]
     out = []
     for b in blocks:
-        if b.kind != "header":
+        # a column's header, or a row's label under a time header (时间 | 常住人口 … / 2017 | 73.07)
+        if b.kind != "header" and not (b.kind == "cell" and b.col == 0 and TIME_HEADER.fullmatch(
+                re.sub(r"\s+", "", b.header or ""))):
             continue
         m = BARE_YEAR.fullmatch(text[b.start:b.end])
         if not m or any(s < b.end and b.start < e for s, e in taken):

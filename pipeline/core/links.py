@@ -694,18 +694,23 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
             hits = [d for d in above if squash(d.text) and squash(d.text) in h]
             if hits and b.col not in col_date:
                 col_date[b.col] = hits[-1]
+        # a row labelled by a year (时间 | … / 2017 | 73.07): its date
+        inside = [d for d in dates if first <= d.start and d.end <= max(b.end for b in tcells)]
+        row_date = {(b.row, b.sheet): d for b in tcells if b.col == 0
+                    for d in inside if b.start <= d.start and d.end <= b.end}
         used = {d.id for d in col_date.values()}
         table_date = _title_date(text, [d for d in above if d.id not in used], first)
         for b in tcells:
             if column_of_header(b.header) == "time":  # a deadline dates no figure
                 continue
-            d = col_date.get(b.col) or table_date
+            d = row_date.get((b.row, b.sheet)) or col_date.get(b.col) or table_date
             if d is None:
                 continue
             for q in qs:
-                # a column's own date (1990 | 1995 …) wins over the sentence rule's; the
-                # title's date only fills what is empty
-                if b.start <= q.start < b.end and (out[q.id].date is None or b.col in col_date):
+                # a row's or a column's own date (1990 | 1995 …) wins over the sentence
+                # rule's; the title's date only fills what is empty
+                if b.start <= q.start < b.end and (out[q.id].date is None or b.col in col_date
+                                                   or (b.row, b.sheet) in row_date):
                     out[q.id] = replace(out[q.id], date=d.id)
     return [out[q.id] for q in qs]
 

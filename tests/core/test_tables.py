@@ -670,3 +670,12 @@ def test_label_and_figure_lines_of_a_spreadsheets_text() -> None:
     qs = pipeline.extract(text)["quantities"]
     assert [(q["text"], q["value"], q["unit"], q["role"]) for q in qs][:2] == [
         ("16,745.59", 167455900.0, "元", "target"), ("12,204.85", 122048500.0, "元", "target")]
+
+
+def test_rows_labelled_by_years_under_a_time_header() -> None:
+    text = ("| 时间 | 常住人口 (万人) | 城镇化率 (%) |\n|---|---|---|\n| 2023 | ||\n"
+            "| 2017 | 73.07 | 58.80 |\n| 2016 | 73.07 | 57.74 |\n| 2015 | 73.71 | 56.45 |\n")
+    result = pipeline.extract(text)
+    assert [(q["text"], q["value"], q["unit"], q["period"]["start_date"][:4]) for q in result["quantities"]][:4] == [
+        ("73.07", 730700.0, "人", "2017"), ("58.80", 58.8, "%", "2017"),
+        ("73.07", 730700.0, "人", "2016"), ("57.74", 57.74, "%", "2016")]

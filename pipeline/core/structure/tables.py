@@ -270,6 +270,9 @@ def _rows_per_line(text: str, split: list[list[Cell]], table: int) -> list[Block
     for c in split:
         if FURNITURE.search(text[c[0][0]:c[-1][1]] if c else ""):
             continue  # page furniture: 索引号, 发布日期, 浏览量 …
+        if (head and not rows and len(c) >= 2 and sum(1 for x in c if x[1] > x[0]) == 1
+                and YEAR.fullmatch(text[c[0][0]:c[0][1]])):
+            continue  # ``| 2023 | ||||``: a year's row not filled in yet, under the header
         c = _trimmed(c)  # ``| 10 | |||||``: the empty cells closing a line are no columns
         if not rows and _years_only(text, c):
             head.append(c)  # 项目 | 2002 | 2006 | 2007: years heading the columns
