@@ -25,7 +25,7 @@ import tomllib
 from pipeline.core.mentions.patterns import LIST_GAP
 from pipeline.core.normalize import simplify
 from pipeline.core.records import Block, Quantity
-from pipeline.core.structure.tasks import locator
+from pipeline.core.structure.tasks import column_of_header, locator
 
 PLACE = re.compile(r"^(?:全国|全省|全市|全州|全县|全区|全镇|各县区|我市|我省|我区|我县|本市|本县|本区)")
 NOISE = re.compile(r"[\s“”\"'、（）()]")
@@ -82,6 +82,10 @@ def is_bare(phrase: str | None) -> bool:
 def _row_label(text: str, cells: list[Block], cell: Block) -> str | None:
     row = sorted((b for b in cells if (b.table, b.sheet, b.row) == (cell.table, cell.sheet, cell.row)),
                  key=lambda b: b.col or 0)
+    # of several label columns (一级指标 | 二级指标 | 三级指标), the last before the figure
+    labels = [b for b in row if column_of_header(b.header) in ("label", "task") and b.start < cell.start]
+    if len(labels) >= 2:
+        row = labels[::-1] + row
     for b in row:
         raw = re.sub(r"\s+", "", text[b.start:b.end])
         if b is not cell and raw and not re.fullmatch(r"[-+\d.,%%—–]+", raw) and len(raw) <= 30:

@@ -679,3 +679,11 @@ def test_rows_labelled_by_years_under_a_time_header() -> None:
     assert [(q["text"], q["value"], q["unit"], q["period"]["start_date"][:4]) for q in result["quantities"]][:4] == [
         ("73.07", 730700.0, "人", "2017"), ("58.80", 58.8, "%", "2017"),
         ("73.07", 730700.0, "人", "2016"), ("57.74", 57.74, "%", "2016")]
+
+
+def test_a_performance_forms_rows_of_figures_with_units_are_rows_not_headers() -> None:
+    text = ("项目支出绩效目标表\n一级指标 | 二级指标 | 三级指标 | 指标值\n"
+            "产出指标 | 数量指标 | 开设课程数量 | 220门\n产出指标 | 质量指标 | 培训完成率 | 100%\n")
+    qs = pipeline.extract(text)["quantities"]
+    assert [(q["text"], q["role"], q["indicator"]) for q in qs] == [
+        ("220门", "target", "开设课程数量"), ("100%", "target", "培训完成率")]

@@ -83,9 +83,15 @@ def _runs(text: str) -> list[list[tuple[int, int]]]:
     return [[(s, e) for s, e, _bar in r] for r in runs if len(r) >= 2]
 
 
+UNIT_CELL = re.compile(r"[≥≤><]?=?[-+]?\d[\d,]*(?:\.\d+)?([^\d\s.,]{1,4})")  # 220门, ≥90%, 1.5万亩
+
+
 def _is_data(text: str, cell: Cell) -> bool:
     raw = text[cell[0]:cell[1]].replace(" ", "")
-    return bool(DATA.fullmatch(raw) or SEQ.fullmatch(raw))  # a starred row number (9*) too
+    if DATA.fullmatch(raw) or SEQ.fullmatch(raw):  # a starred row number (9*) too
+        return True
+    m = UNIT_CELL.fullmatch(raw)  # a figure with its unit (not 2023年, a column's year)
+    return bool(m and resolve_unit(m.group(1)) and not YEAR.fullmatch(raw))
 
 
 def _header_names(text: str, levels: list[list[Cell]], n: int) -> list[str]:
