@@ -235,6 +235,7 @@ def _plan_half(folded: str, heading: str, body: int, end: int) -> int | None:
 SHARE_WORD_END = re.compile(r"(?:比重|占比|份额)$")
 # a completion-type rate named right before its figure (开工率达到88%, 资金到位率93.5%):
 # a rate, with or without the amounts it relates in the sentence
+RATE_NAMED_BY_TARGET = re.compile(r"(?:目标|任务|计划)(?=完成率|执行率|完成进度)")
 COMPLETION_RATE = re.compile(r"(?:完成|整改|办结|开工|执行|到位|完工|拨付|兑付)率"
                              r"(?:达到|达|为|是|已达|提高到|提升至)?$")
 RAISED_TO = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "降低到", "降低至", "降到", "降至",
@@ -308,6 +309,7 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
     settled = "已" in clause
     target_cues = [c for c in cues["target"] if c not in STATE_CUES] if in_review else cues["target"]
     aimed = _mask(DONE_TARGET, clause)  # 全面完成全年目标任务的有46项: the target is what was done
+    aimed = _mask(RATE_NAMED_BY_TARGET, aimed)  # 目标完成率为143%: a rate named after its target
     if not settled and (_has_any(aimed, target_cues) or after.startswith(TARGET_AFTER)):
         return "target", "cue"
     if percentish and (has_base or COMPLETION_RATE.search(clause)) and _has_any(clause, cues["rate"]):

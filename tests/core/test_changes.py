@@ -51,3 +51,10 @@ def test_a_slower_pace_is_a_negative_gap() -> None:
 def test_a_completion_rate_alone_is_a_rate() -> None:
     result = pipeline.extract("省百大项目开工率达到100%，资金到位率达到70%。", reference_date="2024-07-01")
     assert [q["role"] for q in result["quantities"]] == ["rate", "rate"]
+
+
+def test_a_rate_named_after_its_target_is_a_rate_of_the_stated_whole() -> None:
+    result = pipeline.extract("绩效目标值是28次，实际完成值为40次，目标完成率为143%。", reference_date="2024-07-01")
+    by_id = {q["id"]: q["text"] for q in result["quantities"]}
+    assert [(q["text"], q["role"], by_id.get(q.get("of") or q.get("target") or "")) for q in result["quantities"]] == [
+        ("28次", "target", None), ("40次", "actual", "28次"), ("143%", "rate", "28次")]
