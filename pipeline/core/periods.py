@@ -126,13 +126,17 @@ def speaks_of_last_year(text: str, start: int) -> bool:
     return last > this
 
 
-def relative_year(view: View, start: int, doc_period: Period | None) -> Period | None:
+def relative_year(view: View, start: int, doc_period: Period | None,
+                  issued_year: int | None = None) -> Period | None:
     """The year 去年/过去一年 (or 今年) names in the paragraph before ``start`` (an offset
-    of the text): the year before the document's (or its own)."""
+    of the text): the year before the document's (or its own); counted from the year the
+    report was issued in when its date line says so (a review of 2018 issued in 2019)."""
     if doc_period is None or doc_period.start_date[:4] != doc_period.end_date[:4]:
         return None
     last, this, five = _paragraph_marks(view.text, start)
     year = int(doc_period.start_date[:4])
+    if issued_year == year + 1:
+        year = issued_year
     if five > max(last, this):
         named = [m.group() for m in FIVE_YEARS.finditer(view.text[max(0, five - 16):five])]
         return five_years(named[-1] if named else "", year)
@@ -205,9 +209,10 @@ def year_before(period: Period) -> Period:
 
 def assign_periods(view: View, quantities: list[Quantity], dates: list[DateMention],
                    tasks: list[Task], doc_period: Period | None,
-                   cells: Sequence[Block] = ()) -> list[Quantity]:
+                   cells: Sequence[Block] = (), issued_year: int | None = None) -> list[Quantity]:
     """Each quantity's period (see the module's docstring); a table cell under a column of
-    last year's figures (上年完成数, 上年同期) takes the year before its document's."""
+    last year's figures (上年完成数, 上年同期) takes the year before its document's.
+    ``issued_year``: the year of the report's own date line, which 去年 and 今年 count from."""
     by_date = {d.id: d for d in dates}
     by_task = {t.id: t for t in tasks}
     cell_at = locator([b for b in cells if b.kind == "cell" and b.header])
@@ -223,7 +228,7 @@ def assign_periods(view: View, quantities: list[Quantity], dates: list[DateMenti
         if period is None and q.role == "target":
             period = horizon(view, fs)
         if period is None:
-            period = relative_year(view, q.start, doc_period)
+            period = relative_year(view, q.start, doc_period, issued_year)
         if period is None and sections:
             k = bisect.bisect_right(starts, q.start) - 1
             if k >= 0 and q.start < sections[k][1]:

@@ -141,7 +141,9 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     if _link_rescorer is not None and extractors != "pattern":
         quantities, checks = _link_rescorer(view, quantities, dates, checks)
     quantities = periods.without_report_year(quantities, dates, period)
-    quantities = periods.assign_periods(view, quantities, dates, doc_tasks, period, blocks)
+    issued = date_stage.report_date(view)  # 去年 in a review of 2018 issued in 2019 is 2018
+    quantities = periods.assign_periods(view, quantities, dates, doc_tasks, period, blocks,
+                                        issued.year if issued else None)
     quantities = links.drop_cross_period_targets(quantities)
     checks = links.checks(quantities)
     return Extraction(text=text, doc_id=doc.doc_id, source=doc.source, period=period,

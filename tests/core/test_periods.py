@@ -155,3 +155,11 @@ def test_a_year_compared_with_dates_nothing() -> None:
     result = pipeline.extract(text, reference_date="2023-09-20")
     periods = {q["text"]: (q["period"]["start_date"], q["period"]["end_date"]) for q in result["quantities"]}
     assert periods["57116万元"] == ("2023-01-01", "2023-12-31")  # 与2020年相比 is a baseline
+
+
+def test_last_year_counts_from_the_year_the_report_was_issued() -> None:
+    text = ("2018年度全省造林绿化工作情况\n发布日期：2019-01-14\n"
+            "去年，全省完成植树造林120.8万亩，完成年度任务的120.8%。")
+    result = pipeline.extract(text)
+    assert [(q["text"], q["period"]["start_date"]) for q in result["quantities"]] == [
+        ("120.8万亩", "2018-01-01"), ("120.8%", "2018-01-01")]
