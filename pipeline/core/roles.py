@@ -280,8 +280,8 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
         return "change", "shortfall"  # 距离年目标值差85天: short of the target by
     if q.kind == "percent_point" and "拉动" in clause:
         return "change", "cue"  # 拉动经济增长1.3个百分点: a contribution to a growth
-    if percentish and SHARE_NAMED_RATE.search(clause):
-        return "rate", "cue"
+    if percentish and SHARE_NAMED_RATE.search(clause) and not TARGET_SCOPE.search(scope):
+        return "rate", "cue"  # (a share in a list of targets is planned: 占制造业比重达到66%左右)
     if clause.endswith(STATE_CUES) and STATE_REACHED.search(clause):
         return "actual", "cue"
     if clause.endswith("从") and after.startswith(RAISED_TO):
@@ -353,6 +353,18 @@ def _absolute_change(folded: str, fs: int) -> int | None:
     return cue[0] if window.endswith(ABSOLUTE_CHANGE_VERBS) else None
 
 
+def _plan_list_scope(text: str, start: int) -> str | None:
+    """The paragraph before ``start`` from a 目标是：that opens a list of targets, when
+    nothing in it since reports a result (已, 累计, 截至); else None."""
+    para = text[max(0, text.rfind("\n", 0, start) + 1, start - 300):start]
+    opener = None
+    for opener in TARGET_SCOPE.finditer(para):
+        pass
+    if opener is None or re.search(r"已|累计|截至|截止|完成|实现了", para[opener.end():].split("。", 1)[-1]):
+        return None
+    return para[opener.start():]
+
+
 def _horizon_plan(scope: str, report_year: int | None) -> bool:
     """Whether the sentence opens on a year ahead of the report's and states nothing as
     done (到2025年，全市地区生产总值达到1500亿元)."""
@@ -379,6 +391,8 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
         if base_figure and GAP.search(clause_before(folded, base_figure.start()) + base_figure.group()):
             clause = clause_before(folded, base_figure.start()) + base_figure.group()  # 高于全国(3.9%)3.6个百分点
         scope = period_before(folded, fs)
+        if not TARGET_SCOPE.search(scope) and (opened := _plan_list_scope(view.text, q.start)):
+            scope = opened  # 主要预期目标是：…增长5%左右。经济结构…: the list runs on to the paragraph's end
         sentence_start = fs - len(sentence_before(folded, fs, limit=200))
         has_base = any(p.kind not in ("percent", "percent_point", "rank") and p.unit and ps >= sentence_start
                        for p, ps in zip(out[-6:], starts[-6:]))

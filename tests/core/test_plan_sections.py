@@ -77,3 +77,16 @@ def test_a_budget_draft_plans_its_amounts_and_changes() -> None:
     assert [roles[t] for t in ("42.8亿元", "3.1%", "45亿元", "5%")] == ["actual", "change", "target", "target"]
     alone = pipeline.extract("2025年一般公共预算支出预算为120亿元。")["quantities"]
     assert alone[0]["role"] == "target"
+
+
+def test_a_list_of_targets_runs_past_a_full_stop_to_the_paragraphs_end() -> None:
+    text = ("今年经济社会发展主要预期目标是：地区生产总值增长7.5%左右。经济结构进一步优化，"
+            "先进制造业增加值占制造业比重达到66%左右；地方一般公共预算收入可比增长7.5%。")
+    assert [q["role"] for q in pipeline.extract(text, reference_date="2018-01-20")["quantities"]] == [
+        "target", "target", "target"]
+
+
+def test_a_list_of_targets_ends_where_a_result_is_reported() -> None:
+    text = "全年目标是：完成造林5万亩。截至6月底已完成3万亩。"
+    assert [q["role"] for q in pipeline.extract(text, reference_date="2018-07-20")["quantities"]] == [
+        "target", "actual"]
