@@ -156,7 +156,10 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: li
                 cur = replace(cur, change_of=base.id, indicator=cur.indicator or base.indicator,
                               indicator_key=cur.indicator_key or base.indicator_key)
         elif cur.role == "rank":
-            base = prev_in_sentence(q, lambda p: p.role not in ("rank",))
+            # the figure ranked; a rank opening the line after a figure ranks nothing on the
+            # line before (第一名：长葛市 91.06分⏎第二名：建安区)
+            base = prev_in_sentence(q, lambda p: p.role not in ("rank",)
+                                    and not ("\n" in view.text[p.end:q.start] and not view.text[p.end:q.start].strip()))
             if base:
                 src = out.get(base.change_of or "", base)
                 cur = replace(cur, indicator=src.indicator, indicator_key=src.indicator_key)

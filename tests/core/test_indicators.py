@@ -56,3 +56,8 @@ def test_a_respectively_list_gives_each_value_its_item(text: str, expected: list
 ])
 def test_a_rank_alone_is_named_by_what_is_ranked(text: str, indicator: str) -> None:
     assert [q["indicator"] for q in pipeline.extract(text)["quantities"]] == [indicator]
+
+
+def test_a_rank_opening_the_line_after_a_figure_does_not_rank_that_figure() -> None:
+    qs = pipeline.extract("第一名：长葛市 91.06分\n第二名：建安区 90.5分\n")["quantities"]
+    assert [(q["text"], q["indicator"]) for q in qs if q["role"] == "rank"] == [("第一名", None), ("第二名", None)]
