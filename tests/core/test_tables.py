@@ -687,3 +687,9 @@ def test_a_performance_forms_rows_of_figures_with_units_are_rows_not_headers() -
     qs = pipeline.extract(text)["quantities"]
     assert [(q["text"], q["role"], q["indicator"]) for q in qs] == [
         ("220门", "target", "开设课程数量"), ("100%", "target", "培训完成率")]
+
+
+def test_a_dump_rows_title_stops_at_a_line_of_a_bare_figure() -> None:
+    text = "满意度测评表\n序号\n项目名称\n满意\n基本满意\n1\n教育惠民补短强基\n28\n1\n2\n公共卫生服务能力提升\n20\n8\n"
+    assert [(t["seq"], t["title"]) for t in pipeline.extract(text)["tasks"]] == [
+        ("1", "教育惠民补短强基"), ("2", "公共卫生服务能力提升")]

@@ -266,6 +266,9 @@ def tasks_from_dump(text: str, default_period: Period | None) -> tuple[list[Task
         first_long = next((k for k, ln in enumerate(lines) if len(ln[2]) >= LONG_LINE
                            and (node_idx is None or k > node_idx)), len(lines))
         title_end_idx = node_idx if node_idx is not None else min(first_long, len(lines))
+        # a line of a bare figure is the next cell (教育惠民补短强基⏎28⏎1: its votes), not the title's
+        title_end_idx = next((k for k, ln in enumerate(lines[:title_end_idx]) if k and FIGURE_TEXT.fullmatch(ln[2])),
+                             title_end_idx)
         title_lines = lines[:title_end_idx]
         period = default_period
         if title_lines:
