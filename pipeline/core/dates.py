@@ -47,7 +47,8 @@ _FORMS: list[tuple[str, str]] = [
     ("ym_ym", rf"(?:(?P<y1>(?:19|20)\d\d)年)?(?P<m1>{MONTH})月份?(?:-|~|至|到)"
               rf"(?:(?P<y>(?:19|20)\d\d)年|(?P<next>次年|翌年))(?P<m2>{MONTH})月份?(?![\d{_CN}])"),
     ("years", rf"(?P<y1>(?:19|20)\d\d)年?(?:-|~|至|到){YEAR}"),
-    ("ymd", r"(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m1>1[0-2]|0?[1-9])(?P=sep)(?P<d1>3[01]|[12]\d|0?[1-9])(?![\d.])"),
+    # (2019-05-22T04:56:35Z is a file's timestamp, not a date the report states)
+    ("ymd", r"(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m1>1[0-2]|0?[1-9])(?P=sep)(?P<d1>3[01]|[12]\d|0?[1-9])(?![\d.]|T\d)"),
     ("md_md", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]?(?:-|~|至|到)(?P<m2>{MONTH})月(?P<d2>{DAY})[日号]"),
     ("md_d", rf"(?:{YEAR})?(?P<m1>{MONTH})月(?P<d1>{DAY})[日号]?(?:-|~|至|到)(?P<d2>{DAY})[日号]"),
     ("m_m", rf"(?:{YEAR})?(?P<m1>{MONTH})(?:月)?(?:-|~|至|到)(?P<m2>{MONTH})月份?"),
