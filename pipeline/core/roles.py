@@ -235,6 +235,7 @@ def _plan_half(folded: str, heading: str, body: int, end: int) -> int | None:
 SHARE_WORD_END = re.compile(r"(?:比重|占比|份额)$")
 # a completion-type rate named right before its figure (开工率达到88%, 资金到位率93.5%):
 # a rate, with or without the amounts it relates in the sentence
+PLAN_NAMED = re.compile(r"(?:下达|安排)[^，。；,;\d]{0,12}(?:计划|预算|任务)(?:数|额|资金)?[为达]?$")
 RATE_NAMED_BY_TARGET = re.compile(r"(?:目标|任务|计划)(?=完成率|执行率|完成进度)")
 COMPLETION_RATE = re.compile(r"(?:完成|整改|办结|开工|执行|到位|完工|拨付|兑付)率"
                              r"(?:达到|达|为|是|已达|提高到|提升至)?$")
@@ -306,7 +307,8 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
         return "actual", "column"  # 为上年%, 指数: a level against a base of 100
     if q.column == "progress" and q.kind == "percent" and not CJK_END.search(clause):
         return "rate", "column"  # a % alone in a 进度 cell: the share of the row's target done
-    settled = "已" in clause
+    # 已安排投资计划2225.5亿元: what was settled is a plan, the figure names it
+    settled = "已" in clause and not PLAN_NAMED.search(clause)
     target_cues = [c for c in cues["target"] if c not in STATE_CUES] if in_review else cues["target"]
     aimed = _mask(DONE_TARGET, clause)  # 全面完成全年目标任务的有46项: the target is what was done
     aimed = _mask(RATE_NAMED_BY_TARGET, aimed)  # 目标完成率为143%: a rate named after its target

@@ -90,3 +90,9 @@ def test_a_list_of_targets_ends_where_a_result_is_reported() -> None:
     text = "全年目标是：完成造林5万亩。截至6月底已完成3万亩。"
     assert [q["role"] for q in pipeline.extract(text, reference_date="2018-07-20")["quantities"]] == [
         "target", "actual"]
+
+
+def test_a_plan_already_allocated_is_still_a_plan() -> None:
+    qs = pipeline.extract("已安排中央水利建设投资计划2225.5亿元，已完成投资1800亿元。",
+                          reference_date="2017-07-20")["quantities"]
+    assert [q["role"] for q in qs] == ["target", "actual"]
