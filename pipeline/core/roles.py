@@ -236,6 +236,8 @@ SHARE_WORD_END = re.compile(r"(?:比重|占比|份额)$")
 # a completion-type rate named right before its figure (开工率达到88%, 资金到位率93.5%):
 # a rate, with or without the amounts it relates in the sentence
 PLAN_NAMED = re.compile(r"(?:下达|安排)[^，。；,;\d]{0,12}(?:计划|预算|任务)(?:数|额|资金)?[为达]?$")
+SHARE_DONE = re.compile(r"(?:已经?|累计)(?:完成|收获|收割|播种|播栽|完工|开工|拨付|兑付)了?(?:约|近|超过)?$"
+                        r"|进度(?:达到|达|为|已达)(?:了)?$")
 RATE_NAMED_BY_TARGET = re.compile(r"(?:目标|任务|计划)(?=完成率|执行率|完成进度)")
 COMPLETION_RATE = re.compile(r"(?:完成|整改|办结|开工|执行|到位|完工|拨付|兑付)率"
                              r"(?:达到|达|为|是|已达|提高到|提升至)?$")
@@ -316,6 +318,8 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
         return "target", "cue"
     if percentish and (has_base or COMPLETION_RATE.search(clause)) and _has_any(clause, cues["rate"]):
         return "rate", "cue"  # 开工率达到88%: a completion rate is a rate alone too
+    if percentish and SHARE_DONE.search(clause):
+        return "rate", "cue"  # 秋粮已收获59.8%, 进度达到62.9%: the share of the work done
     if q.role == "target":
         return "target", "pattern"
     if (_has_any(clause, cues["target_weak"]) and not _has_any(clause, cues["actual"])

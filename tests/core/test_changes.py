@@ -58,3 +58,8 @@ def test_a_rate_named_after_its_target_is_a_rate_of_the_stated_whole() -> None:
     by_id = {q["id"]: q["text"] for q in result["quantities"]}
     assert [(q["text"], q["role"], by_id.get(q.get("of") or q.get("target") or "")) for q in result["quantities"]] == [
         ("28次", "target", None), ("40次", "actual", "28次"), ("143%", "rate", "28次")]
+
+
+def test_the_share_of_the_work_done_is_a_rate() -> None:
+    result = pipeline.extract("全国秋粮收获进展顺利，已完成59.8%。玉米收获进度达到62.9%。", reference_date="2024-10-20")
+    assert [q["role"] for q in result["quantities"]] == ["rate", "rate"]
