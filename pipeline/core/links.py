@@ -663,9 +663,11 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
                 # a bare number in an actual column counts towards the row's target; a
                 # figure inside a progress narrative only towards a target of its own
                 # indicator (批而未供土地 is no progress on 新增建设用地指标)
-                t = next((p for _, p in reversed(before) if p.role == "target" and p.unit == cur.unit
-                          and (cur.extractor == "table" or p.extractor == "table" and cur.column == "actual"
-                               or similar(cur.indicator_key, p.indicator_key) > 0)), None)
+                cands = [p for _, p in reversed(before) if p.role == "target" and p.unit == cur.unit
+                         and (cur.extractor == "table" or p.extractor == "table" and cur.column == "actual"
+                              or similar(cur.indicator_key, p.indicator_key) > 0)]
+                # of several, the one of the most similar indicator (中转站3个 → 中转站8个, not 分类池20个)
+                t = max(cands, key=lambda p: similar(cur.indicator_key, p.indicator_key)) if cands else None
                 if t is not None:
                     cur = replace(cur, target=t.id)
             elif cur.role == "change":

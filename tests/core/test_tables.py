@@ -693,3 +693,12 @@ def test_a_dump_rows_title_stops_at_a_line_of_a_bare_figure() -> None:
     text = "满意度测评表\n序号\n项目名称\n满意\n基本满意\n1\n教育惠民补短强基\n28\n1\n2\n公共卫生服务能力提升\n20\n8\n"
     assert [(t["seq"], t["title"]) for t in pipeline.extract(text)["tasks"]] == [
         ("1", "教育惠民补短强基"), ("2", "公共卫生服务能力提升")]
+
+
+def test_a_rows_actual_links_to_the_target_of_its_own_indicator() -> None:
+    text = ("序号 | 任务 | 进展 |\n"
+            "26 | 新建建筑垃圾中转站8个、建筑垃圾分类池20个。 | 已建成建筑垃圾中转站3个、分类池10个。 |\n")
+    qs = pipeline.extract(text)["quantities"]
+    by_id = {q["id"]: q["text"] for q in qs}
+    assert [(q["text"], by_id.get(q["target"] or "")) for q in qs if q["role"] == "actual"] == [
+        ("3个", "8个"), ("10个", "20个")]
