@@ -833,7 +833,26 @@ def link_table_parts(qs: list[Quantity], cells: list) -> list[Quantity]:
                     break
                 if sum(p.value for p in acc) > total.value * 1.005:
                     break
+    # a row's cells that add up to its 总计 (合计) cell are its parts (申请数 by kind of applicant)
+    rows: dict[tuple, list[tuple[Block, Quantity]]] = {}
+    for q in qs:
+        b = cell_at(q.start)
+        if b is not None and q.value is not None and q.role in ("actual", "target") and q.unit and q.id not in links:
+            rows.setdefault((b.table, b.sheet, b.row), []).append((b, q))
+    for items in rows.values():
+        totals = [(b, q) for b, q in items if ROW_TOTAL_HEADER.search(squash(b.header or "")) and q.value]
+        if len(totals) != 1:
+            continue
+        tb, total = totals[0]
+        parts = [q for b, q in items if b.col is not None and tb.col is not None and b.col < tb.col
+                 and q.unit == total.unit]
+        if len(parts) >= 2 and any(p.value for p in parts) and _sum_close([p.value or 0 for p in parts], total.value):
+            for p in parts:
+                links[p.id] = total.id
     return [replace(q, of=links[q.id]) if q.id in links and q.of is None else q for q in qs]
+
+
+ROW_TOTAL_HEADER = re.compile(r"^(?:总计|合计|小计|共计|总数)$|(?<![年月日])(?:总计|合计)$")
 
 
 def _line_at(text: str, pos: int) -> str:

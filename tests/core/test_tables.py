@@ -702,3 +702,13 @@ def test_a_rows_actual_links_to_the_target_of_its_own_indicator() -> None:
     by_id = {q["id"]: q["text"] for q in qs}
     assert [(q["text"], by_id.get(q["target"] or "")) for q in qs if q["role"] == "actual"] == [
         ("3个", "8个"), ("10个", "20个")]
+
+
+def test_a_rows_cells_that_add_up_to_its_total_cell_are_its_parts() -> None:
+    text = ("申请情况(件) | 自然人 | 商业企业 | 其他 | 总计 |\n"
+            "本年新收申请 | 3001 | 53 | 65 | 3119 |\n"
+            "予以公开 | 1288 | 21 | 53 | 1362 |\n")
+    qs = pipeline.extract(text)["quantities"]
+    by_id = {q["id"]: q["text"] for q in qs}
+    assert [(q["text"], by_id.get(q["of"] or "")) for q in qs][:4] == [
+        ("3001", "3119"), ("53", "3119"), ("65", "3119"), ("3119", None)]
