@@ -458,7 +458,8 @@ def detect_period(view: View, title: str | None = None) -> Period | None:
             # the year's figures up to that day)
             head = (resolved[0], resolved[1])
         elif resolved[2] == "day" and lead is None and (
-                fs < 200 or DATE_LINE.search(folded[max(0, fs - 6):fs])):
+                fs < 200 and not NOT_PERIOD_BEFORE.search(folded[max(0, fs - 2):fs])
+                or DATE_LINE.search(folded[max(0, fs - 6):fs])):  # (从2012年底的9899万人: a start)
             year = resolved[0][:4]
             lead = (f"{year}-01-01", f"{year}-12-31")
         elif resolved[2] == "month":
