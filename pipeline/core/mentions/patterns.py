@@ -337,6 +337,7 @@ TOP_RANK_BEFORE = re.compile(r"(?:居|列|排名?|位列|进入|跻身|位居)[^
 CLOCK_BEFORE = re.compile(r"[\d零一二三四五六七八九十][时点]$")
 
 
+WORD_OPENING_UNITS = ("根", "成", "门")
 UNIT_AFTER_GAP = re.compile(r"\s+([^\s\d.,]+)$")  # 28 天: what follows a number past a space or break
 
 
@@ -348,7 +349,9 @@ def _unit_across_cells(view: View, fs: int, fe: int) -> bool:
     s, e = view.span(fs, fe)
     gap = UNIT_AFTER_GAP.search(view.text, s, e)
     if gap is None:
-        return False
+        # 524根据三定方案, 8成本: these units open words more often than they count
+        last, after = view.folded[fe - 1:fe], view.folded[fe:fe + 1]
+        return last in WORD_OPENING_UNITS and CJK.match(after) is not None and words.is_word(last + after)
     if view.folded[fs - 1:fs] == "表":
         return True
     if "\n" in gap.group() and view.text[view.text.rfind("\n", 0, s) + 1:s].strip():
