@@ -115,6 +115,14 @@ def _suffix_qualifier(folded: str, end: int) -> str | None:
     return None
 
 
+def _next_line_opens_word(view: View, fs: int, fe: int) -> bool:
+    """Whether the line after a figure opens with a word the figure's qualifiers begin
+    (66.5万元⏎以上资金合计: the above, not at least)."""
+    end = view.span(fs, fe)[1]
+    return (view.text[end:end + 1] == "\n" and CJK.match(view.folded, fe + 2) is not None
+            and view.folded[fe + 2:fe + 3] != "的")
+
+
 BASELINE_WORDS = ("同比", "比上年", "较年初", "环比", "比去年", "较上年", "比年初", "较去年")
 
 
@@ -420,7 +428,7 @@ def _from_match(m: re.Match[str], view: View) -> Quantity | None:
     qualifier = _prefix_qualifier(folded, fs)
     if qualifier == "=":
         qualifier = infix_q
-    if qualifier == "=":
+    if qualifier == "=" and not _next_line_opens_word(view, fs, fe):
         qualifier = _suffix_qualifier(folded, fe) or "="
     cue = change_cue(folded, fs) if role is None else None
     if cue and (kind in ("percent", "percent_point", "ratio") or cue[1]):
