@@ -84,7 +84,7 @@ _FORMS: list[tuple[str, str]] = [
     ("year_end", r"(?<![\d年今去上明本])年底"),
     # 19日发布: a day of the report's own month, as news writes it; only before the words
     # of an event, so 30日内 and 15日前完成 stay durations and deadlines
-    ("d", rf"(?:(?<=本月)|(?<=当月)|(?<![\d月第近每前后共约逾超个余满连续内]))(?P<d1>3[01]|[12]\d|[1-9])日"
+    ("d", r"(?:(?<=本月)|(?<=当月)|(?<![\d月第近每前后共约逾超个余满连续内]))(?P<d1>3[01]|[12]\d|[1-9])日"
           r"(?=上午|下午|晚|凌晨|发布|公布|召开|举行|举办|印发|通报|表示|宣布|出台|获悉|消息|电|讯)"),
     # 今日, 昨日, 明日 (a report's formal words; 今天/明天 are as often figurative:
     # 托起明天的希望)

@@ -18,9 +18,9 @@ import re
 from dataclasses import replace
 
 from pipeline.core import units
-from pipeline.core.normalize import View, squash
 from pipeline.core.mentions.patterns import LIST_GAP
-from pipeline.core.records import Check, DateMention, Quantity, Task
+from pipeline.core.normalize import View, squash
+from pipeline.core.records import Block, Check, DateMention, Quantity, Task
 from pipeline.core.structure.tasks import column_of_header, locator
 
 GAP_WORDS = ("比", "较", "高于", "低于", "快于", "慢于")  # what a gap's base follows (高于全国(3.9%)3.6个百分点)
@@ -158,7 +158,7 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: li
         elif cur.role == "rank":
             # the figure ranked; a rank opening the line after a figure ranks nothing on the
             # line before (第一名：长葛市 91.06分⏎第二名：建安区)
-            base = prev_in_sentence(q, lambda p: p.role not in ("rank",)
+            base = prev_in_sentence(q, lambda p, q=q: p.role not in ("rank",)
                                     and not ("\n" in view.text[p.end:q.start] and not view.text[p.end:q.start].strip()))
             if base:
                 src = out.get(base.change_of or "", base)

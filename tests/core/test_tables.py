@@ -581,24 +581,22 @@ def test_figures_one_per_line_need_row_units_to_be_a_table() -> None:
     assert tables.vertical_label_cells("说明\n120\n45\n另一行\n86\n30\n第三行\n1\n2\n") == ()
 
 
+def _fields(text: str, *names: str) -> list[tuple]:
+    return [tuple(q[n] for n in names) for q in pipeline.extract(text)["quantities"]]
+
+
 def test_a_performance_form_reads_its_expected_value_and_weight_columns() -> None:
-    text = ("项目支出绩效自评表\n"
-            "三级指标 | 当年预期实现值 | 实际完成值 | 权重 |\n"
-            "培训人次(人次) | 280 | 310 | 10 |\n"
-            "课程数量(门) | 20 | 22 | 5 |\n")
-    qs = pipeline.extract(text)["quantities"]
-    assert [(q["text"], q["role"], q["unit"]) for q in qs] == [
+    text = ("项目支出绩效自评表\n三级指标 | 当年预期实现值 | 实际完成值 | 权重 |\n"
+            "培训人次(人次) | 280 | 310 | 10 |\n课程数量(门) | 20 | 22 | 5 |\n")
+    assert _fields(text, "text", "role", "unit") == [
         ("280", "target", "人次"), ("310", "actual", "人次"), ("10", "other", "分"),
         ("20", "target", "门"), ("22", "actual", "门"), ("5", "other", "分")]
 
 
 def test_a_caption_over_the_header_gives_its_unit_and_growth() -> None:
-    text = ("指标:工业增加值_同比增长(%) | |||\n"
-            "地区 | 2020年11月 | 2020年10月 |\n"
-            "河北省 | 8.7 | 10 |\n"
-            "山西省 | 10.7 | -2.1 |\n")
-    qs = pipeline.extract(text)["quantities"]
-    assert [(q["text"], q["value"], q["unit"], q["role"]) for q in qs] == [
+    text = ("指标:工业增加值_同比增长(%) | |||\n地区 | 2020年11月 | 2020年10月 |\n"
+            "河北省 | 8.7 | 10 |\n山西省 | 10.7 | -2.1 |\n")
+    assert _fields(text, "text", "value", "unit", "role") == [
         ("8.7", 8.7, "%", "change"), ("10", 10.0, "%", "change"),
         ("10.7", 10.7, "%", "change"), ("-2.1", -2.1, "%", "change")]
 
