@@ -207,6 +207,9 @@ def year_before(period: Period) -> Period:
     return Period(back(period.start_date), back(period.end_date))
 
 
+CUMULATIVE_COLUMN = re.compile(r"1[-—~至到]本月|本年累计|年初至本月|自年初累计")
+
+
 def assign_periods(view: View, quantities: list[Quantity], dates: list[DateMention],
                    tasks: list[Task], doc_period: Period | None,
                    cells: Sequence[Block] = (), issued_year: int | None = None) -> list[Quantity]:
@@ -219,6 +222,7 @@ def assign_periods(view: View, quantities: list[Quantity], dates: list[DateMenti
     sections = section_periods(view, doc_period)
     starts = [s for s, _, _ in sections]
     out = []
+    done: dict[str, Quantity] = {}
     for q in quantities:
         period = None
         d = by_date.get(q.date or "")
@@ -241,5 +245,16 @@ def assign_periods(view: View, quantities: list[Quantity], dates: list[DateMenti
             period = year_before(doc_period)  # the column says whose year, before its row's
         if period is None and q.task in by_task:
             period = by_task[q.task].period
-        out.append(replace(q, period=period or doc_period))
+        period = period or doc_period
+        cum = cell_at(q.start) if period is not None and period.start_date[5:] != "01-01" else None
+        if cum is not None and CUMULATIVE_COLUMN.search(re.sub(r"\s+", "", cum.header or "")) \
+                and period.start_date[:7] == period.end_date[:7]:
+            # 1-本月, 本年累计: the year to the month the table is of, not the month alone
+            period = Period(period.start_date[:4] + "-01-01", period.end_date)
+        level = done.get(q.change_of or "")
+        if cum is not None and level is not None and level.period is not None \
+                and level.period.end_date == period.end_date and cell_at(level.start) is not None:
+            period = level.period  # a table's growth is over its level's span (比去年同期增长 after 1-本月)
+        out.append(replace(q, period=period))
+        done[q.id] = out[-1]
     return out

@@ -710,3 +710,10 @@ def test_a_rows_cells_that_add_up_to_its_total_cell_are_its_parts() -> None:
     by_id = {q["id"]: q["text"] for q in qs}
     assert [(q["text"], by_id.get(q["of"] or "")) for q in qs][:4] == [
         ("3001", "3119"), ("53", "3119"), ("65", "3119"), ("3119", None)]
+
+
+def test_a_year_to_date_column_and_its_growth_span_the_year_to_the_tables_month() -> None:
+    periods = [(q["text"], q["period"]["start_date"], q["period"]["end_date"])
+               for q in pipeline.extract(MONTHLY_CELLS)["quantities"][:4]]
+    assert periods == [("1414.39", "2022-08-01", "2022-08-31"), ("2.5", "2022-08-01", "2022-08-31"),
+                       ("10386.09", "2022-01-01", "2022-08-31"), ("-12.0", "2022-01-01", "2022-08-31")]
