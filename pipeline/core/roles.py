@@ -359,6 +359,20 @@ def _absolute_change(folded: str, fs: int) -> int | None:
     return cue[0] if window.endswith(ABSOLUTE_CHANGE_VERBS) else None
 
 
+QUOTED_TASK = re.compile(r"(?:为|对|在|全省|全市|全县|每个)?[^，。；“”]{0,14}?"
+                         r"(?:建成|新建|改建|新增|实施|完成|改造|培育|建设|安置|提升|开展|招募|培训|打造|创建)")
+
+
+def _quoted_task(folded: str, fs: int, fe: int) -> bool:
+    """Whether the figure stands inside a quoted task (“为1万名患者实施免费复明手术”,
+    “全省每个县建成1个残疾人服务中心”): the name of a work item, what it plans."""
+    open_at = folded.rfind("“", max(0, fs - 40), fs)
+    if open_at < 0 or "”" in folded[open_at:fs]:
+        return False
+    close_at = folded.find("”", fe, fe + 40)
+    return close_at >= 0 and 6 <= close_at - open_at <= 60 and QUOTED_TASK.match(folded, open_at + 1) is not None
+
+
 def _plan_list_scope(text: str, start: int) -> str | None:
     """The paragraph before ``start`` from a 目标是：that opens a list of targets, when
     nothing in it since reports a result (已, 累计, 截至); else None."""
@@ -404,6 +418,9 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
         in_review = any(s <= q.start < e for s, e in reviews) or speaks_of_last_year(view.text, q.start)
         in_plan = any(s <= q.start < e for s, e in plans)
         role, source = decide_role(q, clause, scope, folded[fe:fe + 4], has_base, in_review, in_plan)
+        if role in ("actual", "change") and source in ("cue", "default", "pattern") and q.column is None \
+                and _quoted_task(folded, fs, fe):
+            role, source = "target", "quoted task"  # “完成回迁安置857户以上”(市住建局): a task's name plans
         if (role == "actual" and source in ("default", "cue") or role == "change" and source == "pattern") \
                 and q.column is None and not in_review and "已" not in clause and _horizon_plan(scope, report_year):
             role, source = "target", "horizon"  # (a planned change stays linked as a change)

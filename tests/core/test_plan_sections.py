@@ -2,6 +2,8 @@
 and issue 13, "plans are targets ... a report's plan section"."""
 from __future__ import annotations
 
+import pytest
+
 import pipeline
 
 REPORT = (
@@ -96,3 +98,8 @@ def test_a_plan_already_allocated_is_still_a_plan() -> None:
     qs = pipeline.extract("已安排中央水利建设投资计划2225.5亿元，已完成投资1800亿元。",
                           reference_date="2017-07-20")["quantities"]
     assert [q["role"] for q in qs] == ["target", "actual"]
+
+
+@pytest.mark.parametrize("text", ["“完成回迁安置857户以上”（市住建局）", "“全省每个县建成1个残疾人服务中心”一项"])
+def test_a_figure_in_a_quoted_task_is_its_target(text: str) -> None:
+    assert [q["role"] for q in pipeline.extract(text, reference_date="2023-07-20")["quantities"]] == ["target"]
