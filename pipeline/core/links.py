@@ -454,6 +454,8 @@ def _link_dates(view: View, out: dict[str, Quantity], qs: list[Quantity], dates:
             continue  # a deadline (年底前完成) is not the date a figure is stated at
         if re.match(r"(?:相比|相较|比较|同期相比)", folded[de:de + 4]):
             continue  # a baseline (与2020年相比, 和上半年相比)
+        if d.grain != "year" and re.match(r"的?(?:目标|任务|计划|预算)", folded[de:de + 3]):
+            continue  # a target's span (占上半年目标任务的94%): not when the figures stand
         if _page_date(view.text, d):
             continue  # the date the page or form was published or filled in
         marks.append((ds, de, d))

@@ -163,3 +163,10 @@ def test_last_year_counts_from_the_year_the_report_was_issued() -> None:
     result = pipeline.extract(text)
     assert [(q["text"], q["period"]["start_date"]) for q in result["quantities"]] == [
         ("120.8万亩", "2018-01-01"), ("120.8%", "2018-01-01")]
+
+
+def test_a_targets_span_does_not_date_the_figures_after_it() -> None:
+    result = pipeline.extract("1-5月，全市重点项目完成投资244.2亿元，占上半年目标任务的94%，其中产业项目完成投资120亿元。",
+                              reference_date="2023-06-10")
+    dates = {d["id"]: d["text"] for d in result["dates"]}
+    assert [dates[q["date"]] for q in result["quantities"]] == ["1-5月", "1-5月", "1-5月"]
