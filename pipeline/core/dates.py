@@ -459,6 +459,7 @@ def detect_period(view: View, title: str | None = None) -> Period | None:
             head = (resolved[0], resolved[1])
         elif resolved[2] == "day" and lead is None and (
                 fs < 200 and not NOT_PERIOD_BEFORE.search(folded[max(0, fs - 2):fs])
+                and not NOT_PERIOD_AFTER.search(folded[fe:fe + 3])
                 or DATE_LINE.search(folded[max(0, fs - 6):fs])):  # (从2012年底的9899万人: a start)
             year = resolved[0][:4]
             lead = (f"{year}-01-01", f"{year}-12-31")

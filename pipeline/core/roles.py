@@ -236,9 +236,10 @@ SHARE_WORD_END = re.compile(r"(?:比重|占比|份额)$")
 # a completion-type rate named right before its figure (开工率达到88%, 资金到位率93.5%):
 # a rate, with or without the amounts it relates in the sentence
 PLAN_NAMED = re.compile(r"(?:下达|安排)[^，。；,;\d]{0,12}(?:计划|预算|任务)(?:数|额|资金)?[为达]?$")
-SHARE_DONE = re.compile(r"(?:已经?|累计)(?:完成|收获|收割|播种|播栽|完工|开工|拨付|兑付)了?(?:约|近|超过)?$"
+SHARE_DONE = re.compile(r"(?:(?:已经?|累计)(?:完成|完工|开工|拨付|兑付)|(?:已经?)?(?:收获|收割|播种|播栽|栽插|机收))"
+                        r"了?(?:约|近|超过|超)?$"
                         r"|进度(?:达到|达|为|已达)(?:了)?$")
-RATE_NAMED_BY_TARGET = re.compile(r"(?:目标|任务|计划)(?=完成率|执行率|完成进度)")
+RATE_NAMED_BY_TARGET = re.compile(r"(?:目标|任务|计划)(?=完成率|执行率|完成进度)|预期(?=指数)")  # (PMI 预期指数)
 COMPLETION_RATE = re.compile(r"(?:完成|整改|办结|开工|执行|到位|完工|拨付|兑付)率"
                              r"(?:达到|达|为|是|已达|提高到|提升至)?$")
 RAISED_TO = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "降低到", "降低至", "降到", "降至",

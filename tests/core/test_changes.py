@@ -63,3 +63,9 @@ def test_a_rate_named_after_its_target_is_a_rate_of_the_stated_whole() -> None:
 def test_the_share_of_the_work_done_is_a_rate() -> None:
     result = pipeline.extract("全国秋粮收获进展顺利，已完成59.8%。玉米收获进度达到62.9%。", reference_date="2024-10-20")
     assert [q["role"] for q in result["quantities"]] == ["rate", "rate"]
+
+
+def test_a_share_sown_written_in_tenths_is_a_rate_and_an_expectations_index_a_level() -> None:
+    roles = [q["role"] for q in pipeline.extract("全省中稻播栽近五成。生产经营活动预期指数为55.1%。",
+                                                 reference_date="2024-06-20")["quantities"]]
+    assert roles == ["rate", "actual"]

@@ -170,3 +170,8 @@ def test_a_targets_span_does_not_date_the_figures_after_it() -> None:
                               reference_date="2023-06-10")
     dates = {d["id"]: d["text"] for d in result["dates"]}
     assert [dates[q["date"]] for q in result["quantities"]] == ["1-5月", "1-5月", "1-5月"]
+
+
+def test_a_deadline_in_the_lead_does_not_set_the_reports_period() -> None:
+    result = pipeline.extract("党的十五大提出2000年底前建成。2023年10月17日，全县完成投资5亿元。")
+    assert result["period"] == {"start_date": "2023-01-01", "end_date": "2023-12-31"}
