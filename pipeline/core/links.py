@@ -155,7 +155,7 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: li
             if base:
                 cur = replace(cur, change_of=base.id, indicator=cur.indicator or base.indicator,
                               indicator_key=cur.indicator_key or base.indicator_key)
-        elif cur.role == "rank":
+        elif cur.role == "rank" and cur.column != "rank":  # (a ranking column names its own)
             # the figure ranked; a rank opening the line after a figure ranks nothing on the
             # line before (第一名：长葛市 91.06分⏎第二名：建安区)
             base = prev_in_sentence(q, lambda p, q=q: p.role not in ("rank",)

@@ -717,3 +717,12 @@ def test_a_year_to_date_column_and_its_growth_span_the_year_to_the_tables_month(
                for q in pipeline.extract(MONTHLY_CELLS)["quantities"][:4]]
     assert periods == [("1414.39", "2022-08-01", "2022-08-31"), ("2.5", "2022-08-01", "2022-08-31"),
                        ("10386.09", "2022-01-01", "2022-08-31"), ("-12.0", "2022-01-01", "2022-08-31")]
+
+
+def test_a_ranking_column_gives_ranks_and_its_rows_are_no_tasks() -> None:
+    text = ("GDP排行 | 区域 | 2021年GDP(亿元) | 增速(%) |\n1 | 潞州区 | 565.7 | 8 |\n"
+            "2 | 襄垣县 | 320.7 | 9.9 |\n3 | 上党区 | 305.2 | 9.8 |\n")
+    result = pipeline.extract(text)
+    assert result["tasks"] == []
+    assert [(q["text"], q["kind"], q["indicator"]) for q in result["quantities"] if q["role"] == "rank"] == [
+        ("1", "rank", "GDP排行"), ("2", "rank", "GDP排行"), ("3", "rank", "GDP排行")]

@@ -34,7 +34,7 @@ SPLIT_DEPTS = re.compile(r"[、，,；;/\s]+")
 LONG_LINE = 20  # characters: the progress column's lines are wider than this
 
 HEADER_COLUMNS = [  # header keyword → column, first match wins
-    ("序号", "seq"), ("分值", "score"), ("得分", "score"), ("权重", "score"), ("责任", "department"), ("牵头", "department"), ("单位：", "unit"),
+    ("序号", "seq"), ("排名", "rank"), ("排行", "rank"), ("名次", "rank"), ("位次", "rank"), ("分值", "score"), ("得分", "score"), ("权重", "score"), ("责任", "department"), ("牵头", "department"), ("单位：", "unit"),
     ("单位:", "unit"), ("单位名称", "label"), ("省份", "label"), ("地区", "label"), ("区县", "label"),
     ("县区", "label"), ("县(市", "label"), ("县（市", "label"), ("乡镇", "label"), ("地市", "label"),
     ("省辖市", "label"), ("市州", "label"), ("区(县)", "label"), ("区（县）", "label"), ("责任部门", "department"), ("实施单位", "department"),
@@ -331,6 +331,8 @@ def tasks_from_blocks(doc: Document, default_period: Period | None,
         regions += [Region(b.start, b.end, "index" if (b.table, b.sheet, b.col) in indexes else c)
                     for b in row for c in [column_of_header(b.header)] if c]
         seq_cell = by_col.get("seq") or row[0]
+        if "seq" not in by_col and column_of_header(row[0].header) == "rank":
+            continue  # a ranking (GDP排行 | 区域 | GDP): its rows are no tasks
         seq = squash(doc.text[seq_cell.start:seq_cell.end])
         first = squash(doc.text[row[0].start:row[0].end])
         if SECTION_LINE.match(first) or re.fullmatch(r"[一二三四五六七八九十]+、.*", first):
@@ -694,6 +696,15 @@ def cell_quantities(text: str, blocks: tuple[Block, ...], taken: list,
             value_text = raw.strip()
             column = column_of_header(b.header)
             if column in ("seq", "time", "department") or not BARE_NUMBER.fullmatch(value_text):
+                continue
+            if column == "rank":
+                if value_text.isdigit() and 0 < int(value_text) < 1000:  # 排名 | 区域 | … / 1 | 潞州区
+                    start = b.start + raw.index(value_text)
+                    out.append(Quantity(
+                        id="", start=start, end=start + len(value_text), text=value_text,
+                        value=float(value_text), unit="位", written_unit=None, kind="rank", role="rank",
+                        indicator=_label(b.header or "") or None, column=column, confidence=0.8,
+                        extractor="table"))
                 continue
             if (b.table, b.sheet, b.col) in indexes:
                 column = "index"
