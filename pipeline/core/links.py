@@ -214,12 +214,12 @@ def link_all(view: View, qs: list[Quantity], dates: list[DateMention], tasks: li
     out = _link_targets(out, qs, tasks, sent)
     for q in qs:
         # 计划改造420户，完成386户，完成率91.9%: a rate is of the whole its sentence states
-        # (完成全年目标的54.2% stays of the amount done: ANNOTATION.md)
+        # when the figures make it (a whole stated elsewhere leaves it of the amount done)
         cur = out[q.id]
         part = out.get(cur.of or "")
         whole = out.get(part.target or "") if part is not None else None
         if (cur.role == "rate" and whole is not None and sent[whole.id] == sent[q.id]
-                and _is_ratio(cur, part, whole) and not OF_THE_TASK.search(folded[max(0, fpos[q.id] - 12):fpos[q.id]])):
+                and _is_ratio(cur, part, whole)):
             out[q.id] = replace(cur, of=whole.id)
     out = _link_dates(view, out, qs, dates, date_columns or {})
     result = [out[q.id] for q in qs]
@@ -259,9 +259,6 @@ def _pair_lists(text: str, qs: list[Quantity], out: dict[str, Quantity], sent: d
                     out[r.id] = replace(r, role=first.role, **{link: a.id}, indicator=a.indicator or r.indicator,
                                         indicator_key=a.indicator_key or r.indicator_key)
         i = j + 1
-
-
-OF_THE_TASK = re.compile(r"(?:目标|任务|计划)[^，。；,;\d]{0,4}的$")
 
 
 def _is_ratio(rate: Quantity, part: Quantity, whole: Quantity | None) -> bool:

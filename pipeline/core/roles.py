@@ -323,9 +323,9 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
         return "rate", "cue"  # 秋粮已收获59.8%, 进度达到62.9%: the share of the work done
     if q.role == "target":
         return "target", "pattern"
-    if (_has_any(clause, cues["target_weak"]) and not _has_any(clause, cues["actual"])
+    if (_has_any(clause, cues["target_weak"]) and not _has_any(clause.replace("下达", ""), cues["actual"])
             and q.column != "progress"):
-        return "target", "cue"
+        return "target", "cue"  # (下达 holds 达 but reaches nothing: 省下达我市造林任务46.8万亩)
     if in_plan and not in_review and q.column is None and not settled and not _has_any(scope, SECTION_DONE_CUES):
         return "target", "section"  # (达到, 实现, 完成 plan there: 到2025年…达到1500亿元)
     if percentish:

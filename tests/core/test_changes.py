@@ -69,3 +69,11 @@ def test_a_share_sown_written_in_tenths_is_a_rate_and_an_expectations_index_a_le
     roles = [q["role"] for q in pipeline.extract("全省中稻播栽近五成。生产经营活动预期指数为55.1%。",
                                                  reference_date="2024-06-20")["quantities"]]
     assert roles == ["rate", "actual"]
+
+
+def test_a_task_handed_down_is_a_target_and_the_share_is_of_it() -> None:
+    result = pipeline.extract("今年省下达我市造林任务46.8万亩，截至目前已完成52.38万亩，占年度总任务的112%。",
+                              reference_date="2024-07-01")
+    by_id = {q["id"]: q["text"] for q in result["quantities"]}
+    assert [(q["text"], q["role"], by_id.get(q.get("target") or q.get("of") or "")) for q in result["quantities"]] == [
+        ("46.8万亩", "target", None), ("52.38万亩", "actual", "46.8万亩"), ("112%", "rate", "46.8万亩")]
