@@ -726,3 +726,13 @@ def test_a_ranking_column_gives_ranks_and_its_rows_are_no_tasks() -> None:
     assert result["tasks"] == []
     assert [(q["text"], q["kind"], q["indicator"]) for q in result["quantities"] if q["role"] == "rank"] == [
         ("1", "rank", "GDP排行"), ("2", "rank", "GDP排行"), ("3", "rank", "GDP排行")]
+
+
+def test_a_progress_table_of_words_alone_with_numbers_in_its_names() -> None:
+    text = ("类别 | 民生事项名称 | 2022年度任务目标 | 责任单位 | 1-9月份工作完成情况 |\n"
+            "四、教育文化 | 14.改扩建泉山学校及庙后吕家初级中学 | 完成泉山学校一期教学楼建设并投入使用 | 教育体育局 | 完成主体建筑结构施工，开始装饰装修 |\n"
+            "15.推进学校塑胶运动场地建设 | 完成罗峰学校塑胶运动场地建成并投入使用 | 教育体育局 | 罗峰学校九月份开始施工，完成基础施工 |\n"
+            "16.推进义务教育课后服务 | 对全市义务教育学校开展课后服务全覆盖 | 教育体育局 | 全市学校均已开展课后服务工作 |\n")
+    assert [(t["seq"], t["title"], t["departments"]) for t in pipeline.extract(text)["tasks"]] == [
+        ("14", "改扩建泉山学校及庙后吕家初级中学", ["教育体育局"]), ("15", "推进学校塑胶运动场地建设", ["教育体育局"]),
+        ("16", "推进义务教育课后服务", ["教育体育局"])]

@@ -250,6 +250,16 @@ def _rows_per_line(text: str, split: list[list[Cell]], table: int) -> list[Block
     rows: list[list[Cell]] = []
 
     def flush() -> None:
+        nonlocal head
+        if not rows and len(head) >= 3:
+            # a table of words alone (a progress table whose cells are all text): under a
+            # header line of short names, the long lines as wide as it are its rows
+            width = len(head[0])
+            body = [h for h in head[1:] if sum(1 for x in h if x[1] > x[0]) >= max(3, width - 2)]
+            if (_looks_header(text, head[0]) and all(x[1] - x[0] <= 16 for x in head[0])
+                    and len(body) >= 2 and all(any(x[1] - x[0] > 16 for x in h) for h in body)):
+                rows.extend(body)
+                head = head[:1]
         if not rows:
             return
         # the width of the rows with numbers (a label row or a note under the table is short)

@@ -289,6 +289,7 @@ def tasks_from_dump(text: str, default_period: Period | None) -> tuple[list[Task
     return tasks, regions
 
 
+SEQ_IN_TITLE = re.compile(r"(\d{1,3})[.、．](?!\d)\s*")
 INDICATOR_HEADER = re.compile(r"[一二三四]\s*级\s*指\s*标|绩\s*效\s*指\s*标")
 
 
@@ -337,7 +338,9 @@ def tasks_from_blocks(doc: Document, default_period: Period | None,
         first = squash(doc.text[row[0].start:row[0].end])
         if SECTION_LINE.match(first) or re.fullmatch(r"[一二三四五六七八九十]+、.*", first):
             section = first
-            if not (seq_cell is not row[0] and re.fullmatch(r"\d{1,3}\*?", seq)):
+            named = next((b for b in row[1:] if column_of_header(b.header) in ("label", "task")
+                          and squash(doc.text[b.start:b.end])), None)
+            if not (seq_cell is not row[0] and re.fullmatch(r"\d{1,3}\*?", seq)) and named is None:
                 continue  # a section's own row; else the first row of the section (大类 merged)
         # a row named by its first cell (吉首市 | 57 | 82.5 …) where no column is the label's
         named_first = ((key[0], key[1]) not in labelled and 0 < len(first) <= 20
@@ -354,6 +357,9 @@ def tasks_from_blocks(doc: Document, default_period: Period | None,
             seq = None
         task_cell = by_col.get("task") or by_col.get("label") or (row[0] if named_first else None)
         title = _joined(doc.text, row, task_cell)
+        numbered = SEQ_IN_TITLE.match(title or "") if seq is None else None
+        if numbered:  # 14.改扩建泉山学校: the row's number written in its name
+            seq, title = numbered.group(1), title[numbered.end():]
         depts = by_col.get("department")
         departments = (departments_in(doc.text[depts.start:depts.end])
                        or departments_in(_joined(doc.text, row, depts))) if depts else ()
