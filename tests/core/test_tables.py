@@ -736,3 +736,12 @@ def test_a_progress_table_of_words_alone_with_numbers_in_its_names() -> None:
     assert [(t["seq"], t["title"], t["departments"]) for t in pipeline.extract(text)["tasks"]] == [
         ("14", "改扩建泉山学校及庙后吕家初级中学", ["教育体育局"]), ("15", "推进学校塑胶运动场地建设", ["教育体育局"]),
         ("16", "推进义务教育课后服务", ["教育体育局"])]
+
+
+def test_a_space_joined_row_one_cell_short_goes_on() -> None:
+    text = ("縣(市、區) 政務滿意度指數 經濟指數 綜合指數 綜合排名\n總體 60.95 17.17 78.12\n"
+            "地區1 59.97 26 85.97 1\n地區2 61.95 22 83.95 2\n地區3 62.11 21 83.11 3\n")
+    qs = pipeline.extract(text)["quantities"]
+    assert [(q["text"], q["role"]) for q in qs][:5] == [
+        ("60.95", "actual"), ("17.17", "actual"), ("78.12", "actual"), ("59.97", "actual"), ("26", "actual")]
+    assert [q["text"] for q in qs if q["role"] == "rank"] == ["1", "2", "3"]

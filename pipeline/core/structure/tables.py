@@ -540,10 +540,12 @@ def space_table_cells(text: str, first_table: int = 0, taken: Sequence[Block] = 
             continue
         n = sh[0]
         j = i + 1
-        while j < len(lines) and shape(lines[j]) == (n, True):
+        # (a row one cell short, its last cell empty, goes on: 总体 60.95 17.17 78.12 under 综合排名)
+        while j < len(lines) and (shape(lines[j]) == (n, True) or n >= 4 and shape(lines[j]) == (n - 1, True)):
             j += 1
         span = (lines[i + 1][0][0], lines[j - 1][-1][1]) if j > i + 1 else (0, 0)  # its rows
-        if j - i - 1 >= 3 and not any(b.start < span[1] and span[0] < b.end for b in taken):
+        full = sum(1 for k in range(i + 1, j) if len(lines[k]) == n)
+        if full >= 3 and not any(b.start < span[1] and span[0] < b.end for b in taken):
             header = [text[s:e] for s, e in lines[i]]
             for r, cells in enumerate(lines[i + 1:j], start=1):
                 out.extend(Block("cell", s, e, table=table, row=r, col=c, header=header[c])
