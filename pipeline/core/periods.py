@@ -246,15 +246,15 @@ def assign_periods(view: View, quantities: list[Quantity], dates: list[DateMenti
         if period is None and q.task in by_task:
             period = by_task[q.task].period
         period = period or doc_period
-        cum = cell_at(q.start) if period is not None and period.start_date[5:] != "01-01" else None
-        if cum is not None and CUMULATIVE_COLUMN.search(re.sub(r"\s+", "", cum.header or "")) \
-                and period.start_date[:7] == period.end_date[:7]:
-            # 1-本月, 本年累计: the year to the month the table is of, not the month alone
-            period = Period(period.start_date[:4] + "-01-01", period.end_date)
-        level = done.get(q.change_of or "")
-        if cum is not None and level is not None and level.period is not None \
-                and level.period.end_date == period.end_date and cell_at(level.start) is not None:
-            period = level.period  # a table's growth is over its level's span (比去年同期增长 after 1-本月)
+        if period is not None and period.start_date[5:] != "01-01" and (cum := cell_at(q.start)) is not None:
+            if CUMULATIVE_COLUMN.search(re.sub(r"\s+", "", cum.header or "")) \
+                    and period.start_date[:7] == period.end_date[:7]:
+                # 1-本月, 本年累计: the year to the month the table is of, not the month alone
+                period = Period(period.start_date[:4] + "-01-01", period.end_date)
+            level = done.get(q.change_of or "")
+            if level is not None and level.period is not None and level.period.end_date == period.end_date \
+                    and cell_at(level.start) is not None:
+                period = level.period  # a table's growth spans its level's (比去年同期增长 after 1-本月)
         out.append(replace(q, period=period))
         done[q.id] = out[-1]
     return out
