@@ -378,6 +378,8 @@ def _plan_list_scope(text: str, start: int) -> str | None:
     """The paragraph before ``start`` from a 目标是：that opens a list of targets, when
     nothing in it since reports a result (已, 累计, 截至); else None."""
     para = text[max(0, text.rfind("\n", 0, start) + 1, start - 300):start]
+    if "：" not in para and ":" not in para:
+        return None  # (every opener ends with a colon: the fast test)
     opener = next(reversed(list(TARGET_SCOPE.finditer(para))), None)  # the last one
     if opener is None or re.search(r"已|累计|截至|截止|完成|实现了", para[opener.end():].split("。", 1)[-1]):
         return None

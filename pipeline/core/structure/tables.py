@@ -558,6 +558,7 @@ def space_table_cells(text: str, first_table: int = 0, taken: Sequence[Block] = 
 
 
 PLACEHOLDER = re.compile(r"[-—–－]{1,2}")  # an empty cell of a statistics table (— —)
+FIGURE_END = re.compile(r"[ \u3000][-+]?\d[\d,]*(?:\.\d+)?%?[ \u3000]*$", re.M)  # a line ending in a figure
 FIGURE_LINE = re.compile(r"(?m)^[^\d\s]\S*(?:[ \u3000]\S+)*[ \u3000]+[-+]?\d[\d,]*(?:\.\d+)?%?[ \u3000]*$")
 BRACKETED = re.compile(r"[（(][^()（）]*[)）]")
 SENTENCE_MARK = re.compile(r"[，。；;！？、]")
@@ -619,7 +620,7 @@ def figure_line_cells(text: str, first_table: int = 0, taken: Sequence[Block] = 
     >>> [(b.row, b.col, t[b.start:b.end], b.header) for b in figure_line_cells(t)][2:4]
     [(2, 0, '城市', '类别'), (2, 1, '99.9', '指数（以上年为100）')]
     """
-    if not FIGURE_LINE.search(text):
+    if not FIGURE_END.search(text) or not FIGURE_LINE.search(text):  # (the first test is the fast one)
         return ()
     lines: list[tuple[str, list[Cell]]] = []
     pos = 0
@@ -746,6 +747,8 @@ def glued_figure_cells(text: str, first_table: int = 0, taken: Sequence[Block] =
     return tuple(out)
 
 
+TWO_FIGURE_LINES = re.compile(r"(?m)^[ \t\u3000]*[-+]?\d[\d,]*(?:\.\d+)?%?[ \t\u3000]*\n(?:[ \t\u3000]*\n)*"
+                              r"[ \t\u3000]*[-+]?\d[\d,]*(?:\.\d+)?%?[ \t\u3000]*$")
 FIGURE_ALONE = re.compile(r"[ \u3000]*[-+]?\d[\d,]*(?:\.\d+)?%?[ \u3000]*")
 UNIT_LABEL = re.compile(r"[（(]([^()（）]{1,6})[)）]\s*$")  # 地区生产总值(亿元): the row's unit
 
@@ -767,6 +770,8 @@ def vertical_label_cells(text: str, first_table: int = 0, taken: Sequence[Block]
     >>> [(b.row, b.col, t[b.start:b.end], b.header) for b in vertical_label_cells(t)][:3]
     [(1, 0, '生产总值(亿元)', '指标'), (1, 1, '466', '全市'), (1, 2, '112', '甲县')]
     """
+    if not TWO_FIGURE_LINES.search(text):
+        return ()  # (no two figures on lines of their own: the fast test)
     lines: list[tuple[int, int]] = []
     pos = 0
     for line in text.split("\n"):
