@@ -22,6 +22,8 @@ written, line breaks included.
 """
 from __future__ import annotations
 
+import bisect
+
 import functools
 import re
 from array import array
@@ -171,14 +173,7 @@ class View:
 
     def to_folded(self, start: int) -> int:
         """The first folded index whose original position is >= start."""
-        lo, hi = 0, len(self.folded)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.pos[mid] < start:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+        return bisect.bisect_left(self.pos, start, 0, len(self.folded))
 
     def folded_span(self, start: int, end: int) -> tuple[int, int]:
         """The folded span of the original half-open span [start, end): it ends just after
