@@ -23,7 +23,6 @@ written, line breaks included.
 from __future__ import annotations
 
 import bisect
-
 import functools
 import re
 from array import array
