@@ -745,3 +745,11 @@ def test_a_space_joined_row_one_cell_short_goes_on() -> None:
     assert [(q["text"], q["role"]) for q in qs][:5] == [
         ("60.95", "actual"), ("17.17", "actual"), ("78.12", "actual"), ("59.97", "actual"), ("26", "actual")]
     assert [q["text"] for q in qs if q["role"] == "rank"] == ["1", "2", "3"]
+
+
+def test_a_header_written_one_cell_per_line_over_rows_of_bars() -> None:
+    text = ("表1 粮食播种面积、单位面积产量及总产量 | |||\n播种面积 (千公顷) |\n单位面积产量 (公斤/公顷) |\n"
+            "总产量 (万吨) |\n全年粮食 | 113028.2 | 5452.1 | 61623.9 |\n夏粮 | 27632.4 | 5037.7 | 13920.4 |\n"
+            "早稻 | 5619.8 | 5832.4 | 3277.7 |\n秋粮 | 79776.0 | 5568.8 | 44425.8 |\n谷物 | 94370.8 | 5988.8 | 56516.5 |\n")
+    assert _fields(text, "text", "value", "unit")[:3] == [
+        ("113028.2", 113028200.0, "公顷"), ("5452.1", 5452.1, "公斤/公顷"), ("61623.9", 616239000.0, "吨")]

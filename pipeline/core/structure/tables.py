@@ -269,7 +269,15 @@ def _rows_per_line(text: str, split: list[list[Cell]], table: int) -> list[Block
         full = [h for h in head if any(e > s for s, e in h)][-3:]
         upper = sum(1 for x in levels[0] if x[1] > x[0]) if levels else 0
         lower = sum(1 for x in levels[-1] if x[1] > x[0]) if levels else 0
-        if len(levels) == 2 and len(levels[1]) == n and _spans_marked(levels[0]):
+        singles = []  # header cells one per line, right above the rows (播种面积(千公顷) | ⏎ …)
+        for h in reversed(head):
+            named = [x for x in h if x[1] > x[0]]
+            if len(named) != 1 or len(h) > 2:
+                break
+            singles.insert(0, named[0])
+        if len(singles) >= 2 and len(singles) in (n - 1, n):
+            header = [""] * (n - len(singles)) + [text[a:b] for a, b in singles]
+        elif len(levels) == 2 and len(levels[1]) == n and _spans_marked(levels[0]):
             header = _spanned_header(text, levels, n)  # empty upper cells mark the spans
         elif len(levels) == 2 and upper < lower < n:
             header = _header_names(text, levels, n)  # upper cells span the lower ones
