@@ -239,6 +239,7 @@ PLAN_NAMED = re.compile(r"(?:下达|安排)[^，。；,;\d]{0,12}(?:计划|预�
 SHARE_DONE = re.compile(r"(?:(?:已经?|累计)(?:完成|完工|开工|拨付|兑付)|(?:已经?)?(?:收获|收割|播种|播栽|栽插|机收))"
                         r"了?(?:约|近|超过|超)?$"
                         r"|进度(?:达到|达|为|已达)(?:了)?$")
+WHOLE_OF_SHARE = re.compile(r"(?:任务|计划|目标|预算)[^，。；,;\d]{0,4}$")
 RATE_NAMED_BY_TARGET = re.compile(r"(?:目标|任务|计划)(?=完成率|执行率|完成进度)|预期(?=指数)")  # (PMI 预期指数)
 COMPLETION_RATE = re.compile(r"(?:完成|整改|办结|开工|执行|到位|完工|拨付|兑付)率"
                              r"(?:达到|达|为|是|已达|提高到|提升至)?$")
@@ -317,6 +318,8 @@ def decide_role(q: Quantity, clause: str, scope: str = "", after: str = "",
     aimed = _mask(RATE_NAMED_BY_TARGET, aimed)  # 目标完成率为143%: a rate named after its target
     if not settled and (_has_any(aimed, target_cues) or after.startswith(TARGET_AFTER)):
         return "target", "cue"
+    if not percentish and WHOLE_OF_SHARE.search(clause) and re.match(r"的\d", after):
+        return "target", "cue"  # 完成省下达任务46.8万亩的112%: the task a share is of
     if percentish and (has_base or COMPLETION_RATE.search(clause)) and _has_any(clause, cues["rate"]):
         return "rate", "cue"  # 开工率达到88%: a completion rate is a rate alone too
     if percentish and SHARE_DONE.search(clause):

@@ -77,3 +77,10 @@ def test_a_task_handed_down_is_a_target_and_the_share_is_of_it() -> None:
     by_id = {q["id"]: q["text"] for q in result["quantities"]}
     assert [(q["text"], q["role"], by_id.get(q.get("target") or q.get("of") or "")) for q in result["quantities"]] == [
         ("46.8万亩", "target", None), ("52.38万亩", "actual", "46.8万亩"), ("112%", "rate", "46.8万亩")]
+
+
+def test_the_task_a_share_is_of_is_a_target() -> None:
+    result = pipeline.extract("全市完成造林52.38万亩，完成省下达任务46.8万亩的112%。", reference_date="2024-07-01")
+    by_id = {q["id"]: q["text"] for q in result["quantities"]}
+    assert [(q["text"], q["role"], by_id.get(q.get("target") or q.get("of") or "")) for q in result["quantities"]] == [
+        ("52.38万亩", "actual", "46.8万亩"), ("46.8万亩", "target", None), ("112%", "rate", "46.8万亩")]
