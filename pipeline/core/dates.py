@@ -86,6 +86,8 @@ _FORMS: list[tuple[str, str]] = [
     # of an event, so 30日内 and 15日前完成 stay durations and deadlines
     ("d", r"(?:(?<=本月)|(?<=当月)|(?<![\d月第近每前后共约逾超个余满连续内]))(?P<d1>3[01]|[12]\d|[1-9])日"
           r"(?=上午|下午|晚|凌晨|发布|公布|召开|举行|举办|印发|通报|表示|宣布|出台|获悉|消息|电|讯)"),
+    # 本报讯 5日，全市…: a dateline's day, after the byline or a full stop
+    ("d_lead", r"(?<=[。）)讯电])(?P<d1>3[01]|[12]\d|[1-9])日(?=[，,])"),
     # 今日, 昨日, 明日 (a report's formal words; 今天/明天 are as often figurative:
     # 托起明天的希望)
     ("rel", r"(?P<rel>今日|昨日|明日)(?!之)|(?P<rel2>今天|昨天|明天)(?=[，,]|上午|下午|晚|凌晨|发布|公布|召开|举行|举办|印发|通报|表示|宣布|出台|获悉|开幕|闭幕)"),
@@ -140,7 +142,7 @@ def _resolve(form: str, g: dict[str, str | None], default_year: int | None,
             return None, None, "day", False
         day = (reference + _dt.timedelta(days=RELATIVE_DAYS[g.get("rel") or g["rel2"]])).isoformat()
         return day, day, "day", False
-    if form == "d":  # the latest such day on or before the report's date
+    if form in ("d", "d_lead"):  # the latest such day on or before the report's date
         d = _num(g["d1"])
         if reference is None:
             return None, None, "day", False
