@@ -269,7 +269,7 @@ def _rows_per_line(text: str, split: list[list[Cell]], table: int) -> list[Block
         full = [h for h in head if any(e > s for s, e in h)][-3:]
         upper = sum(1 for x in levels[0] if x[1] > x[0]) if levels else 0
         lower = sum(1 for x in levels[-1] if x[1] > x[0]) if levels else 0
-        singles = []  # header cells one per line, right above the rows (播种面积(千公顷) | ⏎ …)
+        singles: list[Cell] = []  # header cells one per line, right above the rows (播种面积(千公顷) | ⏎ …)
         for h in reversed(head):
             named = [x for x in h if x[1] > x[0]]
             if len(named) != 1 or len(h) > 2:
