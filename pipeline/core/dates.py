@@ -40,6 +40,9 @@ QUARTER = r"[1-4一二三四]"
 # may follow a number (2021-10-20⏎前三季度: folding drops the break)
 NB = r"(?![\d.](?<=[\d.][\d.]))"
 
+# what a day named for the news of it comes before (19日发布, 今天上午召开)
+EVENT = "上午|下午|晚|凌晨|发布|公布|召开|举行|举办|印发|通报|表示|宣布|出台|获悉"
+
 _FORMS: list[tuple[str, str]] = [
     # (name, regex); the first form that matches at a position wins (longest first)
     # 2023年10月至2024年3月: one span of months, each end with its year (days stay two
@@ -85,12 +88,12 @@ _FORMS: list[tuple[str, str]] = [
     # 19日发布: a day of the report's own month, as news writes it; only before the words
     # of an event, so 30日内 and 15日前完成 stay durations and deadlines
     ("d", r"(?:(?<=本月)|(?<=当月)|(?<![\d月第近每前后共约逾超个余满连续内]))(?P<d1>3[01]|[12]\d|[1-9])日"
-          r"(?=上午|下午|晚|凌晨|发布|公布|召开|举行|举办|印发|通报|表示|宣布|出台|获悉|消息|电|讯)"),
+          rf"(?={EVENT}|消息|电|讯)"),
     # 本报讯 5日，全市…: a dateline's day, after the byline or a full stop
     ("d_lead", r"(?<=[。）)讯电])(?P<d1>3[01]|[12]\d|[1-9])日(?=[，,])"),
     # 今日, 昨日, 明日 (a report's formal words; 今天/明天 are as often figurative:
     # 托起明天的希望)
-    ("rel", r"(?P<rel>今日|昨日|明日)(?!之)|(?P<rel2>今天|昨天|明天)(?=[，,]|上午|下午|晚|凌晨|发布|公布|召开|举行|举办|印发|通报|表示|宣布|出台|获悉|开幕|闭幕)"),
+    ("rel", rf"(?P<rel>今日|昨日|明日)(?!之)|(?P<rel2>今天|昨天|明天)(?=[，,]|{EVENT}|开幕|闭幕)"),
 ]
 # Every date starts with a digit, a Chinese numeral, 第, 前, 上 or 下: the lookahead
 # rejects all other positions with one character test (speed on long texts).
@@ -496,6 +499,8 @@ def detect_period(view: View, title: str | None = None) -> Period | None:
 
 
 LEAD_SPANS = ("quarter", "first_quarters", "half", "first_months")  # a span a lead may open with
+
+
 def report_date(view: View) -> _dt.date | None:
     """The day a report was issued, from its date line (发布日期：2024-10-31, 时间：2024年
     10月31日) in its first lines: what 今日, 昨日 and 明日 count from when no reference date

@@ -718,7 +718,8 @@ def link_table_cells(text: str, qs: list[Quantity], dates: list[DateMention],
             if hits and b.col not in col_date:
                 col_date[b.col] = hits[-1]
         # a row labelled by a year (时间 | … / 2017 | 73.07): its date
-        inside = [d for d in dates if first <= d.start and d.end <= max(b.end for b in tcells)]
+        last = max(b.end for b in tcells)
+        inside = [d for d in dates if first <= d.start and d.end <= last]
         row_date = {(b.row, b.sheet): d for b in tcells if b.col == 0
                     for d in inside if b.start <= d.start and d.end <= b.end}
         used = {d.id for d in col_date.values()}
@@ -809,11 +810,11 @@ def link_table_parts(qs: list[Quantity], cells: list) -> list[Quantity]:
     if not cells:
         return qs
     cell_at = locator(cells)
+    placed = [(b, q) for q in qs if q.value is not None and q.role in ("actual", "target") and q.unit
+              for b in [cell_at(q.start)] if b is not None]
     cols: dict[tuple, list[tuple[int, Quantity]]] = {}
-    for q in qs:
-        b = cell_at(q.start)
-        if b is not None and q.value is not None and q.role in ("actual", "target") and q.unit:
-            cols.setdefault((b.table, b.sheet, b.col), []).append((b.row, q))
+    for b, q in placed:
+        cols.setdefault((b.table, b.sheet, b.col), []).append((b.row, q))
     links: dict[str, str] = {}
     for items in cols.values():
         items.sort(key=lambda x: x[0])
@@ -834,9 +835,8 @@ def link_table_parts(qs: list[Quantity], cells: list) -> list[Quantity]:
                     break
     # a row's cells that add up to its 总计 (合计) cell are its parts (申请数 by kind of applicant)
     rows: dict[tuple, list[tuple[Block, Quantity]]] = {}
-    for q in qs:
-        b = cell_at(q.start)
-        if b is not None and q.value is not None and q.role in ("actual", "target") and q.unit and q.id not in links:
+    for b, q in placed:
+        if q.id not in links:
             rows.setdefault((b.table, b.sheet, b.row), []).append((b, q))
     for items in rows.values():
         totals = [(b, q) for b, q in items if ROW_TOTAL_HEADER.search(squash(b.header or "")) and q.value]

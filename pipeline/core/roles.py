@@ -233,14 +233,15 @@ def _plan_half(folded: str, heading: str, body: int, end: int) -> int | None:
 
 
 SHARE_WORD_END = re.compile(r"(?:比重|占比|份额)$")
-# a completion-type rate named right before its figure (开工率达到88%, 资金到位率93.5%):
-# a rate, with or without the amounts it relates in the sentence
+# a plan's figure named after what allocated it (已安排投资计划2225.5亿元)
 PLAN_NAMED = re.compile(r"(?:下达|安排)[^，。；,;\d]{0,12}(?:计划|预算|任务)(?:数|额|资金)?[为达]?$")
 SHARE_DONE = re.compile(r"(?:(?:已经?|累计)(?:完成|完工|开工|拨付|兑付)|(?:已经?)?(?:收获|收割|播种|播栽|栽插|机收))"
                         r"了?(?:约|近|超过|超)?$"
                         r"|进度(?:达到|达|为|已达)(?:了)?$")
 WHOLE_OF_SHARE = re.compile(r"(?:任务|计划|目标|预算)[^，。；,;\d]{0,4}$")
 RATE_NAMED_BY_TARGET = re.compile(r"(?:目标|任务|计划)(?=完成率|执行率|完成进度)|预期(?=指数)")  # (PMI 预期指数)
+# a completion-type rate named right before its figure (开工率达到88%, 资金到位率93.5%):
+# a rate, with or without the amounts it relates in the sentence
 COMPLETION_RATE = re.compile(r"(?:完成|整改|办结|开工|执行|到位|完工|拨付|兑付)率"
                              r"(?:达到|达|为|是|已达|提高到|提升至)?$")
 RAISED_TO = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "降低到", "降低至", "降到", "降至",
@@ -412,8 +413,8 @@ def assign_roles(view: View, quantities: list[Quantity], use_model: bool = False
         fs, fe = view.folded_span(q.start, q.end)
         clause = clause_before(folded, fs)
         base_figure = BASE_FIGURE.search(folded, max(0, fs - 14), fs)
-        if base_figure and GAP.search(clause_before(folded, base_figure.start()) + base_figure.group()):
-            clause = clause_before(folded, base_figure.start()) + base_figure.group()  # 高于全国(3.9%)3.6个百分点
+        if base_figure and GAP.search(past := clause_before(folded, base_figure.start()) + base_figure.group()):
+            clause = past  # 高于全国(3.9%)3.6个百分点: the clause runs on past the base's figure
         scope = period_before(folded, fs)
         if not TARGET_SCOPE.search(scope) and (opened := _plan_list_scope(view.text, q.start)):
             scope = opened  # 主要预期目标是：…增长5%左右。经济结构…: the list runs on to the paragraph's end

@@ -98,8 +98,10 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     blocks = [replace(b, header=simplify(b.header)) if b.header else b for b in doc.blocks]
     sdoc = replace(doc, text=stext, blocks=tuple(blocks))
     indexes = tasks.index_columns(stext, sdoc.blocks)  # columns of indexes, whatever their header
-    # 今日/昨日 count from the reference date, else from the report's own date line
-    relative_to = reference or date_stage.report_date(view)
+    # 今日/昨日 count from the reference date, else from the report's own date line (and
+    # 去年 from the year it was issued in: a review of 2018 issued in 2019)
+    issued = date_stage.report_date(view)
+    relative_to = reference or issued
     dates = date_stage.find_dates(view, default_year, relative_to, periods.review_years(view, period))
     dates = sorted(dates + date_stage.header_years(text, doc.blocks, dates), key=lambda d: d.start)
     date_spans = [view.folded_span(d.start, d.end) for d in dates]
@@ -141,7 +143,6 @@ def run_stages(doc: Document, reference_date: _dt.date | str | None = None,
     if _link_rescorer is not None and extractors != "pattern":
         quantities, checks = _link_rescorer(view, quantities, dates, checks)
     quantities = periods.without_report_year(quantities, dates, period)
-    issued = date_stage.report_date(view)  # 去年 in a review of 2018 issued in 2019 is 2018
     quantities = periods.assign_periods(view, quantities, dates, doc_tasks, period, blocks,
                                         issued.year if issued else None)
     quantities = links.drop_cross_period_targets(quantities)

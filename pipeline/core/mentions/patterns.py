@@ -115,10 +115,9 @@ def _suffix_qualifier(folded: str, end: int) -> str | None:
     return None
 
 
-def _next_line_opens_word(view: View, fs: int, fe: int) -> bool:
-    """Whether the line after a figure opens with a word the figure's qualifiers begin
-    (66.5万元⏎以上资金合计: the above, not at least)."""
-    end = view.span(fs, fe)[1]
+def _next_line_opens_word(view: View, fe: int, end: int) -> bool:
+    """Whether the line after a figure (folded end ``fe``, end ``end`` in the text) opens
+    with a word the figure's qualifiers begin (66.5万元⏎以上资金合计: the above, not at least)."""
     return (view.text[end:end + 1] == "\n" and CJK.match(view.folded, fe + 2) is not None
             and view.folded[fe + 2:fe + 3] != "的")
 
@@ -349,12 +348,12 @@ WORD_OPENING_UNITS = ("根", "成", "门")
 UNIT_AFTER_GAP = re.compile(r"\s+([^\s\d.,]+)$")  # 28 天: what follows a number past a space or break
 
 
-def _unit_across_cells(view: View, fs: int, fe: int) -> bool:
+def _unit_across_cells(view: View, fs: int, fe: int, s: int, e: int) -> bool:
     """Whether the unit after a number was read across a cell's edge: past a space or a
     line break after a number alone on its line, a one-character unit that opens a word
     with what follows it (28 天津, 3⏎年终, 8 成本), or a table's number (表1 部门收支总表).
-    A line wrapped inside a sentence keeps its unit (出让2⏎宗地热采矿权, 2.8⏎万亩，)."""
-    s, e = view.span(fs, fe)
+    A line wrapped inside a sentence keeps its unit (出让2⏎宗地热采矿权, 2.8⏎万亩，).
+    ``fs, fe``: the folded span; ``s, e``: the same in the text."""
     gap = UNIT_AFTER_GAP.search(view.text, s, e)
     if gap is None:
         # 524根据三定方案, 8成本: these units open words more often than they count
@@ -375,7 +374,8 @@ def _from_match(m: re.Match[str], view: View) -> Quantity | None:
     fs, fe = m.span()
     if _is_idiom(folded, fs):
         return None
-    if " " in folded[fs:fe] and view.text[max(0, view.span(fs, fe)[0] - 1):view.span(fs, fe)[0]].isspace():
+    start, end = view.span(fs, fe)
+    if " " in folded[fs:fe] and view.text[max(0, start - 1):start].isspace():
         # 12 300亩 after a space is a table's cells (a row number, then 300亩), not a
         # yearbook's grouped 12300: read the figure after the last space alone
         last = folded.rfind(" ", fs, fe) + 1
@@ -388,7 +388,7 @@ def _from_match(m: re.Match[str], view: View) -> Quantity | None:
     if folded[fe - 1:fe].isascii() and folded[fe - 1:fe].isalpha() and folded[fe:fe + 1].isascii() \
             and folded[fe:fe + 1].isalpha():
         return None  # a Latin unit inside a word: 10min is not 10 m
-    if _unit_across_cells(view, fs, fe):
+    if _unit_across_cells(view, fs, fe, start, end):
         return None
     try:
         q = _resolve_match(m, folded)
@@ -428,14 +428,13 @@ def _from_match(m: re.Match[str], view: View) -> Quantity | None:
     qualifier = _prefix_qualifier(folded, fs)
     if qualifier == "=":
         qualifier = infix_q
-    if qualifier == "=" and not _next_line_opens_word(view, fs, fe):
+    if qualifier == "=" and not _next_line_opens_word(view, fe, end):
         qualifier = _suffix_qualifier(folded, fe) or "="
     cue = change_cue(folded, fs) if role is None else None
     if cue and (kind in ("percent", "percent_point", "ratio") or cue[1]):
         role = "change"
         if value is not None:
             value = cue[0] * value
-    start, end = view.span(fs, fe)
     return Quantity(
         id="", start=start, end=end, text=view.text[start:end],
         value=value, low=low, high=high, unit=unit or None,

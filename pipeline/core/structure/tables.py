@@ -29,7 +29,8 @@ Cell = tuple[int, int]  # half-open offsets of a cell's stripped text; (s, s) wh
 SEQ = re.compile(r"\d{1,3}\*?")
 FURNITURE = re.compile(r"索引号|发布机构|发布日期|浏览量|浏览次数|公开目录|信息来源|【打印】|【关闭】|字号[:：]")
 DASH = re.compile(r"[-—–－]+")
-DATA = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")
+FIGURE = r"[-+]?\d[\d,]*(?:\.\d+)?%?"  # a cell's bare figure: -1,234.5, 82.5%
+DATA = re.compile(FIGURE)
 
 
 def _split_line(text: str, start: int, end: int) -> list[Cell]:
@@ -517,7 +518,8 @@ def space_table_cells(text: str, first_table: int = 0, taken: Sequence[Block] = 
     r"""Tables whose cells a single space separates (web pages flattened to text):
     three or more lines with the same number (3 or more) of short space-separated
     tokens, numbers among them, under a header line of as many tokens with none (spaces
-    or TABs); blank lines between them do not count.  A table over the cells of another reader (``taken``) is left to it.
+    or TABs); blank lines between them do not count.  A table over the cells of another
+    reader (``taken``) is left to it.
 
     >>> t = "序號 地區 新開工小區數(個) 開工率\n1 江蘇 982 94.8%\n2 山東 3269 81.0%\n3 河北 869 78.5%\n"
     >>> [(b.row, b.col, t[b.start:b.end], b.header) for b in space_table_cells(t)][2:4]
@@ -566,8 +568,8 @@ def space_table_cells(text: str, first_table: int = 0, taken: Sequence[Block] = 
 
 
 PLACEHOLDER = re.compile(r"[-—–－]{1,2}")  # an empty cell of a statistics table (— —)
-FIGURE_END = re.compile(r"[ \u3000][-+]?\d[\d,]*(?:\.\d+)?%?[ \u3000]*$", re.M)  # a line ending in a figure
-FIGURE_LINE = re.compile(r"(?m)^[^\d\s]\S*(?:[ \u3000]\S+)*[ \u3000]+[-+]?\d[\d,]*(?:\.\d+)?%?[ \u3000]*$")
+FIGURE_END = re.compile(rf"[ \u3000]{FIGURE}[ \u3000]*$", re.M)  # a line ending in a figure
+FIGURE_LINE = re.compile(rf"(?m)^[^\d\s]\S*(?:[ \u3000]\S+)*[ \u3000]+{FIGURE}[ \u3000]*$")
 BRACKETED = re.compile(r"[（(][^()（）]*[)）]")
 SENTENCE_MARK = re.compile(r"[，。；;！？、]")
 UNIT_WORD = re.compile(r"\s*(?:计\s*量\s*)?单\s*位\s*")  # the header of a unit column (指标 单位 绝对数)
@@ -755,9 +757,7 @@ def glued_figure_cells(text: str, first_table: int = 0, taken: Sequence[Block] =
     return tuple(out)
 
 
-TWO_FIGURE_LINES = re.compile(r"(?m)^[ \t\u3000]*[-+]?\d[\d,]*(?:\.\d+)?%?[ \t\u3000]*\n(?:[ \t\u3000]*\n)*"
-                              r"[ \t\u3000]*[-+]?\d[\d,]*(?:\.\d+)?%?[ \t\u3000]*$")
-FIGURE_ALONE = re.compile(r"[ \u3000]*[-+]?\d[\d,]*(?:\.\d+)?%?[ \u3000]*")
+TWO_FIGURE_LINES = re.compile(rf"(?m)^[ \t\u3000]*{FIGURE}[ \t\u3000]*\n(?:[ \t\u3000]*\n)*[ \t\u3000]*{FIGURE}[ \t\u3000]*$")
 UNIT_LABEL = re.compile(r"[（(]([^()（）]{1,6})[)）]\s*$")  # 地区生产总值(亿元): the row's unit
 
 
@@ -780,18 +780,19 @@ def vertical_label_cells(text: str, first_table: int = 0, taken: Sequence[Block]
     """
     if not TWO_FIGURE_LINES.search(text):
         return ()  # (no two figures on lines of their own: the fast test)
-    lines: list[tuple[int, int]] = []
+    kept: list[tuple[int, int]] = []  # the lines with text, each stripped
     pos = 0
     for line in text.split("\n"):
-        lines.append((pos, pos + len(line)))
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            kept.append((pos + lead, pos + len(line.rstrip())))
         pos += len(line) + 1
-    kept = [(s, e) for s, e in lines if text[s:e].strip()]
 
     def figure(i: int) -> bool:
-        return FIGURE_ALONE.fullmatch(text[kept[i][0]:kept[i][1]]) is not None
+        return DATA.fullmatch(text[kept[i][0]:kept[i][1]]) is not None
 
     def label(i: int) -> bool:
-        line = text[kept[i][0]:kept[i][1]].strip()
+        line = text[kept[i][0]:kept[i][1]]
         return (0 < len(line) <= 24 and re.search(r"[\u4e00-\u9fff]", line) is not None
                 and not SENTENCE_MARK.search(BRACKETED.sub("", line)) and not figure(i))
 
@@ -821,12 +822,9 @@ def vertical_label_cells(text: str, first_table: int = 0, taken: Sequence[Block]
                     if unit is not None:
                         out.append(Block("cell", *kept[unit], table=table, row=r, col=1, header="单位"))
                         shift = 2
-                    for c, f in enumerate(figs):
-                        s, e = kept[f]
-                        s += len(text[s:e]) - len(text[s:e].lstrip())
-                        e -= len(text[s:e]) - len(text[s:e].rstrip())
-                        out.append(Block("cell", s, e, table=table, row=r, col=c + shift,
-                                         header=value_names[c] if value_names else None))
+                    out.extend(Block("cell", *kept[f], table=table, row=r, col=c + shift,
+                                     header=value_names[c] if value_names else None)
+                               for c, f in enumerate(figs))
                 table += 1
         rows.clear()
 
@@ -845,7 +843,7 @@ def vertical_label_cells(text: str, first_table: int = 0, taken: Sequence[Block]
                 rows.append((i, unit, figs))
                 i, gap = j, 0
                 continue
-        line = text[kept[i][0]:kept[i][1]].strip()
+        line = text[kept[i][0]:kept[i][1]]
         # what may stand between rows: a group's name, a department, a score (15)
         if len(line) <= 30 and not re.search(r"[。；;！？]", line) and gap < 3:
             gap += 1

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pipeline.core.dates import detect_period
 from pipeline.core.normalize import fold, squash
 from pipeline.core.records import Block, Document, Period, Quantity, Task
-from pipeline.core.structure.tables import UNIT_WORD
+from pipeline.core.structure.tables import FIGURE, UNIT_WORD
 from pipeline.core.units import lexicon, resolve_unit
 
 SEQ_LINE = re.compile(r"^[ \t\u3000]*(\d{1,3}\*?)[ \t\u3000]*$", re.M)
@@ -149,14 +149,21 @@ def row_numbers(text: str) -> list[re.Match[str]]:
     return best
 
 
-FIGURE_TEXT = re.compile(r"\s*[-+]?\d[\d,]*(?:\.\d+)?%?\s*")
+FIGURE_TEXT = re.compile(rf"\s*{FIGURE}\s*")  # a line that is one bare figure
 
 
 def _among_figures(text: str, start: int, end: int) -> bool:
     """Whether the lines on both sides of a number's line are figures: a cell of a row of
     figures one per line (207.3 / 68.5 / 14 / 37.2), not a row's number."""
-    before = text[:start].rstrip().rsplit("\n", 1)[-1]
-    after = text[end:].lstrip().split("\n", 1)[0]
+    b = start
+    while b > 0 and text[b - 1].isspace():
+        b -= 1
+    a = end
+    while a < len(text) and text[a].isspace():
+        a += 1
+    nl = text.find("\n", a)
+    before = text[text.rfind("\n", 0, b) + 1:b]  # the last line with text above, and below
+    after = text[a:nl if nl >= 0 else len(text)]
     return bool(before and after and FIGURE_TEXT.fullmatch(before) and FIGURE_TEXT.fullmatch(after))
 
 
@@ -509,7 +516,10 @@ def unit_above(text: str, start: int, lines: int = 3) -> str | None:
     return None
 
 
-CAPTION_GROWTH = re.compile(r"增长率|增速|增幅|涨幅|降幅|同比增长|比上年增长|同比增减")
+# what names a growth: a row label ending so (地区生产总值增长率), a caption anywhere
+GROWTH_WORDS = "增长率|增速|增幅|涨幅|降幅|下降率|降低率|同比增长|比上年增长|同比增减"
+GROWTH_LABEL = re.compile(rf"(?:{GROWTH_WORDS})(?:[（(][^()（）]*[)）])*$")
+GROWTH_NAMED = re.compile(GROWTH_WORDS)
 
 
 def caption_above(text: str, start: int, lines: int = 4) -> tuple[str | None, bool]:
@@ -523,7 +533,7 @@ def caption_above(text: str, start: int, lines: int = 4) -> tuple[str | None, bo
             continue  # the header (or its upper line)
         if not named or len(named[0]) > 40:
             return None, False
-        return _cell_unit(named[0]), bool(CAPTION_GROWTH.search(named[0]))
+        return _cell_unit(named[0]), bool(GROWTH_NAMED.search(named[0]))
     return None, False
 
 
@@ -544,7 +554,7 @@ def is_budget_table(text: str, first_cell: int, lines: int = 4) -> bool:
 
 
 PLAN_TITLE = re.compile(r"目标任务|任务分解|分解表|目标责任|目标体系|框架体系|计划表|目标表|考核目标")
-NOT_PLAN = re.compile(r"完成|进展|进度|执行|情况|实际|决算")
+NOT_PLAN_TITLE = re.compile(r"完成|进展|进度|执行|情况|实际|决算")
 
 
 def is_plan_table(text: str, first_cell: int, chars: int = 300) -> bool:
@@ -552,7 +562,7 @@ def is_plan_table(text: str, first_cell: int, chars: int = 300) -> bool:
     not their progress (目标任务完成情况表): the figures no column names are targets."""
     head = text[max(0, first_cell - chars):first_cell]
     head = head[max(0, head.rfind("。") + 1):]
-    return bool(PLAN_TITLE.search(head)) and not NOT_PLAN.search(head)
+    return bool(PLAN_TITLE.search(head)) and not NOT_PLAN_TITLE.search(head)
 
 
 def counted_unit(text: str, first_cell: int, headers: list[str], lines: int = 3) -> str | None:
@@ -591,7 +601,6 @@ def _row_unit(number: float, stated: list[tuple[float, str]], column: str | None
     return None
 
 
-GROWTH_LABEL = re.compile(r"(?:增长率|增速|增幅|涨幅|降幅|下降率|降低率|同比增长|比上年增长)(?:[（(][^()（）]*[)）])*$")
 
 
 def index_columns(text: str, blocks: tuple[Block, ...]) -> set[tuple]:
